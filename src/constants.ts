@@ -1,0 +1,35 @@
+/** Input names as in action.yml. */
+export const Input = {
+  Target: 'target',
+  Libc: 'libc',
+  Toolchain: 'toolchain',
+  Linker: 'linker',
+  Glibc: 'glibc',
+  TargetCpu: 'target-cpu',
+  TargetFeatures: 'target-features',
+  Rustflags: 'rustflags',
+  WorkingDirectory: 'working-directory',
+  Package: 'package',
+  Bin: 'bin',
+  Features: 'features',
+  AllFeatures: 'all-features',
+  NoDefaultFeatures: 'no-default-features',
+  Locked: 'locked',
+  Profile: 'profile',
+  Args: 'args',
+  Command: 'command',
+  BuildStd: 'build-std',
+  Strip: 'strip',
+} as const
+
+export const Output = {
+  Binaries: 'binaries',
+  Manifest: 'manifest',
+  Dir: 'dir',
+  Rustflags: 'rustflags',
+} as const
+
+/** The action's own files live under RUNNER_TEMP in this folder. */
+export const TEMP_FOLDER = 'rust-xbuild'
+/** Staged binaries go to <working-directory>/target/<STAGE_FOLDER>/<target>. */
+export const STAGE_FOLDER = 'xbuild'

@@ -1,0 +1,191 @@
+/**
+ * Every input parsed and validated once into one typed object. Pure: the caller passes
+ * a reader (core.getInput in production, a table in tests).
+ */
+import { Input } from './constants.js'
+import { InputError } from './errors.js'
+import { dockerPlatforms, isDockerPlatform, tripleForDockerPlatform, type Libc } from './target.js'
+
+export type LinkerChoice = 'auto' | 'gcc' | 'zig' | 'none'
+export type Command = 'build' | 'test' | 'both'
+
+export interface Inputs {
+  /** The Rust triple (a Docker platform is already mapped) */
+  target: string
+  /** The `target` input as given, for messages */
+  targetInput: string
+  libc: Libc
+  /** undefined: the project's rust-toolchain file, else stable; 'system': cargo on PATH */
+  toolchain?: string
+  linker: LinkerChoice
+  glibc?: string
+  targetCpu?: string
+  /** Signed features as given: +aes, -avx512 */
+  targetFeatures: string[]
+  rustflags: string[]
+  /** As given, resolved against the workspace by the caller */
+  workingDirectory: string
+  packages: string[]
+  bins: string[]
+  features: string[]
+  allFeatures: boolean
+  noDefaultFeatures: boolean
+  locked: boolean
+  profile: string
+  args: string[]
+  command: Command
+  buildStd: boolean
+  strip: boolean
+}
+
+export type InputReader = (name: string) => string
+
+/** Commas or newlines separate list items. */
+export function parseList(value: string): string[] {
+  return value
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0)
+}
+
+/**
+ * Split extra arguments the way a user writes them on one line, with '' and "" quoting,
+ * without ever involving a shell.
+ */
+export function splitArgs(value: string, input: string = Input.Args): string[] {
+  const args: string[] = []
+  let current = ''
+  let quote: string | undefined
+  let started = false
+  for (const char of value) {
+    if (quote) {
+      if (char === quote) quote = undefined
+      else current += char
+    } else if (char === '"' || char === "'") {
+      quote = char
+      started = true
+    } else if (/\s/.test(char)) {
+      if (started) args.push(current)
+      current = ''
+      started = false
+    } else {
+      current += char
+      started = true
+    }
+  }
+  if (quote) throw new InputError(input, value, `a ${quote} quote is not closed; close it or remove it.`)
+  if (started) args.push(current)
+  return args
+}
+
+function parseBoolean(read: InputReader, name: string, fallback: boolean): boolean {
+  const value = read(name).trim()
+  if (value === '') return fallback
+  if (/^(true|yes|on|1)$/i.test(value)) return true
+  if (/^(false|no|off|0)$/i.test(value)) return false
+  throw new InputError(name, value, 'expected true or false.')
+}
+
+function parseChoice<T extends string>(read: InputReader, name: string, choices: readonly T[], fallback: T): T {
+  const value = read(name).trim()
+  if (value === '') return fallback
+  const match = choices.find((choice) => choice === value.toLowerCase())
+  if (!match) throw new InputError(name, value, `expected one of ${choices.join(', ')}.`)
+  return match
+}
+
+const TRIPLE = /^[a-z0-9_.]+(-[a-z0-9_.]+){1,4}$/
+const CPU_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/
+const FEATURE = /^[+-][A-Za-z0-9_.]+$/
+const GLIBC = /^2\.(\d|[1-9]\d)$/
+const CARGO_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:@/+-]*$/
+
+function parseTarget(read: InputReader, libc: Libc): string {
+  const value = read(Input.Target).trim()
+  if (value === '') {
+    throw new InputError(Input.Target, value, 'a target is required: a Rust triple such as aarch64-unknown-linux-gnu, or a Docker platform such as linux/arm64.')
+  }
+  if (isDockerPlatform(value)) {
+    const triple = tripleForDockerPlatform(value.toLowerCase(), libc)
+    if (!triple) {
+      throw new InputError(Input.Target, value, `not a Docker platform the action knows; use one of ${dockerPlatforms().join(', ')}, or a Rust target triple.`)
+    }
+    return triple
+  }
+  if (!TRIPLE.test(value)) {
+    throw new InputError(Input.Target, value, 'not a Rust target triple (such as x86_64-unknown-linux-musl) nor a Docker platform (such as linux/arm64).')
+  }
+  return value
+}
+
+export function parseInputs(read: InputReader): Inputs {
+  const libcValue = read(Input.Libc).trim()
+  const libc = parseChoice(read, Input.Libc, ['gnu', 'musl'] as const, 'gnu')
+  const target = parseTarget(read, libc)
+  const targetInput = read(Input.Target).trim()
+  if (libcValue !== '' && !isDockerPlatform(targetInput) && !target.includes(libc)) {
+    throw new InputError(Input.Libc, libcValue, `it only applies to a Docker-platform target; the triple '${target}' already names its libc. Remove 'libc' or use a triple for ${libc}.`)
+  }
+
+  const toolchainValue = read(Input.Toolchain).trim()
+  if (toolchainValue !== '' && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(toolchainValue)) {
+    throw new InputError(Input.Toolchain, toolchainValue, 'expected a rustup toolchain name (stable, nightly, 1.85.0, nightly-2025-01-01) or system.')
+  }
+
+  const linker = parseChoice(read, Input.Linker, ['auto', 'gcc', 'zig', 'none'] as const, 'auto')
+
+  const glibcValue = read(Input.Glibc).trim()
+  if (glibcValue !== '') {
+    if (!GLIBC.test(glibcValue)) throw new InputError(Input.Glibc, glibcValue, 'expected a glibc version such as 2.17 or 2.28.')
+    if (target.includes('-musl')) throw new InputError(Input.Glibc, glibcValue, `a glibc floor does not apply to the musl target ${target}; remove 'glibc' or choose a gnu target.`)
+    if (!target.includes('-linux-gnu')) throw new InputError(Input.Glibc, glibcValue, `a glibc floor only applies to Linux gnu targets, not ${target}.`)
+    if (linker === 'gcc' || linker === 'none') {
+      throw new InputError(Input.Linker, linker, `a glibc floor (glibc: ${glibcValue}) needs zig to link against that glibc; use linker: auto or zig.`)
+    }
+  }
+
+  const cpuValue = read(Input.TargetCpu).trim()
+  if (cpuValue !== '' && !CPU_NAME.test(cpuValue)) {
+    throw new InputError(Input.TargetCpu, cpuValue, 'expected a CPU name such as x86-64-v2, haswell, neoverse-n1 or generic.')
+  }
+
+  const targetFeatures = parseList(read(Input.TargetFeatures)).flatMap((item) => item.split(/\s+/))
+  for (const feature of targetFeatures) {
+    if (!FEATURE.test(feature)) {
+      throw new InputError(Input.TargetFeatures, feature, 'each feature needs a sign and a name, such as +aes, -avx512f or -avx512 (a group).')
+    }
+  }
+
+  const names = (name: string): string[] => {
+    const list = parseList(read(name))
+    for (const item of list) if (!CARGO_NAME.test(item)) throw new InputError(name, item, 'expected names separated by commas or newlines.')
+    return list
+  }
+
+  const profile = read(Input.Profile).trim() || 'release'
+  if (!/^[A-Za-z0-9_-]+$/.test(profile)) throw new InputError(Input.Profile, profile, 'expected a cargo profile name such as release or dev.')
+
+  return {
+    target,
+    targetInput,
+    libc,
+    toolchain: toolchainValue === '' ? undefined : toolchainValue,
+    linker,
+    glibc: glibcValue === '' ? undefined : glibcValue,
+    targetCpu: cpuValue === '' ? undefined : cpuValue,
+    targetFeatures,
+    rustflags: splitArgs(read(Input.Rustflags), Input.Rustflags),
+    workingDirectory: read(Input.WorkingDirectory).trim() || '.',
+    packages: names(Input.Package),
+    bins: names(Input.Bin),
+    features: names(Input.Features),
+    allFeatures: parseBoolean(read, Input.AllFeatures, false),
+    noDefaultFeatures: parseBoolean(read, Input.NoDefaultFeatures, false),
+    locked: parseBoolean(read, Input.Locked, false),
+    profile,
+    args: splitArgs(read(Input.Args)),
+    command: parseChoice(read, Input.Command, ['build', 'test', 'both'] as const, 'build'),
+    buildStd: parseBoolean(read, Input.BuildStd, false),
+    strip: parseBoolean(read, Input.Strip, true),
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Installing what the plan requires, only when missing: distribution packages with apt
+ * (via sudo when not root, bounded retries), and zig (from PATH, else a pinned release
+ * whose SHA256 is checked).
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import * as tc from '@actions/tool-cache'
+import { ActionError, errorMessage } from './errors.js'
+import { run, which } from './exec.js'
+import type { Requirement } from './linker.js'
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** apt failures that can succeed on retry: lock contention and mirrors mid-sync. */
+export function isTransientAptFailure(stderr: string): boolean {
+  return /Could not get lock|Unable to acquire the dpkg frontend lock|unexpected size|Hash Sum mismatch|Temporary failure|Failed to fetch|Connection timed out|Mirror sync in progress/i.test(stderr)
+}
+
+async function aptGet(args: string[]): Promise<void> {
+  const root = process.getuid?.() === 0
+  const [program, prefix] = root ? ['apt-get', []] : ['sudo', ['-n', 'apt-get']]
+  const env = { DEBIAN_FRONTEND: 'noninteractive' }
+  for (let attempt = 1; ; attempt++) {
+    const result = await run(program, [...prefix, ...args], { env, allowFailure: true })
+    if (result.code === 0) return
+    if (attempt >= 4 || !isTransientAptFailure(result.stderr)) {
+      throw new ActionError(`apt-get ${args.join(' ')} failed (exit ${result.code}):\n${result.stderr.trim().split('\n').slice(-10).join('\n')}`)
+    }
+    core.info(`apt-get ${args[0]} failed transiently (attempt ${attempt}); retrying in ${attempt * 5}s.`)
+    await sleep(attempt * 5000)
+  }
+}
+
+let aptUpdated = false
+
+export async function aptInstall(packages: readonly string[]): Promise<void> {
+  if (!packages.length) return
+  if (!(await which('apt-get'))) {
+    throw new ActionError(`The runner has no apt-get to install ${packages.join(', ')}. Install them yourself before this step, or use linker: zig.`)
+  }
+  if (!aptUpdated) {
+    await aptGet(['update', '-q'])
+    aptUpdated = true
+  }
+  core.info(`apt-get install ${packages.join(' ')}`)
+  await aptGet(['install', '-y', '-q', '--no-install-recommends', ...packages])
+}
+
+/** Install the packages of every requirement whose command is missing. */
+export async function ensureCommands(requirements: readonly Requirement[]): Promise<void> {
+  const missing: string[] = []
+  for (const requirement of requirements) {
+    if (await which(requirement.command)) core.info(`${requirement.command} is on PATH.`)
+    else missing.push(...requirement.packages)
+  }
+  await aptInstall([...new Set(missing)])
+}
+
+/** zig release pinned for downloads, with the SHA256 of each archive (ziglang.org). */
+export const ZIG_VERSION = '0.13.0'
+const ZIG_SHA256: Record<string, string> = {
+  'linux-x86_64': 'd45312e61ebcc48032b77bc4cf7fd6915c11fa16e4aad116b66c9468211230ea',
+  'linux-aarch64': '041ac42323837eb5624068acd8b00cd5777dac4cf91179e8dad7a7e90dd0c556',
+  'macos-x86_64': 'fc77de265737737925e6c40d4339996506582565621bea0e834e552cd98a5e0d',
+  'macos-aarch64': '46fae219656545dfaf4dce12fb4e8685cec5b51d721beee9389ab4194d43394c',
+  'windows-x86_64': 'd859994725ef9402381e557c60bb57497215682e355204d754ee3df75ee3c158',
+  'windows-aarch64': '95ff88427af7ba2b4f312f45d2377ce7a033e5e3c620c8caaa396a9aba20efda',
+}
+
+export function zigArchive(platform: NodeJS.Platform, arch: string): { name: string; url: string; sha256: string } | undefined {
+  const os = platform === 'darwin' ? 'macos' : platform === 'win32' ? 'windows' : platform
+  const cpu = arch === 'x64' ? 'x86_64' : arch === 'arm64' ? 'aarch64' : arch
+  const sha256 = ZIG_SHA256[`${os}-${cpu}`]
+  if (!sha256) return undefined
+  const name = `zig-${os}-${cpu}-${ZIG_VERSION}`
+  const extension = os === 'windows' ? 'zip' : 'tar.xz'
+  return { name, url: `https://ziglang.org/download/${ZIG_VERSION}/${name}.${extension}`, sha256 }
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256')
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+/** The zig executable: from PATH when present, else the pinned release, verified. */
+export async function ensureZig(): Promise<string> {
+  const onPath = await which('zig')
+  if (onPath) {
+    core.info(`zig is on PATH: ${onPath}`)
+    return onPath
+  }
+  const cached = tc.find('zig', ZIG_VERSION)
+  if (cached) return path.join(cached, process.platform === 'win32' ? 'zig.exe' : 'zig')
+  const archive = zigArchive(process.platform, process.arch)
+  if (!archive) throw new ActionError(`No zig release is pinned for ${process.platform}/${process.arch}; put zig on PATH before this step.`)
+  core.info(`Downloading zig ${ZIG_VERSION} from ${archive.url}`)
+  let downloaded: string
+  try {
+    downloaded = await tc.downloadTool(archive.url)
+  } catch (error) {
+    throw new ActionError(`Could not download zig ${ZIG_VERSION} from ${archive.url}: ${errorMessage(error)}. Put zig on PATH before this step to skip the download.`)
+  }
+  const actual = await sha256File(downloaded)
+  if (actual !== archive.sha256) {
+    throw new ActionError(`zig ${ZIG_VERSION} from ${archive.url} has SHA256 ${actual}, expected ${archive.sha256}; refusing to use it.`)
+  }
+  const extracted = archive.url.endsWith('.zip') ? await tc.extractZip(downloaded) : await tc.extractTar(downloaded, undefined, 'xJ')
+  const dir = await tc.cacheDir(path.join(extracted, archive.name), 'zig', ZIG_VERSION)
+  return path.join(dir, process.platform === 'win32' ? 'zig.exe' : 'zig')
+}

@@ -1,0 +1,254 @@
+/**
+ * The action's phases, in order, each in its own log group: inputs → toolchain and
+ * setup → cargo configuration → build → stage → summary.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { runCargo, type Artifact, type CargoDiagnostic } from './cargo.js'
+import { defaultCargoHome, findConfigFiles, readConfigFiles } from './cargo-config.js'
+import { parseCfg } from './cfg.js'
+import { Input, Output, STAGE_FOLDER, TEMP_FOLDER } from './constants.js'
+import { expandFeatures, parseTargetCpus, parseTargetFeatures, type Baseline } from './cpu.js'
+import { ActionError, InputError, errorMessage } from './errors.js'
+import { CommandError, run as exec, which } from './exec.js'
+import { parseInputs, type Inputs } from './inputs.js'
+import { ensureCommands, ensureZig } from './install.js'
+import { planLinker, type Host, type LinkerPlan, type Requirement } from './linker.js'
+import { makePlan, type BuildPlan } from './plan.js'
+import { projectRustflags } from './rustflags.js'
+import { stageBinaries, stripCandidates, type StageResult } from './stage.js'
+import { renderSummary, type PhaseTiming } from './summary.js'
+import { closest, targetFacts, type TargetFacts } from './target.js'
+import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
+import { summariseWrapperLog } from './wrappers.js'
+
+const phases: PhaseTiming[] = []
+
+async function phase<T>(name: string, body: () => Promise<T>): Promise<T> {
+  const started = performance.now()
+  try {
+    return await core.group(name, body)
+  } finally {
+    phases.push({ name, seconds: (performance.now() - started) / 1000 })
+  }
+}
+
+function workspace(): string {
+  return process.env.GITHUB_WORKSPACE || process.cwd()
+}
+
+function readInputs(): { inputs: Inputs; workDir: string; facts: TargetFacts } {
+  const inputs = parseInputs((name) => core.getInput(name))
+  const workDir = path.resolve(workspace(), inputs.workingDirectory)
+  if (!fs.existsSync(workDir) || !fs.statSync(workDir).isDirectory()) {
+    throw new InputError(Input.WorkingDirectory, inputs.workingDirectory, `no such directory (${workDir}); point it at the folder that holds the project's Cargo.toml.`)
+  }
+  if (!fs.existsSync(path.join(workDir, 'Cargo.toml'))) {
+    throw new InputError(Input.WorkingDirectory, inputs.workingDirectory, `${workDir} has no Cargo.toml; point it at the folder that holds the project's Cargo.toml.`)
+  }
+  const facts = targetFacts(inputs.target)
+  core.info(`Target ${facts.triple}${inputs.targetInput !== facts.triple ? ` (from ${inputs.targetInput})` : ''}`)
+  core.info(`Project ${workDir}`)
+  return { inputs, workDir, facts }
+}
+
+interface TargetKnowledge {
+  baseline: Baseline
+  cfg: Set<string>
+}
+
+/** Validate target-cpu and expand target-features against what this rustc knows for the target. */
+async function learnTarget(inputs: Inputs, facts: TargetFacts, toolchain: Toolchain, host: Host, cwd: string): Promise<TargetKnowledge> {
+  const rustc = (args: string[]): Promise<string> => exec('rustc', [...args, '--target', facts.triple], { env: toolchain.env, cwd }).then((r) => r.stdout)
+  const [cfgText, cpusText, featuresText] = await Promise.all([
+    rustc(['--print', 'cfg']),
+    inputs.targetCpu ? rustc(['--print', 'target-cpus']) : Promise.resolve(''),
+    inputs.targetFeatures.length ? rustc(['--print', 'target-features']) : Promise.resolve(''),
+  ])
+  const cpu = inputs.targetCpu
+  if (cpu === 'native' && facts.triple !== host.triple) {
+    throw new InputError(
+      Input.TargetCpu,
+      cpu,
+      `'native' means the build machine's CPU, which is not a baseline for the cross target ${facts.triple}; name a CPU such as ${facts.family === 'x86_64' ? 'x86-64-v2' : 'generic'}.`,
+    )
+  }
+  if (cpu && cpu !== 'native') {
+    const cpus = parseTargetCpus(cpusText)
+    if (cpus.length && !cpus.includes(cpu)) {
+      const suggestions = closest(cpu, cpus)
+      throw new InputError(Input.TargetCpu, cpu, `${facts.triple} has no such CPU (rustc --print target-cpus).${suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ''}`)
+    }
+  }
+  const features = inputs.targetFeatures.length ? expandFeatures(inputs.targetFeatures, parseTargetFeatures(featuresText)) : []
+  return { baseline: { cpu, features }, cfg: parseCfg(cfgText) }
+}
+
+/** The emulator runner for tests of a foreign architecture. */
+function testRunner(inputs: Inputs, facts: TargetFacts, host: Host): { runner?: string[]; requirements: Requirement[] } {
+  if (inputs.command === 'build' || facts.family === host.family || !facts.qemu || host.os !== 'linux') return { requirements: [] }
+  const requirements: Requirement[] = [{ command: facts.qemu, packages: ['qemu-user'] }]
+  const runner = [facts.qemu]
+  if (facts.libc === 'gnu' && facts.gnuTriple) {
+    runner.push('-L', `/usr/${facts.gnuTriple}`)
+    if (!fs.existsSync(`/usr/${facts.gnuTriple}/lib`)) requirements.push({ command: `${facts.gnuTriple}-gcc`, packages: [`libc6-${facts.debianArch}-cross`] })
+  }
+  return { runner, requirements }
+}
+
+async function resolvePrograms(linker: LinkerPlan, zig: string | undefined): Promise<Record<string, string>> {
+  const resolved: Record<string, string> = {}
+  for (const tool of [linker.cc, linker.cxx, linker.ar]) {
+    if (!tool || resolved[tool.program]) continue
+    const found = tool.program === 'zig' ? zig : await which(tool.program)
+    if (found) resolved[tool.program] = found
+    else if (tool !== linker.cxx) throw new ActionError(`${tool.program} is not on PATH after setup; the ${linker.kind} toolchain for this target is incomplete.`)
+  }
+  return resolved
+}
+
+function writePlanFiles(plan: BuildPlan, tempDir: string): void {
+  fs.mkdirSync(path.join(tempDir, 'bin'), { recursive: true })
+  for (const wrapper of plan.wrappers) fs.writeFileSync(wrapper.path, wrapper.content, { mode: 0o755 })
+  fs.writeFileSync(plan.configPath, plan.configToml)
+  fs.rmSync(plan.wrapperLog, { force: true })
+}
+
+function reportCargoErrors(errors: readonly CargoDiagnostic[], workDir: string): void {
+  for (const error of errors.slice(0, 10)) {
+    const file = error.file ? path.relative(workspace(), path.resolve(workDir, error.file)) : undefined
+    core.error(error.message, file ? { file, startLine: error.line, startColumn: error.column } : undefined)
+  }
+}
+
+async function build(plan: BuildPlan, workDir: string, target: string): Promise<Artifact[]> {
+  const artifacts: Artifact[] = []
+  for (const args of plan.cargoCommands) {
+    const outcome = await runCargo(args, workDir, plan.env)
+    artifacts.push(...outcome.artifacts)
+    if (outcome.code !== 0) {
+      reportCargoErrors(outcome.errors, workDir)
+      throw new ActionError(`cargo ${args[0]} for ${target} failed (exit ${outcome.code})${outcome.errors.length ? '' : '; see the log above'}.`)
+    }
+  }
+  const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
+  if (log?.count) {
+    core.notice(
+      `Build scripts passed ${log.flags.join(', ')} to the C compiler ${log.count} time(s); the wrapper replaced them with the baseline (${plan.cFlags.join(' ') || "the target's default"}). In: ${log.dirs.slice(0, 5).join(', ')}`,
+    )
+  }
+  return artifacts
+}
+
+export async function run(): Promise<void> {
+  phases.length = 0
+  try {
+    const { inputs, workDir, facts } = await phase('Inputs', async () => readInputs())
+
+    const toolchain = await phase('Toolchain', async () => {
+      const selected = await ensureToolchain(inputs.toolchain, workDir)
+      core.info(selected.version)
+      await checkTargetKnown(selected, facts.triple, inputs.targetInput, workDir)
+      return selected
+    })
+    const host: Host = { triple: toolchain.host, family: targetFacts(toolchain.host).family, os: targetFacts(toolchain.host).os }
+    const linker = planLinker(inputs.linker, facts, host, inputs.glibc)
+    const tests = testRunner(inputs, facts, host)
+
+    const { knowledge, zig } = await phase('Setup: target, linker, CPU baseline', async () => {
+      core.info(`Linker: ${linker.description}`)
+      // Independent steps run concurrently: the target's std, distribution packages, zig.
+      const [knowledge, , , zig] = await Promise.all([
+        learnTarget(inputs, facts, toolchain, host, workDir),
+        ensureTarget(toolchain, facts.triple, inputs.buildStd),
+        ensureCommands([...linker.requirements, ...tests.requirements]),
+        linker.needsZig ? ensureZig() : Promise.resolve(undefined),
+      ])
+      return { knowledge, zig }
+    })
+
+    const tempDir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), TEMP_FOLDER, facts.triple)
+    const plan = await phase('Cargo configuration', async () => {
+      const resolved = await resolvePrograms(linker, zig)
+      const configs = readConfigFiles(findConfigFiles(workDir, defaultCargoHome(process.env)))
+      const project = projectRustflags(configs, process.env, facts.triple, facts.cargoEnvName, knowledge.cfg)
+      const built = makePlan({
+        inputs,
+        facts,
+        host,
+        linker,
+        baseline: knowledge.baseline,
+        project,
+        toolchain: { rustupName: toolchain.rustupName, nightly: toolchain.nightly },
+        resolved,
+        tempDir,
+        runner: tests.runner,
+      })
+      writePlanFiles(built, tempDir)
+      core.info(`Project rustflags (${project.source}): ${project.flags.join(' ') || '(none)'}`)
+      for (const warning of built.warnings) core.warning(warning)
+      for (const notice of built.notices) core.notice(notice)
+      core.info(`Effective rustflags: ${built.rustflags.join(' ') || '(none)'}`)
+      core.info(`C/C++ baseline flags: ${built.cFlags.join(' ') || '(compiler default)'}`)
+      core.info(`Cargo config ${built.configPath}:\n${built.configToml}`)
+      core.setOutput(Output.Rustflags, built.rustflags.join(' '))
+      return built
+    })
+
+    const artifacts = await phase(`Build (cargo ${inputs.command})`, () => build(plan, workDir, facts.triple))
+
+    const staged: StageResult = await phase('Stage binaries', async () => {
+      const dir = path.join(workDir, 'target', STAGE_FOLDER, facts.triple)
+      const result = await stageBinaries(artifacts, dir, inputs.strip, stripCandidates(facts, host.family, zig), {
+        target: facts.triple,
+        toolchain: toolchain.rustupName ?? 'system',
+        rustc: toolchain.version,
+        rustflags: plan.rustflags,
+        targetCpu: knowledge.baseline.cpu,
+        targetFeatures: knowledge.baseline.features,
+        linker: linker.description,
+        glibc: inputs.glibc,
+      })
+      for (const file of result.files) core.info(`${file.sha256}  ${file.name} (${file.size} bytes${file.stripped ? ', stripped' : ''})`)
+      if (!result.files.length && inputs.command !== 'test') core.warning(`cargo built no executables for ${facts.triple}; check the package and bin inputs.`)
+      core.setOutput(Output.Binaries, JSON.stringify(result.files.map((file) => file.path)))
+      core.setOutput(Output.Manifest, result.sumsPath)
+      core.setOutput(Output.Dir, result.dir)
+      return result
+    })
+
+    const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
+    const baseline = [knowledge.baseline.cpu ? `target-cpu=${knowledge.baseline.cpu}` : "target's default CPU", ...knowledge.baseline.features].join(' ')
+    await writeSummary(
+      renderSummary({
+        target: facts.triple,
+        toolchain: toolchain.version,
+        linker: linker.description,
+        baseline,
+        cFlags: plan.cFlags,
+        rustflags: plan.rustflags,
+        files: staged.files,
+        phases,
+        nativeReplacements: log?.count ?? 0,
+      }),
+    )
+  } catch (error) {
+    if (error instanceof InputError || error instanceof ActionError || error instanceof CommandError) {
+      core.setFailed(error.message)
+    } else {
+      core.debug(error instanceof Error ? (error.stack ?? '') : '')
+      core.setFailed(`rust-xbuild failed unexpectedly: ${errorMessage(error)}`)
+    }
+  }
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  try {
+    await core.summary.addRaw(markdown).write()
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${errorMessage(error)}`)
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The job summary, as Markdown. Pure: main writes it with core.summary.
+ */
+import type { StagedFile } from './stage.js'
+
+export interface PhaseTiming {
+  name: string
+  seconds: number
+}
+
+export interface SummaryData {
+  target: string
+  toolchain: string
+  linker: string
+  baseline: string
+  cFlags: string[]
+  rustflags: string[]
+  files: readonly StagedFile[]
+  phases: readonly PhaseTiming[]
+  nativeReplacements: number
+}
+
+const code = (text: string): string => (text ? `\`${text.replace(/`/g, "'")}\`` : '—')
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
+  return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`
+}
+
+export function renderSummary(data: SummaryData): string {
+  const lines = [
+    `## rust-xbuild: ${data.target}`,
+    '',
+    '| | |',
+    '|---|---|',
+    `| Target | ${code(data.target)} |`,
+    `| Toolchain | ${data.toolchain} |`,
+    `| Linker | ${data.linker} |`,
+    `| CPU baseline | ${data.baseline} |`,
+    `| C/C++ baseline flags | ${code(data.cFlags.join(' '))} |`,
+    `| Effective rustflags | ${code(data.rustflags.join(' '))} |`,
+  ]
+  if (data.nativeReplacements) lines.push(`| -march=native in build scripts | replaced ${data.nativeReplacements} time(s) |`)
+  lines.push('', '| Binary | Size | SHA256 |', '|---|---:|---|')
+  for (const file of data.files) lines.push(`| ${code(file.name)} | ${formatSize(file.size)} | ${code(file.sha256)} |`)
+  if (!data.files.length) lines.push('| (no binaries) | | |')
+  lines.push('', '| Phase | Seconds |', '|---|---:|')
+  for (const phase of data.phases) lines.push(`| ${phase.name} | ${phase.seconds.toFixed(1)} |`)
+  return `${lines.join('\n')}\n`
+}

@@ -1,0 +1,60 @@
+/**
+ * The compiler and linker wrapper scripts, as text. Pure. Every value embedded in a
+ * script is single-quoted; the scripts never evaluate their arguments.
+ */
+
+/** POSIX shell single-quoting: 'it'\''s'. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`
+}
+
+export interface CompilerWrapper {
+  /** Absolute path of the real program, then its fixed arguments */
+  command: string[]
+  /** The baseline flags put before the build script's own (-march=x86-64-v2, ...) */
+  baselineFlags: string[]
+  /** Where replacements of -march=native and friends are recorded */
+  logFile: string
+  /** Arguments to drop entirely (linker-only filtering for zig) */
+  dropArgs: string[]
+}
+
+/** Flags that make a compiler target the build machine's CPU. */
+export const NATIVE_FLAGS = ['-march=native', '-mcpu=native', '-mtune=native'] as const
+
+/**
+ * A wrapper that runs the real compiler with the baseline first, drops `-march=native`,
+ * `-mcpu=native` and `-mtune=native` (build scripts such as lance's pass them), and logs
+ * each replacement to `logFile`. `for a do shift; set -- "$@" "$a"; done` rebuilds the
+ * argument list in place without arrays, which POSIX sh lacks.
+ */
+export function renderCompilerWrapper(wrapper: CompilerWrapper): string {
+  const replacement = wrapper.baselineFlags.length ? wrapper.baselineFlags.join(' ') : "the target's default CPU"
+  const dropCases = wrapper.dropArgs.length ? `    ${wrapper.dropArgs.map(shellQuote).join('|')}) ;;\n` : ''
+  return `#!/bin/sh
+# Written by rust-xbuild: runs ${wrapper.command.join(' ')} with the CPU baseline.
+baseline=${shellQuote(replacement)}
+for a do
+  shift
+  case $a in
+    ${NATIVE_FLAGS.join('|')})
+      printf '%s\\n' "replaced $a with $baseline in $(pwd)" >> ${shellQuote(wrapper.logFile)} ;;
+${dropCases}    *) set -- "$@" "$a" ;;
+  esac
+done
+exec ${[...wrapper.command, ...wrapper.baselineFlags].map(shellQuote).join(' ')} "$@"
+`
+}
+
+/** Parse the wrapper log: how many times each native flag was replaced, and where. */
+export function summariseWrapperLog(log: string): { count: number; flags: string[]; dirs: string[] } {
+  const lines = log.split('\n').filter(Boolean)
+  const flags = new Set<string>()
+  const dirs = new Set<string>()
+  for (const line of lines) {
+    const match = /^replaced (\S+) with .* in (.*)$/.exec(line)
+    if (match?.[1]) flags.add(match[1])
+    if (match?.[2]) dirs.add(match[2])
+  }
+  return { count: lines.length, flags: [...flags], dirs: [...dirs] }
+}
