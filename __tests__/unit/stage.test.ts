@@ -1,0 +1,56 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Artifact } from '../../src/cargo.js'
+import { binariesToStage, renderManifest, renderSha256Sums, sha256Of, stripCandidates } from '../../src/stage.js'
+import { targetFacts } from '../../src/target.js'
+
+const art = (executable: string, test = false): Artifact => ({ name: path.basename(executable), executable, packageId: 'p', test, fresh: false })
+
+describe('what gets staged', () => {
+  test('bins only, one per name (the last message wins), sorted', () => {
+    const staged = binariesToStage([art('/t/release/b'), art('/t/release/deps/a-123', true), art('/t/release/a'), art('/t/release/b')])
+    assert.deepEqual(
+      staged.map((a) => a.executable),
+      ['/t/release/a', '/t/release/b'],
+    )
+  })
+})
+
+describe('SHA256SUMS', () => {
+  test('GNU format that sha256sum -c verifies', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sums-'))
+    fs.writeFileSync(path.join(dir, 'b'), 'bravo')
+    fs.writeFileSync(path.join(dir, 'a'), 'alpha')
+    const files = [
+      { name: 'b', sha256: await sha256Of(path.join(dir, 'b')) },
+      { name: 'a', sha256: await sha256Of(path.join(dir, 'a')) },
+    ]
+    const sums = renderSha256Sums(files)
+    assert.match(sums, /^[0-9a-f]{64} {2}a\n[0-9a-f]{64} {2}b\n$/)
+    fs.writeFileSync(path.join(dir, 'SHA256SUMS'), sums)
+    assert.match(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' }), /a: OK\nb: OK/)
+    fs.writeFileSync(path.join(dir, 'a'), 'tampered')
+    assert.throws(() => execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir, stdio: 'pipe' }))
+  })
+  test('the JSON manifest records the build', () => {
+    const manifest = JSON.parse(
+      renderManifest({ target: 't', toolchain: 'stable', rustc: 'rustc 1.95.0', rustflags: ['-Ctarget-cpu=x86-64-v2'], targetCpu: 'x86-64-v2', targetFeatures: [], linker: 'cc' }, [
+        { name: 'app', path: '/x/app', size: 3, sha256: 'ab', stripped: true },
+      ]),
+    )
+    assert.deepEqual(manifest.files, [{ name: 'app', size: 3, sha256: 'ab', stripped: true }])
+    assert.equal(manifest.baseline.targetCpu, 'x86-64-v2')
+    assert.equal(manifest.rustc, 'rustc 1.95.0')
+  })
+})
+
+describe('strip tools that understand the target', () => {
+  test('cross binutils first, host strip only for the host family', () => {
+    assert.deepEqual(stripCandidates(targetFacts('aarch64-unknown-linux-gnu'), 'x86_64', '/z/zig'), [['aarch64-linux-gnu-strip'], ['llvm-strip'], ['/z/zig', 'objcopy', '--strip-all']])
+    assert.deepEqual(stripCandidates(targetFacts('x86_64-unknown-linux-musl'), 'x86_64'), [['x86_64-linux-gnu-strip'], ['strip'], ['llvm-strip']])
+  })
+})
