@@ -47,7 +47,18 @@ export interface LinkerPlan {
   needsZig: boolean
   /** rustc flags the link needs */
   linkFlags: string[]
+  /** Arguments the wrappers drop (exact, or prefix*) and rename, for compilers that reject them */
+  dropArgs: string[]
+  renameArgs: Record<string, string>
 }
+
+/**
+ * What zig cc rejects of rustc's and cc's arguments: cc's --target=<rust triple> (only
+ * added for compilers named clang), version-script and exclude-libs options; on musl,
+ * libgcc's unwinder is zig's libunwind.
+ */
+const ZIG_DROP_ARGS = ['--target=*', '-Wl,--no-undefined-version', '-Wl,-exclude-libs,*', '-Wl,--exclude-libs,*']
+const ZIG_MUSL_RENAME_ARGS = { '-lgcc_s': '-lunwind', '-lgcc_eh': '-lunwind' }
 
 /** Debian cross packages are named after the GNU triple with x86_64 spelt x86-64. */
 function crossPackageSuffix(gnuTriple: string): string {
@@ -70,6 +81,8 @@ function zigPlan(facts: TargetFacts, glibc?: string): LinkerPlan {
     needsZig: true,
     // zig brings musl's start files and libunwind; rustc's self-contained copies would clash.
     linkFlags: facts.libc === 'musl' ? ['-Clink-self-contained=no'] : [],
+    dropArgs: ZIG_DROP_ARGS,
+    renameArgs: facts.libc === 'musl' ? ZIG_MUSL_RENAME_ARGS : {},
   }
 }
 
@@ -92,6 +105,8 @@ function gccPlan(facts: TargetFacts): LinkerPlan {
     ],
     needsZig: false,
     linkFlags: [],
+    dropArgs: [],
+    renameArgs: {},
   }
 }
 
@@ -108,6 +123,8 @@ function muslGccPlan(facts: TargetFacts, host: Host): LinkerPlan {
     requirements: [{ command: 'musl-gcc', packages: ['musl-tools'] }],
     needsZig: false,
     linkFlags: [],
+    dropArgs: [],
+    renameArgs: {},
   }
 }
 
@@ -122,11 +139,13 @@ function hostPlan(): LinkerPlan {
     requirements: [],
     needsZig: false,
     linkFlags: [],
+    dropArgs: [],
+    renameArgs: {},
   }
 }
 
 function untouched(kind: 'native' | 'none', description: string): LinkerPlan {
-  return { kind, description, setsLinker: false, requirements: [], needsZig: false, linkFlags: [] }
+  return { kind, description, setsLinker: false, requirements: [], needsZig: false, linkFlags: [], dropArgs: [], renameArgs: {} }
 }
 
 export function planLinker(choice: LinkerChoice, facts: TargetFacts, host: Host, glibc?: string): LinkerPlan {

@@ -95,7 +95,13 @@ export function makePlan(request: PlanRequest): BuildPlan {
     const file = path.join(binDir, name)
     wrappers.push({
       path: file,
-      content: renderCompilerWrapper({ command: resolvedCommand(tool, request.resolved), baselineFlags: withBaseline ? cFlags : [], logFile: wrapperLog, dropArgs: [] }),
+      content: renderCompilerWrapper({
+        command: resolvedCommand(tool, request.resolved),
+        baselineFlags: withBaseline ? cFlags : [],
+        logFile: wrapperLog,
+        dropArgs: withBaseline ? linker.dropArgs : [],
+        renameArgs: withBaseline ? linker.renameArgs : {},
+      }),
     })
     env[`${variable}_${facts.underscored}`] = file
     return file

@@ -15,8 +15,15 @@ export interface CompilerWrapper {
   baselineFlags: string[]
   /** Where replacements of -march=native and friends are recorded */
   logFile: string
-  /** Arguments to drop entirely (linker-only filtering for zig) */
+  /** Arguments to drop: exact strings, or prefixes ending in `*` (zig rejects some of rustc's) */
   dropArgs: string[]
+  /** Arguments to replace by another, exactly matched */
+  renameArgs: Record<string, string>
+}
+
+/** A case pattern: the literal parts quoted, a trailing `*` left to match. */
+function casePattern(pattern: string): string {
+  return pattern.endsWith('*') ? `${shellQuote(pattern.slice(0, -1))}*` : shellQuote(pattern)
 }
 
 /** Flags that make a compiler target the build machine's CPU. */
@@ -30,7 +37,10 @@ export const NATIVE_FLAGS = ['-march=native', '-mcpu=native', '-mtune=native'] a
  */
 export function renderCompilerWrapper(wrapper: CompilerWrapper): string {
   const replacement = wrapper.baselineFlags.length ? wrapper.baselineFlags.join(' ') : "the target's default CPU"
-  const dropCases = wrapper.dropArgs.length ? `    ${wrapper.dropArgs.map(shellQuote).join('|')}) ;;\n` : ''
+  const dropCases = wrapper.dropArgs.length ? `    ${wrapper.dropArgs.map(casePattern).join('|')}) ;;\n` : ''
+  const renameCases = Object.entries(wrapper.renameArgs)
+    .map(([from, to]) => `    ${shellQuote(from)}) set -- "$@" ${shellQuote(to)} ;;\n`)
+    .join('')
   return `#!/bin/sh
 # Written by rust-xbuild: runs ${wrapper.command.join(' ')} with the CPU baseline.
 baseline=${shellQuote(replacement)}
@@ -39,7 +49,7 @@ for a do
   case $a in
     ${NATIVE_FLAGS.join('|')})
       printf '%s\\n' "replaced $a with $baseline in $(pwd)" >> ${shellQuote(wrapper.logFile)} ;;
-${dropCases}    *) set -- "$@" "$a" ;;
+${dropCases}${renameCases}    *) set -- "$@" "$a" ;;
   esac
 done
 exec ${[...wrapper.command, ...wrapper.baselineFlags].map(shellQuote).join(' ')} "$@"

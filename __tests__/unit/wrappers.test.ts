@@ -13,7 +13,17 @@ function runWrapper(baselineFlags: string[], args: string[]): { argv: string[]; 
   fs.writeFileSync(fake, '#!/bin/sh\nfor a do printf "%s\\n" "$a"; done\n', { mode: 0o755 })
   const log = path.join(dir, "it's.log")
   const wrapper = path.join(dir, 'cc')
-  fs.writeFileSync(wrapper, renderCompilerWrapper({ command: [fake, '-target', 'x86_64-linux-musl'], baselineFlags, logFile: log, dropArgs: [] }), { mode: 0o755 })
+  fs.writeFileSync(
+    wrapper,
+    renderCompilerWrapper({
+      command: [fake, '-target', 'x86_64-linux-musl'],
+      baselineFlags,
+      logFile: log,
+      dropArgs: ['--target=*', '-Wl,--no-undefined-version'],
+      renameArgs: { '-lgcc_s': '-lunwind' },
+    }),
+    { mode: 0o755 },
+  )
   const output = execFileSync(wrapper, args, { cwd: dir, encoding: 'utf8' })
   return { argv: output.split('\n').slice(0, -1), log: fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '' }
 }
@@ -41,6 +51,10 @@ describe('the compiler wrapper, run for real', () => {
     const tricky = ['-DNAME="a b"', "it's", '$(id)', '`id`', '*', '-march=native-ish', '']
     const { argv } = runWrapper(['-march=x86-64'], tricky)
     assert.deepEqual(argv, ['-target', 'x86_64-linux-musl', '-march=x86-64', ...tricky])
+  })
+  test('zig filters: rejected arguments dropped, libgcc’s unwinder renamed', () => {
+    const { argv } = runWrapper([], ['--target=x86_64-unknown-linux-musl', '-Wl,--no-undefined-version', '-lgcc_s', '-o', 'out', '--targetish'])
+    assert.deepEqual(argv, ['-target', 'x86_64-linux-musl', '-lunwind', '-o', 'out', '--targetish'])
   })
   test('shell quoting', () => assert.equal(shellQuote("a'b"), `'a'\\''b'`))
 })

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what the demo and the test suite need on a fresh Debian 12 (or Ubuntu) machine,
+# from Debian's packages only: Debian's Rust toolchain (rustc-web, with an aarch64 std and
+# std's source for build-std), the aarch64 cross gcc, qemu-user, musl-tools and Debian's
+# packaged crates (ring, cc) as an offline registry. Idempotent: does nothing when all is there.
+set -euo pipefail
+
+packages=(
+  rustc-web cargo-web rust-web-src
+  gcc g++ binutils file
+  gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
+  qemu-user musl-tools
+  librust-ring-dev librust-cc-dev
+)
+
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+
+missing=()
+for pkg in "${packages[@]}" "libstd-rust-web-dev:arm64"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-debian: everything is installed"
+  exit 0
+fi
+echo "setup-debian: installing ${missing[*]}"
+
+retry() {
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    "$@" && return 0
+    echo "setup-debian: '$*' failed (attempt $attempt); retrying" >&2
+    sleep $((attempt * 10))
+  done
+  return 1
+}
+
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" dpkg --add-architecture arm64
+retry "${sudo_cmd[@]}" apt-get update -q
+retry "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${packages[@]}"
+# The foreign std and std's source must match the installed compiler exactly.
+version=$(dpkg-query -W -f='${Version}' rustc-web)
+retry "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "libstd-rust-web-dev:arm64=$version" "rust-web-src=$version"
