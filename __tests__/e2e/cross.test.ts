@@ -7,7 +7,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
-import { attempt, errors, fixture, readelf, runAction, sh } from './harness.js'
+import { errors, fixture, readelf, runAction, sh } from './harness.js'
 
 function stagedBinary(run: ReturnType<typeof runAction>, name: string): string {
   assert.equal(run.code, 0, run.log)
@@ -69,5 +69,18 @@ describe('x86_64-unknown-linux-musl through zig with build-std', () => {
     assert.equal(sh(binary, []).trim(), 'hello from x86_64')
     assert.match(run.log, /RUSTC_BOOTSTRAP=1/)
     assert.equal(run.outputs.rustflags, '-Clink-self-contained=no')
+  })
+})
+
+describe('a glibc floor through zig', () => {
+  test('aarch64 with glibc 2.17: needs at most GLIBC_2.17 and runs under qemu', () => {
+    const workspace = fixture('ring-hello')
+    const run = runAction({ target: 'aarch64-unknown-linux-gnu', glibc: '2.17', toolchain: 'system', locked: 'true' }, { workspace })
+    const binary = stagedBinary(run, 'ring-hello')
+    assert.match(run.log, /Linker: zig cc -target aarch64-linux-gnu\.2\.17/)
+    const glibc = readelf(binary).glibc ?? '0'
+    const [major, minor] = glibc.split('.').map(Number)
+    assert.ok((major ?? 0) === 2 && (minor ?? 99) <= 17, `needs GLIBC_${glibc}`)
+    assert.match(sh('qemu-aarch64', ['-L', '/usr/aarch64-linux-gnu', binary]), /arch=aarch64/)
   })
 })

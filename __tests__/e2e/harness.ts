@@ -65,6 +65,8 @@ export interface RunOptions {
   env?: Record<string, string>
   /** false: use this process's PATH and CARGO_HOME (rustup) instead of Debian's toolchain */
   debian?: boolean
+  /** RUNNER_TEMP, stable across runs as within one job; default: a new one per run */
+  runnerTemp?: string
 }
 
 export function runAction(inputs: Record<string, string>, options: RunOptions): ActionRun {
@@ -78,7 +80,7 @@ export function runAction(inputs: Record<string, string>, options: RunOptions): 
     LANG: 'C.UTF-8',
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: path.join(runDir, 'runner-temp'),
+    RUNNER_TEMP: options.runnerTemp ?? path.join(runDir, 'runner-temp'),
     GITHUB_WORKSPACE: options.workspace,
   }
   if (options.debian === false) {
