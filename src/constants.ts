@@ -20,6 +20,13 @@ export const Input = {
   Command: 'command',
   BuildStd: 'build-std',
   Strip: 'strip',
+  Cache: 'cache',
+  CacheKey: 'cache-key',
+  Verify: 'verify',
+  MaxGlibc: 'max-glibc',
+  SmokeTest: 'smoke-test',
+  SystemPackages: 'system-packages',
+  Protoc: 'protoc',
 } as const
 
 export const Output = {
@@ -27,6 +34,7 @@ export const Output = {
   Manifest: 'manifest',
   Dir: 'dir',
   Rustflags: 'rustflags',
+  CacheHit: 'cache-hit',
 } as const
 
 /** The action's own files live under RUNNER_TEMP in this folder. */

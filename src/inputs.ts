@@ -8,6 +8,7 @@ import { dockerPlatforms, isDockerPlatform, tripleForDockerPlatform, type Libc }
 
 export type LinkerChoice = 'auto' | 'gcc' | 'zig' | 'none'
 export type Command = 'build' | 'test' | 'both'
+export type VerifyMode = 'error' | 'warn' | 'off'
 
 export interface Inputs {
   /** The Rust triple (a Docker platform is already mapped) */
@@ -36,6 +37,19 @@ export interface Inputs {
   command: Command
   buildStd: boolean
   strip: boolean
+  /** Restore and save the build cache */
+  cache: boolean
+  /** An extra part for the cache key */
+  cacheKey: string
+  verify: VerifyMode
+  /** Fail (or warn) when a binary needs a newer glibc than this */
+  maxGlibc?: string
+  /** Arguments to run each binary with after the build; undefined: no smoke test */
+  smokeTest?: string[]
+  /** Distribution packages to install for the target architecture (libssl-dev → libssl-dev:arm64) */
+  systemPackages: string[]
+  /** undefined: no protoc; 'any': a protoc on PATH or the pinned one; else a minimum version */
+  protoc?: string
 }
 
 export type InputReader = (name: string) => string
@@ -162,6 +176,22 @@ export function parseInputs(read: InputReader): Inputs {
     return list
   }
 
+  const maxGlibc = read(Input.MaxGlibc).trim()
+  if (maxGlibc !== '' && !GLIBC.test(maxGlibc)) throw new InputError(Input.MaxGlibc, maxGlibc, 'expected a glibc version such as 2.28.')
+
+  const smokeTestValue = read(Input.SmokeTest).trim()
+
+  const protocValue = read(Input.Protoc).trim()
+  let protoc: string | undefined
+  if (/^(true|yes|on)$/i.test(protocValue)) protoc = 'any'
+  else if (protocValue !== '' && !/^(false|no|off)$/i.test(protocValue)) {
+    if (!/^\d+\.\d+(\.\d+)?$/.test(protocValue)) throw new InputError(Input.Protoc, protocValue, 'expected true, false, or a minimum protoc version such as 25.1.')
+    protoc = protocValue
+  }
+
+  const cacheKey = read(Input.CacheKey).trim()
+  if (/[\n,]/.test(cacheKey)) throw new InputError(Input.CacheKey, cacheKey, 'a cache key part may not contain commas or newlines.')
+
   const profile = read(Input.Profile).trim() || 'release'
   if (!/^[A-Za-z0-9_-]+$/.test(profile)) throw new InputError(Input.Profile, profile, 'expected a cargo profile name such as release or dev.')
 
@@ -187,5 +217,12 @@ export function parseInputs(read: InputReader): Inputs {
     command: parseChoice(read, Input.Command, ['build', 'test', 'both'] as const, 'build'),
     buildStd: parseBoolean(read, Input.BuildStd, false),
     strip: parseBoolean(read, Input.Strip, true),
+    cache: parseBoolean(read, Input.Cache, true),
+    cacheKey,
+    verify: parseChoice(read, Input.Verify, ['error', 'warn', 'off'] as const, 'error'),
+    maxGlibc: maxGlibc === '' ? undefined : maxGlibc,
+    smokeTest: smokeTestValue === '' ? undefined : splitArgs(smokeTestValue, Input.SmokeTest),
+    systemPackages: names(Input.SystemPackages),
+    protoc,
   }
 }
