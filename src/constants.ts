@@ -27,6 +27,15 @@ export const Input = {
   SmokeTest: 'smoke-test',
   SystemPackages: 'system-packages',
   Protoc: 'protoc',
+  Archive: 'archive',
+  Name: 'name',
+  Include: 'include',
+  Checksum: 'checksum',
+  DockerDir: 'docker-dir',
+  Upload: 'upload',
+  ArtifactName: 'artifact-name',
+  ReleaseTag: 'release-tag',
+  Token: 'token',
 } as const
 
 export const Output = {
@@ -35,6 +44,8 @@ export const Output = {
   Dir: 'dir',
   Rustflags: 'rustflags',
   CacheHit: 'cache-hit',
+  Archives: 'archives',
+  ArtifactName: 'artifact-name',
 } as const
 
 /** The action's own files live under RUNNER_TEMP in this folder. */

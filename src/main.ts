@@ -18,7 +18,9 @@ import { ensureCommands, ensureZig } from './install.js'
 import { planLinker, type Host, type LinkerPlan, type Requirement } from './linker.js'
 import { makePlan, type BuildPlan } from './plan.js'
 import { projectRustflags } from './rustflags.js'
-import { stageBinaries, stripCandidates, type StageResult } from './stage.js'
+import { packageStaged, resolveVersion, type PackageResult } from './package.js'
+import { defaultArchiveFormat } from './package-plan.js'
+import { binariesToStage, stageBinaries, stripCandidates, type ManifestContext, type StageResult } from './stage.js'
 import { renderSummary, type PhaseTiming } from './summary.js'
 import { closest, targetFacts, type TargetFacts } from './target.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
@@ -199,25 +201,27 @@ export async function run(): Promise<void> {
 
     const artifacts = await phase(`Build (cargo ${inputs.command})`, () => build(plan, workDir, facts.triple))
 
+    const manifestContext: ManifestContext = {
+      target: facts.triple,
+      toolchain: toolchain.rustupName ?? 'system',
+      rustc: toolchain.version,
+      rustflags: plan.rustflags,
+      targetCpu: knowledge.baseline.cpu,
+      targetFeatures: knowledge.baseline.features,
+      linker: linker.description,
+      glibc: inputs.glibc,
+    }
     const staged: StageResult = await phase('Stage binaries', async () => {
       const dir = path.join(workDir, 'target', STAGE_FOLDER, facts.triple)
-      const result = await stageBinaries(artifacts, dir, inputs.strip, stripCandidates(facts, host.family, zig), {
-        target: facts.triple,
-        toolchain: toolchain.rustupName ?? 'system',
-        rustc: toolchain.version,
-        rustflags: plan.rustflags,
-        targetCpu: knowledge.baseline.cpu,
-        targetFeatures: knowledge.baseline.features,
-        linker: linker.description,
-        glibc: inputs.glibc,
-      })
+      const result = await stageBinaries(artifacts, dir, inputs.strip, stripCandidates(facts, host.family, zig), manifestContext)
       for (const file of result.files) core.info(`${file.sha256}  ${file.name} (${file.size} bytes${file.stripped ? ', stripped' : ''})`)
       if (!result.files.length && inputs.command !== 'test') core.warning(`cargo built no executables for ${facts.triple}; check the package and bin inputs.`)
       core.setOutput(Output.Binaries, JSON.stringify(result.files.map((file) => file.path)))
-      core.setOutput(Output.Manifest, result.sumsPath)
       core.setOutput(Output.Dir, result.dir)
       return result
     })
+
+    const packaged = await phase('Package', () => packagePhase(inputs, facts, workDir, staged, artifacts, manifestContext))
 
     const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
     const baseline = [knowledge.baseline.cpu ? `target-cpu=${knowledge.baseline.cpu}` : "target's default CPU", ...knowledge.baseline.features].join(' ')
@@ -230,6 +234,7 @@ export async function run(): Promise<void> {
         cFlags: plan.cFlags,
         rustflags: plan.rustflags,
         files: staged.files,
+        archives: packaged.archives.map((file) => ({ name: file.name, size: file.size, sha256: file.hashes.sha256 })),
         phases,
         nativeReplacements: log?.count ?? 0,
       }),
@@ -242,6 +247,39 @@ export async function run(): Promise<void> {
       core.setFailed(`rust-xbuild failed unexpectedly: ${errorMessage(error)}`)
     }
   }
+}
+
+async function packagePhase(inputs: Inputs, facts: TargetFacts, workDir: string, staged: StageResult, artifacts: readonly Artifact[], context: ManifestContext): Promise<PackageResult> {
+  const packageIds = new Map(binariesToStage(artifacts).map((artifact) => [path.basename(artifact.executable), artifact.packageId]))
+  const binaries = staged.files.map((file) => {
+    const version = resolveVersion(packageIds.get(file.name) ?? '', workDir, process.env.GITHUB_REF)
+    if (!version && inputs.nameTemplate.includes('{version}') && inputs.archive !== 'none') {
+      throw new InputError(Input.Name, inputs.nameTemplate, `no version is known for ${file.name} (not a tag build, and no package version in Cargo.toml); remove {version} from the template.`)
+    }
+    return { ...file, version: version ?? '' }
+  })
+  const archive = inputs.archive === 'auto' ? defaultArchiveFormat(facts.os) : inputs.archive === 'none' ? undefined : inputs.archive
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH)
+  const result = await packageStaged({
+    stageDir: staged.dir,
+    workDir,
+    workspace: workspace(),
+    binaries,
+    archive,
+    nameTemplate: inputs.nameTemplate,
+    include: inputs.include,
+    checksums: inputs.checksums,
+    dockerDir: inputs.dockerDir ? path.resolve(workspace(), inputs.dockerDir) : undefined,
+    dockerPlatform: facts.dockerPlatform,
+    context,
+    // Reproducible archives when the workflow sets SOURCE_DATE_EPOCH.
+    mtime: Number.isFinite(epoch) && epoch > 0 ? epoch : Math.floor(Date.now() / 1000),
+  })
+  for (const file of result.archives) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes: ${file.contents?.join(', ')})`)
+  for (const file of result.docker) core.info(`Docker layout: ${path.relative(workspace(), file)}`)
+  core.setOutput(Output.Archives, JSON.stringify(result.archives.map((file) => file.path)))
+  core.setOutput(Output.Manifest, path.join(staged.dir, result.sums[0] ?? 'SHA256SUMS'))
+  return result
 }
 
 async function writeSummary(markdown: string): Promise<void> {

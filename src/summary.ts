@@ -16,6 +16,7 @@ export interface SummaryData {
   cFlags: string[]
   rustflags: string[]
   files: readonly StagedFile[]
+  archives?: readonly { name: string; size: number; sha256: string }[]
   phases: readonly PhaseTiming[]
   nativeReplacements: number
 }
@@ -45,6 +46,10 @@ export function renderSummary(data: SummaryData): string {
   lines.push('', '| Binary | Size | SHA256 |', '|---|---:|---|')
   for (const file of data.files) lines.push(`| ${code(file.name)} | ${formatSize(file.size)} | ${code(file.sha256)} |`)
   if (!data.files.length) lines.push('| (no binaries) | | |')
+  if (data.archives?.length) {
+    lines.push('', '| Archive | Size | SHA256 |', '|---|---:|---|')
+    for (const archive of data.archives) lines.push(`| ${code(archive.name)} | ${formatSize(archive.size)} | ${code(archive.sha256)} |`)
+  }
   lines.push('', '| Phase | Seconds |', '|---|---:|')
   for (const phase of data.phases) lines.push(`| ${phase.name} | ${phase.seconds.toFixed(1)} |`)
   return `${lines.join('\n')}\n`
