@@ -6,6 +6,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
+import { actionsCacheBackend } from './cache.js'
+import { prepareCache, type CacheOutcome } from './cache-phase.js'
 import { runCargo, type Artifact, type CargoDiagnostic } from './cargo.js'
 import { defaultCargoHome, findConfigFiles, readConfigFiles } from './cargo-config.js'
 import { parseCfg } from './cfg.js'
@@ -16,7 +18,7 @@ import { CommandError, run as exec, which } from './exec.js'
 import { parseInputs, type Inputs } from './inputs.js'
 import { ensureCommands, ensureZig } from './install.js'
 import { planLinker, type Host, type LinkerPlan, type Requirement } from './linker.js'
-import { makePlan, type BuildPlan } from './plan.js'
+import { cargoSelectionArgs, makePlan, type BuildPlan } from './plan.js'
 import { projectRustflags } from './rustflags.js'
 import { stageBinaries, stripCandidates, type StageResult } from './stage.js'
 import { renderSummary, type PhaseTiming } from './summary.js'
@@ -98,6 +100,14 @@ function testRunner(inputs: Inputs, facts: TargetFacts, host: Host): { runner?: 
   return { runner, requirements }
 }
 
+/** The linker's identity for the cache fingerprint: its version line. */
+async function linkerVersion(linker: LinkerPlan, resolved: Record<string, string>): Promise<string> {
+  const program = linker.cc ? (resolved[linker.cc.program] ?? linker.cc.program) : undefined
+  if (!program) return ''
+  const result = await exec(program, linker.kind === 'zig' ? ['version'] : ['--version'], { allowFailure: true })
+  return result.stdout.split('\n')[0]?.trim() ?? ''
+}
+
 async function resolvePrograms(linker: LinkerPlan, zig: string | undefined): Promise<Record<string, string>> {
   const resolved: Record<string, string> = {}
   for (const tool of [linker.cc, linker.cxx, linker.ar]) {
@@ -170,8 +180,8 @@ export async function run(): Promise<void> {
     })
 
     const tempDir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), TEMP_FOLDER, facts.triple)
+    const resolved = await resolvePrograms(linker, zig)
     const plan = await phase('Cargo configuration', async () => {
-      const resolved = await resolvePrograms(linker, zig)
       const configs = readConfigFiles(findConfigFiles(workDir, defaultCargoHome(process.env)))
       const project = projectRustflags(configs, process.env, facts.triple, facts.cargoEnvName, knowledge.cfg)
       const built = makePlan({
@@ -197,11 +207,41 @@ export async function run(): Promise<void> {
       return built
     })
 
+    const stageDir = path.join(workDir, 'target', STAGE_FOLDER, facts.triple)
+    const cache: CacheOutcome = await phase('Build cache', async () => {
+      const outcome = await prepareCache({
+        enabled: inputs.cache,
+        backend: actionsCacheBackend,
+        workDir,
+        cargoHome: defaultCargoHome(process.env),
+        env: { ...toolchain.env },
+        triple: facts.triple,
+        profile: inputs.profile,
+        rustcVerbose: toolchain.verbose,
+        stageDir,
+        parts: {
+          rustflags: plan.rustflags,
+          cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [resolved[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
+          cFlags: plan.cFlags,
+          linker: linker.description,
+          linkerVersion: await linkerVersion(linker, resolved),
+          glibc: inputs.glibc,
+          targetCpu: knowledge.baseline.cpu,
+          targetFeatures: knowledge.baseline.features,
+          buildStd: inputs.buildStd,
+          profile: inputs.profile,
+          cargoArgs: [inputs.command, ...cargoSelectionArgs(inputs), ...inputs.args],
+          userKey: inputs.cacheKey,
+        },
+      })
+      core.setOutput(Output.CacheHit, String(outcome.hit))
+      return outcome
+    })
+
     const artifacts = await phase(`Build (cargo ${inputs.command})`, () => build(plan, workDir, facts.triple))
 
     const staged: StageResult = await phase('Stage binaries', async () => {
-      const dir = path.join(workDir, 'target', STAGE_FOLDER, facts.triple)
-      const result = await stageBinaries(artifacts, dir, inputs.strip, stripCandidates(facts, host.family, zig), {
+      const result = await stageBinaries(artifacts, stageDir, inputs.strip, stripCandidates(facts, host.family, zig), {
         target: facts.triple,
         toolchain: toolchain.rustupName ?? 'system',
         rustc: toolchain.version,
@@ -232,6 +272,8 @@ export async function run(): Promise<void> {
         files: staged.files,
         phases,
         nativeReplacements: log?.count ?? 0,
+        cache: cache.entries.map((entry) => ({ name: entry.name, key: entry.keys.key, matched: entry.matched, restoredBytes: entry.restoredBytes })),
+        stamp: cache.stamp,
       }),
     )
   } catch (error) {
