@@ -2,6 +2,7 @@
 // dist freshness test writes the same into a temporary folder to compare.
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
+import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
