@@ -47,6 +47,12 @@ export function parseArtifact(line: string): Artifact | undefined {
   }
 }
 
+/** For a compiler-artifact message: whether cargo reused it (fresh) or compiled it. */
+export function artifactFreshness(line: string): boolean | undefined {
+  if (!line.startsWith('{"reason":"compiler-artifact"')) return undefined
+  return /"fresh":true/.test(line)
+}
+
 /** Whether a JSON line is a cargo message (consumed) rather than program output (shown). */
 function isCargoMessage(line: string): boolean {
   return line.startsWith('{"reason":')
@@ -89,12 +95,17 @@ export interface CargoOutcome {
   code: number
   artifacts: Artifact[]
   errors: CargoDiagnostic[]
+  /** Units cargo reused and units it compiled */
+  fresh: number
+  compiled: number
 }
 
 /** Run one cargo command, streaming its output; artifacts and errors are collected. */
 export async function runCargo(args: readonly string[], cwd: string, env: Record<string, string>): Promise<CargoOutcome> {
   const artifacts: Artifact[] = []
   const stderr: string[] = []
+  let fresh = 0
+  let compiled = 0
   core.info(`cargo ${args.join(' ')}`)
   const result = await run('cargo', args, {
     cwd,
@@ -103,6 +114,9 @@ export async function runCargo(args: readonly string[], cwd: string, env: Record
     onStdout: (line) => {
       const artifact = parseArtifact(line)
       if (artifact) artifacts.push(artifact)
+      const reused = artifactFreshness(line)
+      if (reused === true) fresh++
+      else if (reused === false) compiled++
       if (!isCargoMessage(line)) core.info(line)
     },
     onStderr: (line) => {
@@ -110,5 +124,6 @@ export async function runCargo(args: readonly string[], cwd: string, env: Record
       core.info(line)
     },
   })
-  return { code: result.code, artifacts, errors: result.code === 0 ? [] : parseErrors(stderr) }
+  core.info(`cargo ${args[0]}: ${compiled} unit(s) compiled, ${fresh} fresh`)
+  return { code: result.code, artifacts, errors: result.code === 0 ? [] : parseErrors(stderr), fresh, compiled }
 }

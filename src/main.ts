@@ -6,6 +6,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
+import { actionsCacheBackend } from './cache.js'
+import { prepareCache, type CacheOutcome } from './cache-phase.js'
 import { runCargo, type Artifact, type CargoDiagnostic } from './cargo.js'
 import { defaultCargoHome, findConfigFiles, readConfigFiles } from './cargo-config.js'
 import { parseCfg } from './cfg.js'
@@ -16,7 +18,7 @@ import { CommandError, run as exec, which } from './exec.js'
 import { parseInputs, type Inputs } from './inputs.js'
 import { ensureCommands, ensureZig } from './install.js'
 import { planLinker, type Host, type LinkerPlan, type Requirement } from './linker.js'
-import { makePlan, type BuildPlan } from './plan.js'
+import { cargoSelectionArgs, makePlan, type BuildPlan } from './plan.js'
 import { projectRustflags } from './rustflags.js'
 import { packageStaged, resolveVersion, type PackageResult } from './package.js'
 import { defaultArchiveFormat } from './package-plan.js'
@@ -100,6 +102,14 @@ function testRunner(inputs: Inputs, facts: TargetFacts, host: Host): { runner?: 
   return { runner, requirements }
 }
 
+/** The linker's identity for the cache fingerprint: its version line. */
+async function linkerVersion(linker: LinkerPlan, resolved: Record<string, string>): Promise<string> {
+  const program = linker.cc ? (resolved[linker.cc.program] ?? linker.cc.program) : undefined
+  if (!program) return ''
+  const result = await exec(program, linker.kind === 'zig' ? ['version'] : ['--version'], { allowFailure: true })
+  return result.stdout.split('\n')[0]?.trim() ?? ''
+}
+
 async function resolvePrograms(linker: LinkerPlan, zig: string | undefined): Promise<Record<string, string>> {
   const resolved: Record<string, string> = {}
   for (const tool of [linker.cc, linker.cxx, linker.ar]) {
@@ -172,8 +182,8 @@ export async function run(): Promise<void> {
     })
 
     const tempDir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), TEMP_FOLDER, facts.triple)
+    const resolved = await resolvePrograms(linker, zig)
     const plan = await phase('Cargo configuration', async () => {
-      const resolved = await resolvePrograms(linker, zig)
       const configs = readConfigFiles(findConfigFiles(workDir, defaultCargoHome(process.env)))
       const project = projectRustflags(configs, process.env, facts.triple, facts.cargoEnvName, knowledge.cfg)
       const built = makePlan({
@@ -199,6 +209,37 @@ export async function run(): Promise<void> {
       return built
     })
 
+    const stageDir = path.join(workDir, 'target', STAGE_FOLDER, facts.triple)
+    const cache: CacheOutcome = await phase('Build cache', async () => {
+      const outcome = await prepareCache({
+        enabled: inputs.cache,
+        backend: actionsCacheBackend,
+        workDir,
+        cargoHome: defaultCargoHome(process.env),
+        env: { ...toolchain.env },
+        triple: facts.triple,
+        profile: inputs.profile,
+        rustcVerbose: toolchain.verbose,
+        stageDir,
+        parts: {
+          rustflags: plan.rustflags,
+          cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [resolved[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
+          cFlags: plan.cFlags,
+          linker: linker.description,
+          linkerVersion: await linkerVersion(linker, resolved),
+          glibc: inputs.glibc,
+          targetCpu: knowledge.baseline.cpu,
+          targetFeatures: knowledge.baseline.features,
+          buildStd: inputs.buildStd,
+          profile: inputs.profile,
+          cargoArgs: [inputs.command, ...cargoSelectionArgs(inputs), ...inputs.args],
+          userKey: inputs.cacheKey,
+        },
+      })
+      core.setOutput(Output.CacheHit, String(outcome.hit))
+      return outcome
+    })
+
     const artifacts = await phase(`Build (cargo ${inputs.command})`, () => build(plan, workDir, facts.triple))
 
     const manifestContext: ManifestContext = {
@@ -212,8 +253,7 @@ export async function run(): Promise<void> {
       glibc: inputs.glibc,
     }
     const staged: StageResult = await phase('Stage binaries', async () => {
-      const dir = path.join(workDir, 'target', STAGE_FOLDER, facts.triple)
-      const result = await stageBinaries(artifacts, dir, inputs.strip, stripCandidates(facts, host.family, zig), manifestContext)
+      const result = await stageBinaries(artifacts, stageDir, inputs.strip, stripCandidates(facts, host.family, zig), manifestContext)
       for (const file of result.files) core.info(`${file.sha256}  ${file.name} (${file.size} bytes${file.stripped ? ', stripped' : ''})`)
       if (!result.files.length && inputs.command !== 'test') core.warning(`cargo built no executables for ${facts.triple}; check the package and bin inputs.`)
       core.setOutput(Output.Binaries, JSON.stringify(result.files.map((file) => file.path)))
@@ -237,6 +277,8 @@ export async function run(): Promise<void> {
         archives: packaged.archives.map((file) => ({ name: file.name, size: file.size, sha256: file.hashes.sha256 })),
         phases,
         nativeReplacements: log?.count ?? 0,
+        cache: cache.entries.map((entry) => ({ name: entry.name, key: entry.keys.key, matched: entry.matched, restoredBytes: entry.restoredBytes })),
+        stamp: cache.stamp,
       }),
     )
   } catch (error) {

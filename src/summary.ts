@@ -19,6 +19,9 @@ export interface SummaryData {
   archives?: readonly { name: string; size: number; sha256: string }[]
   phases: readonly PhaseTiming[]
   nativeReplacements: number
+  cache: { name: string; key: string; matched?: string; restoredBytes?: number }[]
+  /** What the stamp rule found in the target directory */
+  stamp: string
 }
 
 const code = (text: string): string => (text ? `\`${text.replace(/`/g, "'")}\`` : '—')
@@ -50,6 +53,12 @@ export function renderSummary(data: SummaryData): string {
     lines.push('', '| Archive | Size | SHA256 |', '|---|---:|---|')
     for (const archive of data.archives) lines.push(`| ${code(archive.name)} | ${formatSize(archive.size)} | ${code(archive.sha256)} |`)
   }
+  lines.push('', '| Cache | Key | Result |', '|---|---|---|')
+  for (const entry of data.cache) {
+    const result = entry.matched === undefined ? 'miss' : `${entry.matched === entry.key ? 'hit' : `restored ${code(entry.matched)}`}, ${formatSize(entry.restoredBytes ?? 0)}`
+    lines.push(`| ${entry.name} | ${code(entry.key)} | ${result} |`)
+  }
+  lines.push(`| target directory | | ${data.stamp === 'other' || data.stamp === 'unknown' ? 'cleaned: built under another configuration' : data.stamp} |`)
   lines.push('', '| Phase | Seconds |', '|---|---:|')
   for (const phase of data.phases) lines.push(`| ${phase.name} | ${phase.seconds.toFixed(1)} |`)
   return `${lines.join('\n')}\n`

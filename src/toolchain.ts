@@ -20,6 +20,8 @@ export interface Toolchain {
   env: Record<string, string>
   /** `rustc -V` */
   version: string
+  /** `rustc -vV`: the toolchain's identity for cache keys */
+  verbose: string
   host: string
   release: string
   nightly: boolean
@@ -65,11 +67,11 @@ export function isInstalledToolchain(listOutput: string, name: string): boolean 
     .some((installed) => installed === name || (installed.startsWith(`${name}-`) && /^-[a-z0-9_]+-[a-z0-9_]+-/.test(installed.slice(name.length))))
 }
 
-async function rustcFacts(env: Record<string, string>, cwd: string): Promise<Pick<Toolchain, 'version' | 'host' | 'release' | 'nightly' | 'sysroot'>> {
+async function rustcFacts(env: Record<string, string>, cwd: string): Promise<Pick<Toolchain, 'version' | 'verbose' | 'host' | 'release' | 'nightly' | 'sysroot'>> {
   const verbose = await run('rustc', ['-vV'], { env, cwd })
   const { host, release } = parseRustcVersion(verbose.stdout)
   const sysroot = (await run('rustc', ['--print', 'sysroot'], { env, cwd })).stdout.trim()
-  return { version: verbose.stdout.split('\n')[0] ?? '', host, release, nightly: /-(nightly|dev)/.test(release), sysroot }
+  return { version: verbose.stdout.split('\n')[0] ?? '', verbose: verbose.stdout, host, release, nightly: /-(nightly|dev)/.test(release), sysroot }
 }
 
 /** Select (and if missing, install) the toolchain. Network only when it is not installed. */
