@@ -20,7 +20,9 @@ import { ensureCommands, ensureZig } from './install.js'
 import { planLinker, type Host, type LinkerPlan, type Requirement } from './linker.js'
 import { cargoSelectionArgs, makePlan, type BuildPlan } from './plan.js'
 import { projectRustflags } from './rustflags.js'
+import { actionsArtifactClient, restReleaseClient } from './github.js'
 import { packageStaged, resolveVersion, type PackageResult } from './package.js'
+import { renderArtifactName, uploadArtifact, uploadReleaseAssets, type UploadFile } from './publish.js'
 import { defaultArchiveFormat } from './package-plan.js'
 import { binariesToStage, stageBinaries, stripCandidates, type ManifestContext, type StageResult } from './stage.js'
 import { renderSummary, type PhaseTiming } from './summary.js'
@@ -262,6 +264,7 @@ export async function run(): Promise<void> {
     })
 
     const packaged = await phase('Package', () => packagePhase(inputs, facts, workDir, staged, artifacts, manifestContext))
+    await phase('Upload', () => uploadPhase(inputs, facts, staged, packaged))
 
     const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
     const baseline = [knowledge.baseline.cpu ? `target-cpu=${knowledge.baseline.cpu}` : "target's default CPU", ...knowledge.baseline.features].join(' ')
@@ -322,6 +325,46 @@ async function packagePhase(inputs: Inputs, facts: TargetFacts, workDir: string,
   core.setOutput(Output.Archives, JSON.stringify(result.archives.map((file) => file.path)))
   core.setOutput(Output.Manifest, path.join(staged.dir, result.sums[0] ?? 'SHA256SUMS'))
   return result
+}
+
+/** The tag of GITHUB_REF as is (refs/tags/v1.2.3 → v1.2.3). */
+function refTag(): string | undefined {
+  const ref = process.env.GITHUB_REF
+  return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined
+}
+
+async function uploadPhase(inputs: Inputs, facts: TargetFacts, staged: StageResult, packaged: PackageResult): Promise<void> {
+  if (inputs.upload === 'none') {
+    core.info('upload: none; the files stay in the staging directory.')
+    return
+  }
+  if (inputs.upload === 'artifact') {
+    const name = renderArtifactName(inputs.artifactName, facts.triple)
+    // Outside a runner (local runs, tests) there is no artifact service to talk to.
+    if (!process.env.ACTIONS_RUNTIME_TOKEN) {
+      core.warning(`Not running on a GitHub Actions runner (no ACTIONS_RUNTIME_TOKEN): the artifact ${name} is not uploaded.`)
+      return
+    }
+    const result = await uploadArtifact(actionsArtifactClient(), name, staged.dir)
+    core.info(`Uploaded the artifact ${name} (${result.files.length} files${result.size ? `, ${result.size} bytes` : ''}).`)
+    core.setOutput(Output.ArtifactName, name)
+    return
+  }
+  const tag = inputs.releaseTag ?? refTag()
+  if (!tag) throw new InputError(Input.ReleaseTag, '', 'upload: release needs a tag: set release-tag, or run the workflow for a tag push.')
+  // Loose binaries of different targets share names (app, app): a release takes archives.
+  if (!packaged.archives.length)
+    throw new InputError(Input.Upload, 'release', 'a release receives the archives, and archive is none (or nothing was built); set archive, or use the merge action to publish.')
+  if (!inputs.token) throw new InputError(Input.Token, '', 'upload: release needs a token with contents: write; the default is the workflow token (github.token).')
+  const repository = process.env.GITHUB_REPOSITORY
+  if (!repository) throw new ActionError('upload: release needs GITHUB_REPOSITORY (owner/name), which every runner sets.')
+  const files: UploadFile[] = packaged.archives.flatMap((archive) => [
+    { path: archive.path, name: archive.name },
+    ...inputs.checksums.map((algorithm) => ({ path: `${archive.path}.${algorithm}`, name: `${archive.name}.${algorithm}` })),
+  ])
+  const client = restReleaseClient({ token: inputs.token, repository, apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com', commit: process.env.GITHUB_SHA })
+  const { release, replaced } = await uploadReleaseAssets(client, tag, files)
+  core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
 }
 
 async function writeSummary(markdown: string): Promise<void> {
