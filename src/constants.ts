@@ -38,6 +38,25 @@ export const Input = {
   Token: 'token',
 } as const
 
+/** Input names of the merge action (merge/action.yml). */
+export const MergeInput = {
+  Pattern: 'pattern',
+  Expect: 'expect',
+  Path: 'path',
+  DockerDir: 'docker-dir',
+  Upload: 'upload',
+  ArtifactName: 'artifact-name',
+  ReleaseTag: 'release-tag',
+  Token: 'token',
+} as const
+
+export const MergeOutput = {
+  Dir: 'dir',
+  Manifest: 'manifest',
+  Targets: 'targets',
+  ArtifactName: 'artifact-name',
+} as const
+
 export const Output = {
   Binaries: 'binaries',
   Manifest: 'manifest',
