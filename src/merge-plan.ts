@@ -9,14 +9,14 @@ import { MergeInput } from './constants.js'
 import { ActionError, InputError } from './errors.js'
 import { parseList, type InputReader } from './inputs.js'
 import { isSafeRelativePath } from './package-plan.js'
-import { dockerPlatforms, tripleForDockerPlatform } from './target.js'
+import { dockerPlatforms, targetFacts, tripleForDockerPlatform } from './target.js'
 
 export type MergeUpload = 'artifact' | 'release'
 
 export interface MergeInputs {
   /** Artifact names to collect: a glob with `*` */
   pattern: string
-  /** Triples that must be present */
+  /** Triples, or Docker platforms (any libc), that must be present */
   expect: string[]
   /** Output folder, relative to the workspace */
   path: string
@@ -39,10 +39,11 @@ export function parseMergeInputs(read: InputReader): MergeInputs {
 
   const expect = parseList(read(MergeInput.Expect)).map((target) => {
     if (target.includes('/')) {
-      // A Docker platform names its gnu triple, as the build action's target input does by default.
-      const triple = tripleForDockerPlatform(target.toLowerCase(), 'gnu')
-      if (!triple) throw new InputError(MergeInput.Expect, target, `not a Docker platform the action knows; use one of ${dockerPlatforms().join(', ')}, or a Rust target triple.`)
-      return triple
+      // A Docker platform is satisfied by a target of either libc (linux/arm64: aarch64 gnu or musl).
+      const platform = target.toLowerCase() === 'linux/arm64/v8' ? 'linux/arm64' : target.toLowerCase()
+      if (!tripleForDockerPlatform(platform, 'gnu'))
+        throw new InputError(MergeInput.Expect, target, `not a Docker platform the action knows; use one of ${dockerPlatforms().join(', ')}, or a Rust target triple.`)
+      return platform
     }
     if (!/^[a-z0-9_.]+(-[a-z0-9_.]+){1,4}$/.test(target)) throw new InputError(MergeInput.Expect, target, 'expected Rust target triples (x86_64-unknown-linux-gnu), separated by commas or newlines.')
     return target
@@ -172,7 +173,8 @@ export function planMerge(artifacts: readonly { artifact: string; manifest: Targ
     }
   }
   const targets = [...new Set(artifacts.map((a) => a.manifest.target))].sort()
-  const missing = expect.filter((target) => !targets.includes(target))
+  const platforms = new Set(targets.map((target) => targetFacts(target).dockerPlatform))
+  const missing = expect.filter((wanted) => !(wanted.includes('/') ? platforms.has(wanted) : targets.includes(wanted)))
   if (missing.length)
     problems.unshift(`Expected target(s) missing: ${missing.join(', ')}. Found: ${targets.join(', ') || 'none'} (artifacts ${artifacts.map((a) => a.artifact).join(', ') || 'none'}).`)
   const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))

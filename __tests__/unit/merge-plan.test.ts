@@ -26,7 +26,7 @@ describe('merge inputs', () => {
     const inputs = parseMergeInputs(
       read({ expect: 'x86_64-unknown-linux-gnu\nlinux/arm64, linux/arm/v7', upload: 'artifact, release', path: './out/', 'docker-dir': 'docker-bin', 'release-tag': 'v1' }),
     )
-    assert.deepEqual(inputs.expect, ['aarch64-unknown-linux-gnu', 'armv7-unknown-linux-gnueabihf', 'x86_64-unknown-linux-gnu'])
+    assert.deepEqual(inputs.expect, ['linux/arm/v7', 'linux/arm64', 'x86_64-unknown-linux-gnu'])
     assert.deepEqual(inputs.upload, ['artifact', 'release'])
     assert.equal(inputs.path, 'out')
     assert.equal(inputs.dockerDir, 'docker-bin')
@@ -110,6 +110,11 @@ describe('planning the merge', () => {
   test('a missing expected target is a problem that names what was found', () => {
     const plan = planMerge([{ artifact: 'rust-xbuild-x86', manifest: x86 }], ['aarch64-unknown-linux-gnu', 'x86_64-unknown-linux-gnu'])
     assert.deepEqual(plan.problems, ['Expected target(s) missing: aarch64-unknown-linux-gnu. Found: x86_64-unknown-linux-gnu (artifacts rust-xbuild-x86).'])
+  })
+  test('a Docker platform is satisfied by either libc', () => {
+    const musl = manifest('aarch64-unknown-linux-musl', [{ name: 'app', kind: 'binary', size: 1, sha256: hex('7') }])
+    assert.deepEqual(planMerge([{ artifact: 'rust-xbuild-musl', manifest: musl }], ['linux/arm64']).problems, [])
+    assert.match(planMerge([{ artifact: 'rust-xbuild-musl', manifest: musl }], ['linux/amd64', 'linux/arm64'])?.problems[0] ?? '', /^Expected target\(s\) missing: linux\/amd64\./)
   })
   test('one name, two contents: a conflict naming both artifacts', () => {
     const a = manifest('x86_64-unknown-linux-gnu', [{ name: 'app.tar.gz', kind: 'archive', size: 1, sha256: hex('5') }])
