@@ -338,6 +338,10 @@ async function uploadPhase(inputs: Inputs, facts: TargetFacts, staged: StageResu
     core.info('upload: none; the files stay in the staging directory.')
     return
   }
+  if (!staged.files.length) {
+    core.info('No binaries were built (command: test, or nothing matched); nothing to upload.')
+    return
+  }
   if (inputs.upload === 'artifact') {
     const name = renderArtifactName(inputs.artifactName, facts.triple)
     // Outside a runner (local runs, tests) there is no artifact service to talk to.
