@@ -22,7 +22,7 @@ import { cargoSelectionArgs, makePlan, type BuildPlan } from './plan.js'
 import { projectRustflags } from './rustflags.js'
 import { actionsArtifactClient, restReleaseClient } from './github.js'
 import { packageStaged, resolveVersion, type PackageResult } from './package.js'
-import { renderArtifactName, uploadArtifact, uploadReleaseAssets, type UploadFile } from './publish.js'
+import { renderArtifactName, resolveRelease, uploadArtifact, uploadReleaseAssets, type UploadFile } from './publish.js'
 import { defaultArchiveFormat } from './package-plan.js'
 import { binariesToStage, stageBinaries, stripCandidates, type ManifestContext, type StageResult } from './stage.js'
 import { renderSummary, type PhaseTiming } from './summary.js'
@@ -53,6 +53,12 @@ function readInputs(): { inputs: Inputs; workDir: string; facts: TargetFacts } {
   }
   if (!fs.existsSync(path.join(workDir, 'Cargo.toml'))) {
     throw new InputError(Input.WorkingDirectory, inputs.workingDirectory, `${workDir} has no Cargo.toml; point it at the folder that holds the project's Cargo.toml.`)
+  }
+  if (inputs.upload === 'release') {
+    // Loose binaries of different targets share names (app, app): a release takes archives.
+    if (inputs.archive === 'none')
+      throw new InputError(Input.Upload, 'release', 'a release receives the archives, and archive is none; set archive, or upload artifacts and publish with the merge action.')
+    resolveRelease(inputs.releaseTag, inputs.token, process.env)
   }
   const facts = targetFacts(inputs.target)
   core.info(`Target ${facts.triple}${inputs.targetInput !== facts.triple ? ` (from ${inputs.targetInput})` : ''}`)
@@ -327,12 +333,6 @@ async function packagePhase(inputs: Inputs, facts: TargetFacts, workDir: string,
   return result
 }
 
-/** The tag of GITHUB_REF as is (refs/tags/v1.2.3 → v1.2.3). */
-function refTag(): string | undefined {
-  const ref = process.env.GITHUB_REF
-  return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined
-}
-
 async function uploadPhase(inputs: Inputs, facts: TargetFacts, staged: StageResult, packaged: PackageResult): Promise<void> {
   if (inputs.upload === 'none') {
     core.info('upload: none; the files stay in the staging directory.')
@@ -354,19 +354,13 @@ async function uploadPhase(inputs: Inputs, facts: TargetFacts, staged: StageResu
     core.setOutput(Output.ArtifactName, name)
     return
   }
-  const tag = inputs.releaseTag ?? refTag()
-  if (!tag) throw new InputError(Input.ReleaseTag, '', 'upload: release needs a tag: set release-tag, or run the workflow for a tag push.')
-  // Loose binaries of different targets share names (app, app): a release takes archives.
-  if (!packaged.archives.length)
-    throw new InputError(Input.Upload, 'release', 'a release receives the archives, and archive is none (or nothing was built); set archive, or use the merge action to publish.')
-  if (!inputs.token) throw new InputError(Input.Token, '', 'upload: release needs a token with contents: write; the default is the workflow token (github.token).')
-  const repository = process.env.GITHUB_REPOSITORY
-  if (!repository) throw new ActionError('upload: release needs GITHUB_REPOSITORY (owner/name), which every runner sets.')
+  const { tag, token, repository } = resolveRelease(inputs.releaseTag, inputs.token, process.env)
+  if (!packaged.archives.length) throw new ActionError('upload: release found no archives to upload.')
   const files: UploadFile[] = packaged.archives.flatMap((archive) => [
     { path: archive.path, name: archive.name },
     ...inputs.checksums.map((algorithm) => ({ path: `${archive.path}.${algorithm}`, name: `${archive.name}.${algorithm}` })),
   ])
-  const client = restReleaseClient({ token: inputs.token, repository, apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com', commit: process.env.GITHUB_SHA })
+  const client = restReleaseClient({ token, repository, apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com', commit: process.env.GITHUB_SHA })
   const { release, replaced } = await uploadReleaseAssets(client, tag, files)
   core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
 }

@@ -14,7 +14,7 @@ import { actionsArtifactClient, restReleaseClient } from './github.js'
 import { artifactMatcher, parseManifest, parseMergeInputs, planMerge, renderMergedManifest, type MergeInputs, type MergePlan, type TargetManifest } from './merge-plan.js'
 import { hashFile } from './package.js'
 import { dockerPath, renderSums } from './package-plan.js'
-import { defaultRetry, uploadArtifact, uploadReleaseAssets, withRetry, type ArtifactClient, type ReleaseClient, type RetryPolicy, type UploadFile } from './publish.js'
+import { defaultRetry, resolveRelease, uploadArtifact, uploadReleaseAssets, withRetry, type ArtifactClient, type ReleaseClient, type RetryPolicy, type UploadFile } from './publish.js'
 import { targetFacts } from './target.js'
 
 export interface MergeResult {
@@ -130,6 +130,8 @@ const productionClients: Clients = {
 export async function run(clients: Clients = productionClients): Promise<void> {
   try {
     const inputs = parseMergeInputs((name) => core.getInput(name))
+    // Checked before downloading anything.
+    if (inputs.upload.includes('release')) resolveRelease(inputs.releaseTag, inputs.token, process.env)
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
     if (!process.env.ACTIONS_RUNTIME_TOKEN) throw new ActionError('The merge downloads this run’s artifacts, which needs a GitHub Actions runner (ACTIONS_RUNTIME_TOKEN is not set).')
     const tempDir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), TEMP_FOLDER, 'merge')
@@ -147,14 +149,9 @@ export async function run(clients: Clients = productionClients): Promise<void> {
         core.setOutput(MergeOutput.ArtifactName, inputs.artifactName)
       }
       if (inputs.upload.includes('release')) {
-        const ref = process.env.GITHUB_REF
-        const tag = inputs.releaseTag ?? (ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined)
-        if (!tag) throw new InputError(MergeInput.ReleaseTag, '', 'upload: release needs a tag: set release-tag, or run the workflow for a tag push.')
-        if (!inputs.token) throw new InputError(MergeInput.Token, '', 'upload: release needs a token with contents: write; the default is the workflow token (github.token).')
-        const repository = process.env.GITHUB_REPOSITORY
-        if (!repository) throw new ActionError('upload: release needs GITHUB_REPOSITORY (owner/name), which every runner sets.')
+        const { tag, token, repository } = resolveRelease(inputs.releaseTag, inputs.token, process.env)
         const files = releaseFiles(result)
-        const { release, replaced } = await uploadReleaseAssets(clients.releases(inputs.token, repository), tag, files)
+        const { release, replaced } = await uploadReleaseAssets(clients.releases(token, repository), tag, files)
         core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
       }
     })

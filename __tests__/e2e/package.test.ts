@@ -19,6 +19,8 @@ describe('hostile packaging inputs are refused before the build', () => {
     ['an absolute include', { include: '/etc/shadow' }, /Input 'include' has the value '\/etc\/shadow': .*absolute paths are refused/],
     ['a docker-dir outside the workspace', { 'docker-dir': '../docker' }, /Input 'docker-dir' has the value '\.\.\/docker': expected a folder inside the workspace/],
     ['an unknown archive format', { archive: 'rar' }, /Input 'archive' has the value 'rar': expected one of auto, tar\.gz, zip, tar\.zst, none/],
+    ['upload: release outside a tag build, without release-tag', { upload: 'release', token: 't' }, /Input 'release-tag' has the value '': upload: release needs a tag/],
+    ['upload: release of loose binaries', { upload: 'release', archive: 'none', 'release-tag': 'v1' }, /Input 'upload' has the value 'release': a release receives the archives, and archive is none/],
   ]
   for (const [name, inputs, message] of cases) {
     test(name, () => {

@@ -7,7 +7,8 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { ActionError } from '../../src/errors.js'
 import { restReleaseClient } from '../../src/github.js'
-import { HttpError, isRetryable, renderArtifactName, uploadArtifact, uploadReleaseAssets, withRetry } from '../../src/publish.js'
+import { HttpError, isRetryable, renderArtifactName, resolveRelease, uploadArtifact, uploadReleaseAssets, withRetry } from '../../src/publish.js'
+import { InputError } from '../../src/errors.js'
 import { FakeArtifacts, FakeReleases, instantRetry } from './fakes.js'
 
 function staged(files: Record<string, string>): string {
@@ -119,6 +120,24 @@ describe('workflow artifacts', () => {
   test('an empty folder is an error', async () => {
     await assert.rejects(uploadArtifact(new FakeArtifacts(), 'a', staged({}), instantRetry()), /Nothing to upload/)
   })
+})
+
+describe('where upload: release goes, checked before the build', () => {
+  const env = { GITHUB_REPOSITORY: 'o/r', GITHUB_REF: 'refs/tags/v2.0.0' }
+  test('the release-tag input wins over the tag of the run', () => assert.deepEqual(resolveRelease('v1.0.0', 't', env), { tag: 'v1.0.0', token: 't', repository: 'o/r' }))
+  test('else the tag the workflow runs for', () => assert.equal(resolveRelease(undefined, 't', env).tag, 'v2.0.0'))
+  const bad: [string | undefined, string | undefined, Record<string, string>, RegExp][] = [
+    [undefined, 't', { GITHUB_REPOSITORY: 'o/r', GITHUB_REF: 'refs/heads/main' }, /Input 'release-tag' has the value '': .*GITHUB_REF is refs\/heads\/main/],
+    ['v1', undefined, env, /Input 'token' has the value '': .*contents: write/],
+    ['v1', 't', { GITHUB_REPOSITORY: 'nope' }, /GITHUB_REPOSITORY as owner\/name \(it is nope\)/],
+  ]
+  for (const [tag, token, environment, message] of bad) {
+    test(`refused: ${message.source.slice(0, 40)}`, () =>
+      assert.throws(
+        () => resolveRelease(tag, token, environment),
+        (error: unknown) => (error instanceof InputError || error instanceof ActionError) && message.test(error.message),
+      ))
+  }
 })
 
 describe('release assets', () => {
