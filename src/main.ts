@@ -272,7 +272,7 @@ export async function run(): Promise<void> {
         files: staged.files,
         phases,
         nativeReplacements: log?.count ?? 0,
-        cache: cache.entries.map((entry) => ({ name: entry.name, key: entry.keys.key, matched: entry.matched, restoredBytes: entry.restoredBytes })),
+        cache: cache.entries.map((entry) => ({ name: entry.name, key: entry.keys.key, parts: entry.keys.parts, matched: entry.matched, restoredBytes: entry.restoredBytes })),
         stamp: cache.stamp,
       }),
     )
