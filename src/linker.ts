@@ -27,9 +27,10 @@ export interface Tool {
   args: string[]
 }
 
-/** A command that must be on PATH, and the Debian/Ubuntu packages that provide it. */
+/** A command that must be on PATH (or a file that must exist), and the Debian/Ubuntu packages that provide it. */
 export interface Requirement {
-  command: string
+  command?: string
+  path?: string
   packages: string[]
 }
 
@@ -154,6 +155,9 @@ export function planLinker(choice: LinkerChoice, facts: TargetFacts, host: Host,
   if (choice === 'gcc') return facts.libc === 'musl' ? muslGccPlan(facts, host) : gccPlan(facts)
 
   // auto
+  if (host.os === 'windows' && facts.os === 'linux') {
+    throw new InputError(Input.Target, facts.triple, 'Linux targets are built on Linux or macOS runners (the compiler wrappers are shell scripts); run this job on ubuntu-latest.')
+  }
   if (facts.os !== 'linux') {
     if (facts.os === host.os) return untouched('native', `the ${host.os} runner’s own toolchain`)
     throw new InputError(

@@ -95,7 +95,8 @@ function testRunner(inputs: Inputs, facts: TargetFacts, host: Host): { runner?: 
   const runner = [facts.qemu]
   if (facts.libc === 'gnu' && facts.gnuTriple) {
     runner.push('-L', `/usr/${facts.gnuTriple}`)
-    if (!fs.existsSync(`/usr/${facts.gnuTriple}/lib`)) requirements.push({ command: `${facts.gnuTriple}-gcc`, packages: [`libc6-${facts.debianArch}-cross`] })
+    // The target's shared libraries for the emulator (-L); the cross gcc brings them, zig does not.
+    requirements.push({ path: `/usr/${facts.gnuTriple}/lib`, packages: [`libc6-${facts.debianArch}-cross`] })
   }
   return { runner, requirements }
 }

@@ -52,6 +52,7 @@ describe('which linker each host/target/choice gets', () => {
     ['aarch64-unknown-linux-musl', LINUX_X64, 'gcc', 'linker'],
     ['x86_64-pc-windows-msvc', LINUX_X64, 'auto', 'target'],
     ['x86_64-pc-windows-msvc', LINUX_X64, 'zig', 'linker'],
+    ['aarch64-unknown-linux-gnu', WINDOWS, 'auto', 'target'],
   ]
   for (const [triple, host, choice, input] of refused) {
     test(`${triple} with linker ${choice} on ${host.triple} is refused`, () => {
