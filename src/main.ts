@@ -165,7 +165,7 @@ export async function run(): Promise<void> {
       return selected
     })
     const host: Host = { triple: toolchain.host, family: targetFacts(toolchain.host).family, os: targetFacts(toolchain.host).os }
-    const linker = planLinker(inputs.linker, facts, host, inputs.glibc)
+    const linker = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
     const tests = testRunner(inputs, facts, host)
 
     const { knowledge, zig } = await phase('Setup: target, linker, CPU baseline', async () => {

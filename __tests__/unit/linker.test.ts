@@ -36,6 +36,9 @@ describe('which linker each host/target/choice gets', () => {
     })
   }
 
+  test('musl on the host architecture with build-std links with zig (no self-contained start files)', () => {
+    assert.equal(planLinker('auto', targetFacts('x86_64-unknown-linux-musl'), LINUX_X64, undefined, true).kind, 'zig')
+  })
   test('gcc installs the cross compiler and libc packages', () => {
     const plan = planLinker('auto', targetFacts('x86_64-unknown-linux-gnu'), LINUX_ARM64)
     assert.deepEqual(plan.requirements, [
