@@ -16,15 +16,15 @@ export interface CacheBackend {
   available(): boolean
   /** The key that matched (exact or by prefix), or undefined on a miss */
   restore(paths: string[], key: string, restoreKeys: string[]): Promise<string | undefined>
-  save(paths: string[], key: string): Promise<void>
+  /** false when the backend declined or failed and has said why */
+  save(paths: string[], key: string): Promise<boolean>
 }
 
 export const actionsCacheBackend: CacheBackend = {
   available: () => actionsCache.isFeatureAvailable(),
   restore: (paths, key, restoreKeys) => actionsCache.restoreCache(paths, key, restoreKeys),
-  save: async (paths, key) => {
-    await actionsCache.saveCache(paths, key)
-  },
+  // saveCache warns by itself and returns -1 when it could not save.
+  save: async (paths, key) => (await actionsCache.saveCache(paths, key)) !== -1,
 }
 
 /** One cache entry: what it holds and under which keys. Passed to the post step through state. */
@@ -91,7 +91,7 @@ export async function saveEntry(backend: CacheBackend, entry: CacheEntry): Promi
   }
   const bytes = sizeOf(existing)
   try {
-    await backend.save(existing, entry.keys.key)
+    if (!(await backend.save(existing, entry.keys.key))) return undefined
     core.info(`${entry.name}: saved ${entry.keys.key} (${bytes} bytes before compression)`)
     return bytes
   } catch (error) {

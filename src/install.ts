@@ -53,7 +53,9 @@ export async function aptInstall(packages: readonly string[]): Promise<void> {
 export async function ensureCommands(requirements: readonly Requirement[]): Promise<void> {
   const missing: string[] = []
   for (const requirement of requirements) {
-    if (await which(requirement.command)) core.info(`${requirement.command} is on PATH.`)
+    const what = requirement.command ?? requirement.path ?? ''
+    const present = requirement.command ? await which(requirement.command) : requirement.path !== undefined && fs.existsSync(requirement.path)
+    if (present) core.info(`${what} is there.`)
     else missing.push(...requirement.packages)
   }
   await aptInstall([...new Set(missing)])

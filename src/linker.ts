@@ -27,9 +27,10 @@ export interface Tool {
   args: string[]
 }
 
-/** A command that must be on PATH, and the Debian/Ubuntu packages that provide it. */
+/** A command that must be on PATH (or a file that must exist), and the Debian/Ubuntu packages that provide it. */
 export interface Requirement {
-  command: string
+  command?: string
+  path?: string
   packages: string[]
 }
 
@@ -148,12 +149,15 @@ function untouched(kind: 'native' | 'none', description: string): LinkerPlan {
   return { kind, description, setsLinker: false, requirements: [], needsZig: false, linkFlags: [], dropArgs: [], renameArgs: {} }
 }
 
-export function planLinker(choice: LinkerChoice, facts: TargetFacts, host: Host, glibc?: string): LinkerPlan {
+export function planLinker(choice: LinkerChoice, facts: TargetFacts, host: Host, glibc?: string, buildStd = false): LinkerPlan {
   if (choice === 'none') return untouched('none', 'configured by the project')
   if (choice === 'zig') return zigPlan(facts, glibc)
   if (choice === 'gcc') return facts.libc === 'musl' ? muslGccPlan(facts, host) : gccPlan(facts)
 
   // auto
+  if (host.os === 'windows' && facts.os === 'linux') {
+    throw new InputError(Input.Target, facts.triple, 'Linux targets are built on Linux or macOS runners (the compiler wrappers are shell scripts); run this job on ubuntu-latest.')
+  }
   if (facts.os !== 'linux') {
     if (facts.os === host.os) return untouched('native', `the ${host.os} runner’s own toolchain`)
     throw new InputError(
@@ -164,7 +168,9 @@ export function planLinker(choice: LinkerChoice, facts: TargetFacts, host: Host,
   }
   if (glibc) return zigPlan(facts, glibc)
   if (host.os !== 'linux') return zigPlan(facts)
-  if (facts.libc === 'musl') return facts.family === host.family ? muslGccPlan(facts, host) : zigPlan(facts)
+  // A std built from source has none of rustc's self-contained musl start files or
+  // libunwind, which musl-gcc lacks too; zig brings both.
+  if (facts.libc === 'musl') return facts.family === host.family && !buildStd ? muslGccPlan(facts, host) : zigPlan(facts)
   if (facts.libc !== 'gnu') return zigPlan(facts)
   if (facts.triple === host.triple) return hostPlan()
   return gccPlan(facts)

@@ -105,7 +105,8 @@ function testRunner(inputs: Inputs, facts: TargetFacts, host: Host): { runner?: 
   const runner = [facts.qemu]
   if (facts.libc === 'gnu' && facts.gnuTriple) {
     runner.push('-L', `/usr/${facts.gnuTriple}`)
-    if (!fs.existsSync(`/usr/${facts.gnuTriple}/lib`)) requirements.push({ command: `${facts.gnuTriple}-gcc`, packages: [`libc6-${facts.debianArch}-cross`] })
+    // The target's shared libraries for the emulator (-L); the cross gcc brings them, zig does not.
+    requirements.push({ path: `/usr/${facts.gnuTriple}/lib`, packages: [`libc6-${facts.debianArch}-cross`] })
   }
   return { runner, requirements }
 }
@@ -174,7 +175,7 @@ export async function run(): Promise<void> {
       return selected
     })
     const host: Host = { triple: toolchain.host, family: targetFacts(toolchain.host).family, os: targetFacts(toolchain.host).os }
-    const linker = planLinker(inputs.linker, facts, host, inputs.glibc)
+    const linker = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
     const tests = testRunner(inputs, facts, host)
 
     const { knowledge, zig } = await phase('Setup: target, linker, CPU baseline', async () => {
@@ -286,7 +287,7 @@ export async function run(): Promise<void> {
         archives: packaged.archives.map((file) => ({ name: file.name, size: file.size, sha256: file.hashes.sha256 })),
         phases,
         nativeReplacements: log?.count ?? 0,
-        cache: cache.entries.map((entry) => ({ name: entry.name, key: entry.keys.key, matched: entry.matched, restoredBytes: entry.restoredBytes })),
+        cache: cache.entries.map((entry) => ({ name: entry.name, key: entry.keys.key, parts: entry.keys.parts, matched: entry.matched, restoredBytes: entry.restoredBytes })),
         stamp: cache.stamp,
       }),
     )

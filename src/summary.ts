@@ -19,7 +19,7 @@ export interface SummaryData {
   archives?: readonly { name: string; size: number; sha256: string }[]
   phases: readonly PhaseTiming[]
   nativeReplacements: number
-  cache: { name: string; key: string; matched?: string; restoredBytes?: number }[]
+  cache: { name: string; key: string; parts: { name: string; value: string }[]; matched?: string; restoredBytes?: number }[]
   /** What the stamp rule found in the target directory */
   stamp: string
 }
@@ -56,7 +56,8 @@ export function renderSummary(data: SummaryData): string {
   lines.push('', '| Cache | Key | Result |', '|---|---|---|')
   for (const entry of data.cache) {
     const result = entry.matched === undefined ? 'miss' : `${entry.matched === entry.key ? 'hit' : `restored ${code(entry.matched)}`}, ${formatSize(entry.restoredBytes ?? 0)}`
-    lines.push(`| ${entry.name} | ${code(entry.key)} | ${result} |`)
+    const parts = entry.parts.length > 1 ? `<br>${entry.parts.map((part) => `${part.name} ${code(part.value)}`).join(' · ')}` : ''
+    lines.push(`| ${entry.name} | ${code(entry.key)}${parts} | ${result} |`)
   }
   lines.push(`| target directory | | ${data.stamp === 'other' || data.stamp === 'unknown' ? 'cleaned: built under another configuration' : data.stamp} |`)
   lines.push('', '| Phase | Seconds |', '|---|---:|')

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { attempt, debianPath, fixture, offlineCargoHome, runAction, sh } from './harness.js'
+import { spawnSync } from 'node:child_process'
+import { attempt, debianPath, fixture, offlineCargoHome, ROOT, runAction, sh } from './harness.js'
 
 const hostHasAvx2 = fs.readFileSync('/proc/cpuinfo', 'utf8').includes(' avx2')
 const TRIPLE = 'x86_64-unknown-linux-gnu'
@@ -35,7 +36,7 @@ describe('the target directory is reused only under the same configuration', { s
     assert.equal(nehalem.status, 0, `${nehalem.signal}`)
     assert.match(nehalem.stdout, /c=baseline rust=baseline/)
     assert.equal(first.outputs['cache-hit'], 'false')
-    assert.match(first.summary, /\| target \| `rust-xbuild-v1-[^`]+` \| miss \|/)
+    assert.match(first.summary, /\| target \| `rust-xbuild-v1-[^`]+`<br>version `rust-xbuild-v1` · runner .* · configuration `[0-9a-f]+` · lockfile `[0-9a-f]+` \| miss \|/)
 
     const warm = runAction(inputs, { workspace, runnerTemp })
     assert.equal(warm.code, 0, warm.log)
@@ -54,5 +55,43 @@ describe('the target directory is reused only under the same configuration', { s
     const back = runAction(inputs, { workspace, runnerTemp })
     assert.match(back.stdout, /::notice::Cleaned/)
     assert.equal(attempt('qemu-x86_64', ['-cpu', 'Nehalem', binaryOf(back)]).status, 0)
+  })
+})
+
+describe('the post step', () => {
+  test('prunes what has no value next time, and a failing save only warns', () => {
+    const workspace = fixture('ring-hello')
+    const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-temp-'))
+    const run = runAction({ target: TRIPLE, toolchain: 'system', locked: 'true' }, { workspace, runnerTemp })
+    assert.equal(run.code, 0, run.log)
+    const tripleDir = path.join(workspace, 'target', TRIPLE)
+    const profile = path.join(tripleDir, 'release')
+    const deps = (): string[] => fs.readdirSync(path.join(profile, 'deps'))
+    assert.ok(deps().some((f) => f.startsWith('ring_hello-')))
+    assert.ok(deps().some((f) => f.startsWith('libring-')))
+    const state = {
+      entries: [{ name: 'target', paths: [tripleDir], keys: { key: 'rust-xbuild-test-key', restoreKeys: [], parts: [] } }],
+      prune: {
+        profileDirs: [profile, path.join(workspace, 'target', 'release')],
+        workspaceCrates: ['ring-hello'],
+        lockedCrates: ['ring', 'libc', 'cc', 'once_cell', 'spin', 'untrusted'],
+        stageDir: run.outputs.dir,
+      },
+    }
+    // The runner hands the main step's saved state to the post step as STATE_<name>.
+    const post = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'post', 'index.js')], {
+      env: { PATH: process.env.PATH, RUNNER_TEMP: runnerTemp, 'STATE_rust-xbuild-cache': JSON.stringify(state) },
+      encoding: 'utf8',
+    })
+    assert.equal(post.status, 0, post.stdout + post.stderr)
+    assert.match(post.stdout, /Pruned \d+ bytes/)
+    // No cache service here: @actions/cache warns and the step still succeeds.
+    assert.match(post.stdout, /::warning::Failed to save/)
+    assert.ok(!deps().some((f) => f.startsWith('ring_hello-')), 'the workspace crate is pruned')
+    assert.ok(
+      deps().some((f) => f.startsWith('libring-')),
+      'locked dependencies stay',
+    )
+    assert.equal(fs.existsSync(run.outputs.dir ?? ''), false, 'staged binaries are pruned')
   })
 })

@@ -67,8 +67,10 @@ describe('tests of a foreign target run under the qemu runner', () => {
 describe('x86_64-unknown-linux-musl through zig with build-std', () => {
   test('static: no interpreter, no DT_NEEDED, and it runs', () => {
     const workspace = fixture('hello')
-    const run = runAction({ target: 'x86_64-unknown-linux-musl', toolchain: 'system', linker: 'zig', 'build-std': 'true' }, { workspace })
+    // linker: auto picks zig: musl-gcc has no libunwind and a std built from source no start files
+    const run = runAction({ target: 'x86_64-unknown-linux-musl', toolchain: 'system', 'build-std': 'true' }, { workspace })
     const binary = stagedBinary(run, 'hello')
+    assert.match(run.log, /Linker: zig cc -target x86_64-linux-musl/)
     const elf = readelf(binary)
     assert.equal(elf.interpreter, false)
     assert.deepEqual(elf.needed, [])

@@ -29,7 +29,7 @@ class MemoryCache implements CacheBackend {
     void paths
     return matched
   }
-  async save(paths: string[], key: string): Promise<void> {
+  async save(paths: string[], key: string): Promise<boolean> {
     this.calls.push(`save ${key}`)
     if (this.failWith) throw new Error(this.failWith)
     const files = new Map<string, Buffer>()
@@ -39,6 +39,7 @@ class MemoryCache implements CacheBackend {
     }
     for (const file of paths) walk(file)
     this.store.set(key, files)
+    return true
   }
 }
 

@@ -36,6 +36,9 @@ describe('which linker each host/target/choice gets', () => {
     })
   }
 
+  test('musl on the host architecture with build-std links with zig (no self-contained start files)', () => {
+    assert.equal(planLinker('auto', targetFacts('x86_64-unknown-linux-musl'), LINUX_X64, undefined, true).kind, 'zig')
+  })
   test('gcc installs the cross compiler and libc packages', () => {
     const plan = planLinker('auto', targetFacts('x86_64-unknown-linux-gnu'), LINUX_ARM64)
     assert.deepEqual(plan.requirements, [
@@ -52,6 +55,7 @@ describe('which linker each host/target/choice gets', () => {
     ['aarch64-unknown-linux-musl', LINUX_X64, 'gcc', 'linker'],
     ['x86_64-pc-windows-msvc', LINUX_X64, 'auto', 'target'],
     ['x86_64-pc-windows-msvc', LINUX_X64, 'zig', 'linker'],
+    ['aarch64-unknown-linux-gnu', WINDOWS, 'auto', 'target'],
   ]
   for (const [triple, host, choice, input] of refused) {
     test(`${triple} with linker ${choice} on ${host.triple} is refused`, () => {

@@ -96772,9 +96772,8 @@ var cache_key = __nccwpck_require__(8082);
 const actionsCacheBackend = {
     available: () => isFeatureAvailable(),
     restore: (paths, key, restoreKeys) => restoreCache(paths, key, restoreKeys),
-    save: async (paths, key) => {
-        await cache_saveCache(paths, key);
-    },
+    // saveCache warns by itself and returns -1 when it could not save.
+    save: async (paths, key) => (await cache_saveCache(paths, key)) !== -1,
 };
 const STATE_KEY = 'rust-xbuild-cache';
 /** Total size of files under the paths (symlinks not followed). */
@@ -96827,7 +96826,8 @@ async function saveEntry(backend, entry) {
     }
     const bytes = sizeOf(existing);
     try {
-        await backend.save(existing, entry.keys.key);
+        if (!(await backend.save(existing, entry.keys.key)))
+            return undefined;
         lib_core/* info */.pq(`${entry.name}: saved ${entry.keys.key} (${bytes} bytes before compression)`);
         return bytes;
     }
