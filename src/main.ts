@@ -271,7 +271,7 @@ export async function run(): Promise<void> {
     })
 
     const packaged = await phase('Package', () => packagePhase(inputs, facts, workDir, staged, artifacts, manifestContext))
-    await phase('Upload', () => uploadPhase(inputs, facts, staged, packaged))
+    const uploaded = await phase('Upload', () => uploadPhase(inputs, facts, staged, packaged))
 
     const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
     const baseline = [knowledge.baseline.cpu ? `target-cpu=${knowledge.baseline.cpu}` : "target's default CPU", ...knowledge.baseline.features].join(' ')
@@ -285,6 +285,7 @@ export async function run(): Promise<void> {
         rustflags: plan.rustflags,
         files: staged.files,
         archives: packaged.archives.map((file) => ({ name: file.name, size: file.size, sha256: file.hashes.sha256 })),
+        upload: uploaded,
         phases,
         nativeReplacements: log?.count ?? 0,
         cache: cache.entries.map((entry) => ({ name: entry.name, key: entry.keys.key, parts: entry.keys.parts, matched: entry.matched, restoredBytes: entry.restoredBytes })),
@@ -334,26 +335,26 @@ async function packagePhase(inputs: Inputs, facts: TargetFacts, workDir: string,
   return result
 }
 
-async function uploadPhase(inputs: Inputs, facts: TargetFacts, staged: StageResult, packaged: PackageResult): Promise<void> {
+async function uploadPhase(inputs: Inputs, facts: TargetFacts, staged: StageResult, packaged: PackageResult): Promise<string> {
   if (inputs.upload === 'none') {
     core.info('upload: none; the files stay in the staging directory.')
-    return
+    return 'none'
   }
   if (!staged.files.length) {
     core.info('No binaries were built (command: test, or nothing matched); nothing to upload.')
-    return
+    return 'nothing built'
   }
   if (inputs.upload === 'artifact') {
     const name = renderArtifactName(inputs.artifactName, facts.triple)
     // Outside a runner (local runs, tests) there is no artifact service to talk to.
     if (!process.env.ACTIONS_RUNTIME_TOKEN) {
       core.warning(`Not running on a GitHub Actions runner (no ACTIONS_RUNTIME_TOKEN): the artifact ${name} is not uploaded.`)
-      return
+      return `skipped: not on a runner (artifact \`${name}\`)`
     }
     const result = await uploadArtifact(actionsArtifactClient(), name, staged.dir)
     core.info(`Uploaded the artifact ${name} (${result.files.length} files${result.size ? `, ${result.size} bytes` : ''}).`)
     core.setOutput(Output.ArtifactName, name)
-    return
+    return `artifact \`${name}\``
   }
   const { tag, token, repository } = resolveRelease(inputs.releaseTag, inputs.token, process.env)
   if (!packaged.archives.length) throw new ActionError('upload: release found no archives to upload.')
@@ -364,6 +365,7 @@ async function uploadPhase(inputs: Inputs, facts: TargetFacts, staged: StageResu
   const client = restReleaseClient({ token, repository, apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com', commit: process.env.GITHUB_SHA })
   const { release, replaced } = await uploadReleaseAssets(client, tag, files)
   core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
+  return `${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release \`${tag}\``
 }
 
 async function writeSummary(markdown: string): Promise<void> {

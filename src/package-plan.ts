@@ -104,7 +104,8 @@ export interface ArchivePlan {
 export function planArchives(binaries: readonly BinaryToPack[], includes: readonly ArchiveEntry[], template: string, target: string, format: ArchiveFormat): ArchivePlan[] {
   const byName = new Map<string, ArchivePlan>()
   for (const binary of binaries) {
-    const fileName = archiveFileName(renderName(template, { bin: binary.name, target, version: binary.version }), format)
+    // {bin} is the bin target's name: app, not app.exe.
+    const fileName = archiveFileName(renderName(template, { bin: binary.name.replace(/\.exe$/i, ''), target, version: binary.version }), format)
     if (RESERVED_NAMES.includes(fileName) || binaries.some((other) => other.name === fileName)) {
       throw new InputError(Input.Name, template, `the archive name '${fileName}' is already taken by a file the action stages; change the template.`)
     }

@@ -17,6 +17,8 @@ export interface SummaryData {
   rustflags: string[]
   files: readonly StagedFile[]
   archives?: readonly { name: string; size: number; sha256: string }[]
+  /** Where the files went: an artifact, a release, or nowhere */
+  upload?: string
   phases: readonly PhaseTiming[]
   nativeReplacements: number
   cache: { name: string; key: string; parts: { name: string; value: string }[]; matched?: string; restoredBytes?: number }[]
@@ -45,6 +47,7 @@ export function renderSummary(data: SummaryData): string {
     `| C/C++ baseline flags | ${code(data.cFlags.join(' '))} |`,
     `| Effective rustflags | ${code(data.rustflags.join(' '))} |`,
   ]
+  if (data.upload) lines.push(`| Upload | ${data.upload} |`)
   if (data.nativeReplacements) lines.push(`| -march=native in build scripts | replaced ${data.nativeReplacements} time(s) |`)
   lines.push('', '| Binary | Size | SHA256 |', '|---|---:|---|')
   for (const file of data.files) lines.push(`| ${code(file.name)} | ${formatSize(file.size)} | ${code(file.sha256)} |`)

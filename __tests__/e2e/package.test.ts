@@ -51,6 +51,8 @@ describe('docker-dir, zip and sha512 through the bundled action', () => {
     assert.match(sh('sha512sum', ['-c', 'hello-x86_64-unknown-linux-gnu.zip.sha512'], { cwd: dir }), /OK/)
     assert.match(sh('unzip', ['-Z1', path.join(dir, 'hello-x86_64-unknown-linux-gnu.zip')]), /^hello\nLICENSE\n$/)
     assert.match(run.log, /upload: none/)
+    assert.match(run.summary, /\| Upload \| none \|/)
+    assert.match(run.summary, /\| `hello-x86_64-unknown-linux-gnu\.zip` \| .* \| `[0-9a-f]{64}` \|/)
     assert.deepEqual(errors(run), [])
   })
 })

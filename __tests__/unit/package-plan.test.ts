@@ -96,6 +96,13 @@ describe('which files go in which archive', () => {
       ],
     )
   })
+  test('{bin} of a Windows binary has no .exe; the archive keeps the file name', () => {
+    const plans = planArchives([{ name: 'app.exe', path: 'C:/s/app.exe', version: '1.0.0' }], [], '{bin}-{version}-{target}', 'x86_64-pc-windows-msvc', 'zip')
+    assert.deepEqual(
+      plans.map((plan) => [plan.fileName, plan.entries.map((e) => e.name)]),
+      [['app-1.0.0-x86_64-pc-windows-msvc.zip', ['app.exe']]],
+    )
+  })
   test('a template without {bin} bundles every binary', () => {
     const plans = planArchives(bins, [], 'tools-{target}', 'x86_64-pc-windows-msvc', 'zip')
     assert.deepEqual(
