@@ -125,9 +125,19 @@ export function findIncludes(patterns: readonly string[], workDir: string, works
     }
     for (const name of names.sort()) {
       const source = path.join(workDir, name)
-      const real = fs.realpathSync(source)
+      let real: string
+      try {
+        real = fs.realpathSync(source)
+      } catch {
+        // A broken link: an error when named, skipped when a glob found it.
+        if (isGlob(pattern)) continue
+        throw new InputError(Input.Include, pattern, `${name} is a link to nothing.`)
+      }
       if (!isInside(root, real)) throw new InputError(Input.Include, pattern, `${name} leads to ${real}, outside the workspace; only files of the workspace are packaged.`)
-      if (!fs.statSync(real).isFile()) throw new InputError(Input.Include, pattern, `${name} is not a file; name files or globs such as docs/*.md.`)
+      if (!fs.statSync(real).isFile()) {
+        if (isGlob(pattern)) continue
+        throw new InputError(Input.Include, pattern, `${name} is not a file; name files or globs such as docs/*.md.`)
+      }
       entries.set(name, { name, source })
     }
   }

@@ -162,8 +162,11 @@ describe('includes stay inside the workspace', () => {
     assert.throws(() => findIncludes(['HOSTNAME'], base.workspace, base.workspace), refusal('include', /outside the workspace/))
     assert.throws(() => findIncludes(['HOST*'], base.workspace, base.workspace), refusal('include', /outside the workspace/))
   })
-  test('a folder is refused; the target folder is never walked', async () => {
+  test('a folder is refused; the target folder is never walked; globs skip broken links and linked folders', async () => {
     const base = await project()
+    fs.symlinkSync(path.join(base.workspace, 'nowhere'), path.join(base.workspace, 'docs', 'broken.md'))
+    fs.symlinkSync(path.join(base.workspace, 'docs', 'guide'), path.join(base.workspace, 'docs', 'linked.md'))
+    assert.throws(() => findIncludes(['docs/broken.md'], base.workspace, base.workspace), refusal('include', /no such file|link to nothing/))
     assert.throws(() => findIncludes(['docs'], base.workspace, base.workspace), refusal('include', /not a file/))
     assert.deepEqual(
       findIncludes(['**/app', '**/*.md'], base.workspace, base.workspace).map((e) => e.name),
