@@ -1,6 +1,6 @@
 /**
  * The action's phases, in order, each in its own log group: inputs → toolchain and
- * setup → cargo configuration → build → stage → summary.
+ * setup → cargo configuration → build → stage → verify → summary.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -22,6 +22,7 @@ import { stageBinaries, stripCandidates, type StageResult } from './stage.js'
 import { renderSummary, type PhaseTiming } from './summary.js'
 import { closest, targetFacts, type TargetFacts } from './target.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
+import { renderVerificationSummary, smokeRequirements, verifyBinaries, type VerificationReport } from './verify.js'
 import { summariseWrapperLog } from './wrappers.js'
 
 const phases: PhaseTiming[] = []
@@ -163,7 +164,7 @@ export async function run(): Promise<void> {
       const [knowledge, , , zig] = await Promise.all([
         learnTarget(inputs, facts, toolchain, host, workDir),
         ensureTarget(toolchain, facts.triple, inputs.buildStd),
-        ensureCommands([...linker.requirements, ...tests.requirements]),
+        ensureCommands([...linker.requirements, ...tests.requirements, ...(inputs.smokeTest ? smokeRequirements(facts, host) : [])]),
         linker.needsZig ? ensureZig() : Promise.resolve(undefined),
       ])
       return { knowledge, zig }
@@ -219,6 +220,8 @@ export async function run(): Promise<void> {
       return result
     })
 
+    const verification = inputs.verify === 'off' && !inputs.smokeTest ? undefined : await phase('Verify binaries', () => verify(inputs, facts, host, plan, staged))
+
     const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
     const baseline = [knowledge.baseline.cpu ? `target-cpu=${knowledge.baseline.cpu}` : "target's default CPU", ...knowledge.baseline.features].join(' ')
     await writeSummary(
@@ -232,8 +235,9 @@ export async function run(): Promise<void> {
         files: staged.files,
         phases,
         nativeReplacements: log?.count ?? 0,
-      }),
+      }) + (verification ? `\n${renderVerificationSummary(verification)}` : ''),
     )
+    failOnProblems(verification)
   } catch (error) {
     if (error instanceof InputError || error instanceof ActionError || error instanceof CommandError) {
       core.setFailed(error.message)
@@ -242,6 +246,28 @@ export async function run(): Promise<void> {
       core.setFailed(`rust-xbuild failed unexpectedly: ${errorMessage(error)}`)
     }
   }
+}
+
+async function verify(inputs: Inputs, facts: TargetFacts, host: Host, plan: BuildPlan, staged: StageResult): Promise<VerificationReport> {
+  const report = await verifyBinaries(staged.files, {
+    mode: inputs.verify,
+    facts,
+    host,
+    rustflags: plan.rustflags,
+    maxGlibc: inputs.maxGlibc,
+    smokeTest: inputs.smokeTest,
+    log: (line) => core.info(line),
+  })
+  // verify: warn turns every problem into a warning; a failed smoke test still fails with verify: off (it was asked for).
+  for (const binary of report.binaries) for (const problem of binary.problems) (inputs.verify === 'warn' ? core.warning : core.error)(problem)
+  return report
+}
+
+/** After the summary is written: verification problems fail the step unless verify: warn. */
+function failOnProblems(report: VerificationReport | undefined): void {
+  if (!report || report.mode === 'warn') return
+  const failed = report.binaries.filter((binary) => binary.problems.length)
+  if (failed.length) throw new ActionError(`Verification failed for ${failed.map((binary) => binary.name).join(', ')}; see the errors above and the job summary.`)
 }
 
 async function writeSummary(markdown: string): Promise<void> {
