@@ -14,7 +14,7 @@ import { expandFeatures, parseTargetCpus, parseTargetFeatures, type Baseline } f
 import { ActionError, InputError, errorMessage } from './errors.js'
 import { CommandError, run as exec, which } from './exec.js'
 import { parseInputs, type Inputs } from './inputs.js'
-import { ensureCommands, ensureZig } from './install.js'
+import { ensureCommands, ensureZig, installSystemPackages } from './install.js'
 import { planLinker, type Host, type LinkerPlan, type Requirement } from './linker.js'
 import { makePlan, type BuildPlan } from './plan.js'
 import { projectRustflags } from './rustflags.js'
@@ -23,6 +23,7 @@ import { renderSummary, type PhaseTiming } from './summary.js'
 import { closest, targetFacts, type TargetFacts } from './target.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
 import { renderVerificationSummary, smokeRequirements, verifyBinaries, type VerificationReport } from './verify.js'
+import { planSystemPackages } from './sysdeps.js'
 import { summariseWrapperLog } from './wrappers.js'
 
 const phases: PhaseTiming[] = []
@@ -170,6 +171,16 @@ export async function run(): Promise<void> {
       return { knowledge, zig }
     })
 
+    const systemPackages = planSystemPackages(inputs.systemPackages, facts, host)
+    if (systemPackages) {
+      await phase(`System packages for ${systemPackages.arch}`, async () => {
+        for (const warning of systemPackages.warnings) core.warning(warning)
+        await installSystemPackages(systemPackages)
+        for (const [name, value] of Object.entries(systemPackages.env)) core.info(`cargo gets ${name}=${value}`)
+      })
+    }
+    const extraEnv = { ...systemPackages?.env }
+
     const tempDir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), TEMP_FOLDER, facts.triple)
     const plan = await phase('Cargo configuration', async () => {
       const resolved = await resolvePrograms(linker, zig)
@@ -186,6 +197,7 @@ export async function run(): Promise<void> {
         resolved,
         tempDir,
         runner: tests.runner,
+        extraEnv,
       })
       writePlanFiles(built, tempDir)
       core.info(`Project rustflags (${project.source}): ${project.flags.join(' ') || '(none)'}`)

@@ -1,0 +1,29 @@
+/**
+ * C dependencies of a cross build: a crate that links the system libzstd through
+ * pkg-config (Debian's zstd-sys always does, with bindgen), cross-built for aarch64 with
+ * system-packages: libzstd-dev, and run under qemu.
+ */
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { errors, fixture, readelf, runAction, sh } from './harness.js'
+
+describe('system-packages: libzstd-dev for aarch64 through multiarch and pkg-config', () => {
+  const workspace = fixture('zstd-hello')
+
+  test('installs libzstd-dev:arm64, links it, and the binary runs under qemu-aarch64', () => {
+    const run = runAction({ target: 'aarch64-unknown-linux-gnu', toolchain: 'system', locked: 'true', 'system-packages': 'libzstd-dev', 'smoke-test': 'x' }, { workspace })
+    assert.equal(run.code, 0, run.log)
+    assert.match(run.log, /::group::System packages for arm64\n/)
+    assert.match(run.log, /apt-get install libzstd-dev:arm64|Already installed: libzstd-dev:arm64/)
+    assert.match(sh('dpkg-query', ['-W', '-f=${Status}', 'libzstd-dev:arm64']), /install ok installed/)
+    assert.match(run.log, /cargo gets PKG_CONFIG_ALLOW_CROSS=1\ncargo gets PKG_CONFIG_LIBDIR=\/usr\/lib\/aarch64-linux-gnu\/pkgconfig:\/usr\/share\/pkgconfig/)
+    const binary = (JSON.parse(run.outputs.binaries ?? '[]') as string[])[0] ?? ''
+    const elf = readelf(binary)
+    assert.match(elf.machine, /AArch64/)
+    assert.ok(elf.needed.includes('libzstd.so.1'), elf.needed.join(' '))
+    const upstream = sh('dpkg-query', ['-W', '-f=${Version}', 'libzstd-dev:arm64']).replace(/\+.*$/, '')
+    assert.equal(sh('qemu-aarch64', ['-L', '/usr/aarch64-linux-gnu', binary]).trim(), `libzstd ${upstream} roundtrip 47->27 bytes arch=aarch64`)
+    assert.match(run.summary, /\| `zstd-hello` \| aarch64 \(ELF 64-bit\) \| libzstd\.so\.1, .* \| ✅ passed \(qemu-aarch64 -cpu cortex-a53\) \| ✅ \|/)
+    assert.deepEqual(errors(run), [])
+  })
+})
