@@ -12,6 +12,7 @@ import * as tc from '@actions/tool-cache'
 import { ActionError, errorMessage } from './errors.js'
 import { run, which } from './exec.js'
 import type { Requirement } from './linker.js'
+import { parseProtocVersion, protocArchive, protocSatisfies, PROTOC_VERSION } from './protoc.js'
 import { needsPorts, osReleaseId, rewriteDeb822, rewriteSourcesList, type SystemPackagesPlan } from './sysdeps.js'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -176,4 +177,49 @@ export async function ensureZig(): Promise<string> {
   const extracted = archive.url.endsWith('.zip') ? await tc.extractZip(downloaded) : await tc.extractTar(downloaded, undefined, 'xJ')
   const dir = await tc.cacheDir(path.join(extracted, archive.name), 'zig', ZIG_VERSION)
   return path.join(dir, process.platform === 'win32' ? 'zig.exe' : 'zig')
+}
+
+export interface ProtocSetup {
+  /** Variables for cargo: PROTOC, and PROTOC_INCLUDE for a downloaded release */
+  env: Record<string, string>
+  description: string
+}
+
+/** A host protoc: from PATH when new enough, else the pinned release, its SHA256 verified. */
+export async function ensureProtoc(wanted: string): Promise<ProtocSetup> {
+  const onPath = await which('protoc')
+  let found: string | undefined
+  if (onPath) {
+    const result = await run(onPath, ['--version'], { allowFailure: true })
+    found = parseProtocVersion(result.stdout)
+    if (found && protocSatisfies(found, wanted)) return { env: { PROTOC: onPath }, description: `${onPath} (${result.stdout.trim()})` }
+    core.info(`${onPath} is ${result.stdout.trim() || 'unreadable'}${found ? ` (${found})` : ''}; protoc ${wanted} is required.`)
+  }
+  const onPathNote = onPath ? `the protoc on PATH is ${found ?? 'of unknown version'}` : 'there is no protoc on PATH'
+  if (!protocSatisfies(PROTOC_VERSION, wanted)) {
+    throw new ActionError(`protoc ${wanted} is required, ${onPathNote}, and the release this action can download is ${PROTOC_VERSION}. Install protoc ${wanted} or newer on PATH before this step.`)
+  }
+  const archive = protocArchive(process.platform, process.arch)
+  if (!archive) {
+    throw new ActionError(
+      `protoc ${wanted} is required and ${onPathNote}; no protoc release with a verified checksum is pinned for ${process.platform}/${process.arch}. Install protoc before this step.`,
+    )
+  }
+  let dir = tc.find('protoc', PROTOC_VERSION)
+  if (!dir) {
+    core.info(`Downloading protoc ${PROTOC_VERSION} from ${archive.url}`)
+    let downloaded: string
+    try {
+      downloaded = await tc.downloadTool(archive.url)
+    } catch (error) {
+      throw new ActionError(
+        `Could not download protoc ${PROTOC_VERSION} from ${archive.url}: ${errorMessage(error)}. Install protoc ${wanted === 'any' ? '' : `${wanted} or newer `}on PATH before this step.`,
+      )
+    }
+    const actual = await sha256File(downloaded)
+    if (actual !== archive.sha256) throw new ActionError(`protoc ${PROTOC_VERSION} from ${archive.url} has SHA256 ${actual}, expected ${archive.sha256}; refusing to use it.`)
+    dir = await tc.cacheDir(await tc.extractZip(downloaded), 'protoc', PROTOC_VERSION)
+  }
+  const protoc = path.join(dir, 'bin', 'protoc')
+  return { env: { PROTOC: protoc, PROTOC_INCLUDE: path.join(dir, 'include') }, description: `${protoc} (downloaded ${PROTOC_VERSION})` }
 }

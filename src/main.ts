@@ -14,7 +14,7 @@ import { expandFeatures, parseTargetCpus, parseTargetFeatures, type Baseline } f
 import { ActionError, InputError, errorMessage } from './errors.js'
 import { CommandError, run as exec, which } from './exec.js'
 import { parseInputs, type Inputs } from './inputs.js'
-import { ensureCommands, ensureZig, installSystemPackages } from './install.js'
+import { ensureCommands, ensureProtoc, ensureZig, installSystemPackages } from './install.js'
 import { planLinker, type Host, type LinkerPlan, type Requirement } from './linker.js'
 import { makePlan, type BuildPlan } from './plan.js'
 import { projectRustflags } from './rustflags.js'
@@ -159,16 +159,18 @@ export async function run(): Promise<void> {
     const linker = planLinker(inputs.linker, facts, host, inputs.glibc)
     const tests = testRunner(inputs, facts, host)
 
-    const { knowledge, zig } = await phase('Setup: target, linker, CPU baseline', async () => {
+    const { knowledge, zig, protoc } = await phase('Setup: target, linker, CPU baseline', async () => {
       core.info(`Linker: ${linker.description}`)
       // Independent steps run concurrently: the target's std, distribution packages, zig.
-      const [knowledge, , , zig] = await Promise.all([
+      const [knowledge, , , zig, protoc] = await Promise.all([
         learnTarget(inputs, facts, toolchain, host, workDir),
         ensureTarget(toolchain, facts.triple, inputs.buildStd),
         ensureCommands([...linker.requirements, ...tests.requirements, ...(inputs.smokeTest ? smokeRequirements(facts, host) : [])]),
         linker.needsZig ? ensureZig() : Promise.resolve(undefined),
+        inputs.protoc ? ensureProtoc(inputs.protoc) : Promise.resolve(undefined),
       ])
-      return { knowledge, zig }
+      if (protoc) core.info(`protoc: ${protoc.description}`)
+      return { knowledge, zig, protoc }
     })
 
     const systemPackages = planSystemPackages(inputs.systemPackages, facts, host)
@@ -179,7 +181,7 @@ export async function run(): Promise<void> {
         for (const [name, value] of Object.entries(systemPackages.env)) core.info(`cargo gets ${name}=${value}`)
       })
     }
-    const extraEnv = { ...systemPackages?.env }
+    const extraEnv = { ...systemPackages?.env, ...protoc?.env }
 
     const tempDir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), TEMP_FOLDER, facts.triple)
     const plan = await phase('Cargo configuration', async () => {

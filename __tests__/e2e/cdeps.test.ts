@@ -27,3 +27,25 @@ describe('system-packages: libzstd-dev for aarch64 through multiarch and pkg-con
     assert.deepEqual(errors(run), [])
   })
 })
+
+describe('protoc for a prost-build build script while cross-compiling', () => {
+  const workspace = fixture('proto-hello')
+
+  test('protoc: 3.21 takes Debian protoc from PATH, cargo gets PROTOC, the aarch64 binary runs', () => {
+    const run = runAction({ target: 'aarch64-unknown-linux-gnu', toolchain: 'system', locked: 'true', protoc: '3.21', 'smoke-test': 'x' }, { workspace })
+    assert.equal(run.code, 0, run.log)
+    assert.match(run.log, /protoc: \/usr\/bin\/protoc \(libprotoc 3\.21\.\d+\)/)
+    const binary = (JSON.parse(run.outputs.binaries ?? '[]') as string[])[0] ?? ''
+    assert.equal(sh('qemu-aarch64', ['-L', '/usr/aarch64-linux-gnu', binary]).trim(), 'proto rust-xbuild x3 in 15 bytes arch=aarch64')
+  })
+
+  test('a minimum newer than PATH and the pinned release is refused before building', () => {
+    const run = runAction({ target: 'aarch64-unknown-linux-gnu', toolchain: 'system', protoc: '99.0' }, { workspace })
+    assert.equal(run.code, 1, run.log)
+    assert.match(
+      errors(run)[0] ?? '',
+      /protoc 99\.0 is required, the protoc on PATH is 21\.\d+, and the release this action can download is 25\.1\. Install protoc 99\.0 or newer on PATH before this step\./,
+    )
+    assert.doesNotMatch(run.log, /cargo build/)
+  })
+})
