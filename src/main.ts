@@ -22,8 +22,9 @@ import { stageBinaries, stripCandidates, type StageResult } from './stage.js'
 import { renderSummary, type PhaseTiming } from './summary.js'
 import { closest, targetFacts, type TargetFacts } from './target.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
-import { renderVerificationSummary, smokeRequirements, verifyBinaries, type VerificationReport } from './verify.js'
+import { renderVerificationSummary, rustflagsCpu, smokeRequirements, verifyBinaries, type VerificationReport } from './verify.js'
 import { planSystemPackages } from './sysdeps.js'
+import { advice, nativeCrates, renderPreflightSummary, type PreflightContext } from './preflight.js'
 import { summariseWrapperLog } from './wrappers.js'
 
 const phases: PhaseTiming[] = []
@@ -212,6 +213,17 @@ export async function run(): Promise<void> {
       return built
     })
 
+    const preflightContext: PreflightContext = {
+      facts,
+      linker: linker.description,
+      cross: facts.triple !== host.triple,
+      protoc: Boolean(inputs.protoc),
+      systemPackages: inputs.systemPackages,
+      cpu: rustflagsCpu(plan.rustflags),
+      avx512Disabled: knowledge.baseline.features.includes('-avx512f'),
+    }
+    const preflight = await phase('Preflight: crates with native build steps', () => preflightCheck(inputs, facts, workDir, plan, preflightContext))
+
     const artifacts = await phase(`Build (cargo ${inputs.command})`, () => build(plan, workDir, facts.triple))
 
     const staged: StageResult = await phase('Stage binaries', async () => {
@@ -249,7 +261,9 @@ export async function run(): Promise<void> {
         files: staged.files,
         phases,
         nativeReplacements: log?.count ?? 0,
-      }) + (verification ? `\n${renderVerificationSummary(verification)}` : ''),
+      }) +
+        (preflight ? `\n${preflight}` : '') +
+        (verification ? `\n${renderVerificationSummary(verification)}` : ''),
     )
     failOnProblems(verification)
   } catch (error) {
@@ -259,6 +273,31 @@ export async function run(): Promise<void> {
       core.debug(error instanceof Error ? (error.stack ?? '') : '')
       core.setFailed(`rust-xbuild failed unexpectedly: ${errorMessage(error)}`)
     }
+  }
+}
+
+/** The native build steps cargo is about to run, from cargo metadata; problems here only warn. */
+async function preflightCheck(inputs: Inputs, facts: TargetFacts, workDir: string, plan: BuildPlan, context: PreflightContext): Promise<string> {
+  const args = ['metadata', '--format-version', '1', '--filter-platform', facts.triple]
+  if (inputs.features.length) args.push('--features', inputs.features.join(','))
+  if (inputs.allFeatures) args.push('--all-features')
+  if (inputs.noDefaultFeatures) args.push('--no-default-features')
+  if (inputs.locked) args.push('--locked')
+  try {
+    const crates = nativeCrates((await exec('cargo', args, { cwd: workDir, env: plan.env })).stdout)
+    if (!crates.length) core.info('No crate in the dependency graph has a native build step.')
+    for (const crate of crates) {
+      const what = [crate.links ? `links ${crate.links}` : '', ...crate.tools].filter(Boolean).join(', ') || 'build script'
+      core.info(
+        `${crate.name} ${crate.version} (${what})${advice(crate, context)
+          .map((note) => `\n    ${note}`)
+          .join('')}`,
+      )
+    }
+    return renderPreflightSummary(crates, context)
+  } catch (error) {
+    core.warning(`Preflight skipped: cargo metadata failed: ${errorMessage(error)}`)
+    return ''
   }
 }
 

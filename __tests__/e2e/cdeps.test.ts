@@ -24,6 +24,10 @@ describe('system-packages: libzstd-dev for aarch64 through multiarch and pkg-con
     const upstream = sh('dpkg-query', ['-W', '-f=${Version}', 'libzstd-dev:arm64']).replace(/\+.*$/, '')
     assert.equal(sh('qemu-aarch64', ['-L', '/usr/aarch64-linux-gnu', binary]).trim(), `libzstd ${upstream} roundtrip 47->27 bytes arch=aarch64`)
     assert.match(run.summary, /\| `zstd-hello` \| aarch64 \(ELF 64-bit\) \| libzstd\.so\.1, .* \| ✅ passed \(qemu-aarch64 -cpu cortex-a53\) \| ✅ \|/)
+    // preflight: zstd-sys is listed with its native steps; libzstd-dev is given, so no advice to add it
+    assert.match(run.log, /::group::Preflight: crates with native build steps\n(.*\n)*zstd-sys 2\.0\.1\S* \(links zstd, bindgen, pkg-config\)\n {4}bindgen needs libclang/)
+    assert.doesNotMatch(run.log, /add `system-packages: libzstd-dev`/)
+    assert.match(run.summary, /<details><summary>Crates with native build steps: \d<\/summary>/)
     assert.deepEqual(errors(run), [])
   })
 })
