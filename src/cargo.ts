@@ -89,6 +89,8 @@ export interface CargoOutcome {
   code: number
   artifacts: Artifact[]
   errors: CargoDiagnostic[]
+  /** cargo's stderr lines, for diagnosing a failure */
+  stderr: string[]
 }
 
 /** Run one cargo command, streaming its output; artifacts and errors are collected. */
@@ -110,5 +112,5 @@ export async function runCargo(args: readonly string[], cwd: string, env: Record
       core.info(line)
     },
   })
-  return { code: result.code, artifacts, errors: result.code === 0 ? [] : parseErrors(stderr) }
+  return { code: result.code, artifacts, errors: result.code === 0 ? [] : parseErrors(stderr), stderr }
 }

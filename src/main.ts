@@ -24,6 +24,7 @@ import { closest, targetFacts, type TargetFacts } from './target.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
 import { renderVerificationSummary, rustflagsCpu, smokeRequirements, verifyBinaries, type VerificationReport } from './verify.js'
 import { planSystemPackages } from './sysdeps.js'
+import { diagnose, type DiagnosisContext } from './diagnostics.js'
 import { advice, nativeCrates, renderPreflightSummary, type PreflightContext } from './preflight.js'
 import { summariseWrapperLog } from './wrappers.js'
 
@@ -126,14 +127,16 @@ function reportCargoErrors(errors: readonly CargoDiagnostic[], workDir: string):
   }
 }
 
-async function build(plan: BuildPlan, workDir: string, target: string): Promise<Artifact[]> {
+async function build(plan: BuildPlan, workDir: string, target: string, diagnosis: DiagnosisContext): Promise<Artifact[]> {
   const artifacts: Artifact[] = []
   for (const args of plan.cargoCommands) {
     const outcome = await runCargo(args, workDir, plan.env)
     artifacts.push(...outcome.artifacts)
     if (outcome.code !== 0) {
       reportCargoErrors(outcome.errors, workDir)
-      throw new ActionError(`cargo ${args[0]} for ${target} failed (exit ${outcome.code})${outcome.errors.length ? '' : '; see the log above'}.`)
+      // A recognised failure (missing protoc, pkg-config, a library, a linker) ends with what to do about it.
+      const known = diagnose(outcome.stderr, diagnosis)
+      throw new ActionError(`cargo ${args[0]} for ${target} failed (exit ${outcome.code})${known ? `: ${known}` : outcome.errors.length ? '.' : '; see the log above.'}`)
     }
   }
   const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
@@ -224,7 +227,9 @@ export async function run(): Promise<void> {
     }
     const preflight = await phase('Preflight: crates with native build steps', () => preflightCheck(inputs, facts, workDir, plan, preflightContext))
 
-    const artifacts = await phase(`Build (cargo ${inputs.command})`, () => build(plan, workDir, facts.triple))
+    const artifacts = await phase(`Build (cargo ${inputs.command})`, () =>
+      build(plan, workDir, facts.triple, { facts, linker: linker.description, systemPackages: inputs.systemPackages, protoc: Boolean(inputs.protoc) }),
+    )
 
     const staged: StageResult = await phase('Stage binaries', async () => {
       const dir = path.join(workDir, 'target', STAGE_FOLDER, facts.triple)

@@ -5,6 +5,8 @@
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
 import { errors, fixture, readelf, runAction, sh } from './harness.js'
 
 describe('system-packages: libzstd-dev for aarch64 through multiarch and pkg-config', () => {
@@ -41,6 +43,15 @@ describe('protoc for a prost-build build script while cross-compiling', () => {
     assert.match(run.log, /protoc: \/usr\/bin\/protoc \(libprotoc 3\.21\.\d+\)/)
     const binary = (JSON.parse(run.outputs.binaries ?? '[]') as string[])[0] ?? ''
     assert.equal(sh('qemu-aarch64', ['-L', '/usr/aarch64-linux-gnu', binary]).trim(), 'proto rust-xbuild x3 in 15 bytes arch=aarch64')
+  })
+
+  test('without the protoc input, a build script that cannot run protoc ends with what to set', () => {
+    // The build script reruns when the .proto changes (its rerun-if-changed), not when PROTOC does.
+    const later = new Date(Date.now() + 5000)
+    fs.utimesSync(path.join(workspace, 'src', 'hello.proto'), later, later)
+    const run = runAction({ target: 'aarch64-unknown-linux-gnu', toolchain: 'system', locked: 'true' }, { workspace, env: { PROTOC: '/nonexistent/protoc' } })
+    assert.equal(run.code, 1, run.log)
+    assert.match(errors(run).at(-1) ?? '', /failed \(exit 101\): A build script needs protoc \(the Protocol Buffers compiler\) on the build host: set the input protoc: true/)
   })
 
   test('a minimum newer than PATH and the pinned release is refused before building', () => {
