@@ -24,6 +24,7 @@ import { closest, targetFacts, type TargetFacts } from './target.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
 import { renderVerificationSummary, rustflagsCpu, smokeRequirements, verifyBinaries, type VerificationReport } from './verify.js'
 import { planSystemPackages } from './sysdeps.js'
+import { MATCHER_OWNER, rustcMatcher } from './matcher.js'
 import { diagnose, type DiagnosisContext } from './diagnostics.js'
 import { advice, nativeCrates, renderPreflightSummary, type PreflightContext } from './preflight.js'
 import { summariseWrapperLog } from './wrappers.js'
@@ -128,6 +129,18 @@ function reportCargoErrors(errors: readonly CargoDiagnostic[], workDir: string):
 }
 
 async function build(plan: BuildPlan, workDir: string, target: string, diagnosis: DiagnosisContext): Promise<Artifact[]> {
+  // rustc's warnings become annotations while cargo runs; the matcher is removed afterwards.
+  const matcherFile = path.join(path.dirname(plan.configPath), 'rustc-matcher.json')
+  fs.writeFileSync(matcherFile, JSON.stringify(rustcMatcher))
+  core.info(`::add-matcher::${matcherFile}`)
+  try {
+    return await runCargoCommands(plan, workDir, target, diagnosis)
+  } finally {
+    core.info(`::remove-matcher owner=${MATCHER_OWNER}::`)
+  }
+}
+
+async function runCargoCommands(plan: BuildPlan, workDir: string, target: string, diagnosis: DiagnosisContext): Promise<Artifact[]> {
   const artifacts: Artifact[] = []
   for (const args of plan.cargoCommands) {
     const outcome = await runCargo(args, workDir, plan.env)

@@ -4,6 +4,7 @@
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
 import { errors, fixture, runAction } from './harness.js'
 
 describe('diagnostics after a failed cross build', () => {
@@ -14,6 +15,10 @@ describe('diagnostics after a failed cross build', () => {
     const run = runAction({ ...inputs, rustflags: '-l zstd-missing-lib' }, { workspace })
     assert.equal(run.code, 1, run.log)
     assert.match(run.log, /cannot find -lzstd-missing-lib/)
+    // the rustc problem matcher is registered for cargo's run and removed after it, also on failure
+    const matcher = /^::add-matcher::(.+)$/m.exec(run.stdout)?.[1] ?? ''
+    assert.equal(JSON.parse(fs.readFileSync(matcher, 'utf8')).problemMatcher[0].owner, 'rust-xbuild-rustc')
+    assert.ok(run.stdout.indexOf('::remove-matcher owner=rust-xbuild-rustc::') > run.stdout.indexOf('cannot find -lzstd-missing-lib'))
     assert.match(
       errors(run).at(-1) ?? '',
       /^::error::cargo build for aarch64-unknown-linux-gnu failed \(exit 101\): The linker found no libzstd-missing-lib for aarch64-unknown-linux-gnu: add libzstd-missing-lib-dev to system-packages/,
