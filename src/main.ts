@@ -190,7 +190,7 @@ export async function run(): Promise<void> {
       return { knowledge, zig, protoc }
     })
 
-    const systemPackages = planSystemPackages(inputs.systemPackages, facts, host)
+    const systemPackages = planSystemPackages(inputs.systemPackages, facts, host, linker.kind)
     if (systemPackages) {
       await phase(`System packages for ${systemPackages.arch}`, async () => {
         for (const warning of systemPackages.warnings) core.warning(warning)
@@ -209,7 +209,7 @@ export async function run(): Promise<void> {
         inputs,
         facts,
         host,
-        linker,
+        linker: systemPackages?.linkFlags.length ? { ...linker, linkFlags: [...linker.linkFlags, ...systemPackages.linkFlags] } : linker,
         baseline: knowledge.baseline,
         project,
         toolchain: { rustupName: toolchain.rustupName, nightly: toolchain.nightly },

@@ -6,7 +6,7 @@
  */
 import { Input } from './constants.js'
 import { InputError } from './errors.js'
-import type { Host } from './linker.js'
+import type { Host, LinkerKind } from './linker.js'
 import type { TargetFacts } from './target.js'
 
 export const PORTS_MIRROR = 'http://ports.ubuntu.com/ubuntu-ports/'
@@ -20,10 +20,12 @@ export interface SystemPackagesPlan {
   packages: string[]
   /** Variables for cargo's environment */
   env: Record<string, string>
+  /** rustc flags: zig does not search the distribution's multiarch directory by itself */
+  linkFlags: string[]
   warnings: string[]
 }
 
-export function planSystemPackages(packages: readonly string[], facts: TargetFacts, host: Host): SystemPackagesPlan | undefined {
+export function planSystemPackages(packages: readonly string[], facts: TargetFacts, host: Host, linker?: LinkerKind): SystemPackagesPlan | undefined {
   if (!packages.length) return undefined
   if (host.os !== 'linux' || facts.os !== 'linux' || !facts.debianArch || !facts.gnuTriple) {
     throw new InputError(
@@ -44,7 +46,9 @@ export function planSystemPackages(packages: readonly string[], facts: TargetFac
     env.PKG_CONFIG_ALLOW_CROSS = '1'
     env.PKG_CONFIG_LIBDIR = `/usr/lib/${facts.gnuTriple}/pkgconfig:/usr/share/pkgconfig`
   }
-  return { arch: facts.debianArch, packages: packages.map((name) => (name.includes(':') ? name : `${name}:${facts.debianArch}`)), env, warnings }
+  // The cross gcc searches /usr/lib/<gnu triple> itself, zig does not (and Debian's .pc files often say libdir=/usr/lib).
+  const linkFlags = linker === 'zig' ? [`-Lnative=/usr/lib/${facts.gnuTriple}`] : []
+  return { arch: facts.debianArch, packages: packages.map((name) => (name.includes(':') ? name : `${name}:${facts.debianArch}`)), env, linkFlags, warnings }
 }
 
 /** Whether apt needs the ports mirror for this architecture on an Ubuntu runner. */

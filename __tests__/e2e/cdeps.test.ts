@@ -34,6 +34,20 @@ describe('system-packages: libzstd-dev for aarch64 through multiarch and pkg-con
   })
 })
 
+describe('system-packages with zig and a glibc floor', () => {
+  test('zig finds the multiarch libzstd; the binary needs at most GLIBC_2.17 and runs', () => {
+    const workspace = fixture('zstd-hello')
+    const run = runAction(
+      { target: 'aarch64-unknown-linux-gnu', glibc: '2.17', 'max-glibc': '2.17', toolchain: 'system', locked: 'true', 'system-packages': 'libzstd-dev', 'smoke-test': 'x' },
+      { workspace },
+    )
+    assert.equal(run.code, 0, run.log)
+    assert.match(run.outputs.rustflags ?? '', /-Lnative=\/usr\/lib\/aarch64-linux-gnu/)
+    assert.match(run.log, /zstd-hello: smoke test passed \(qemu-aarch64 -cpu cortex-a53\): libzstd \S+ roundtrip 47->27 bytes arch=aarch64/)
+    assert.match(run.summary, /\| `zstd-hello` \| aarch64 \(ELF 64-bit\) \| libzstd\.so\.1, .* \| 2\.17 \| ✅ passed .* \| ✅ \|/)
+  })
+})
+
 describe('protoc for a prost-build build script while cross-compiling', () => {
   const workspace = fixture('proto-hello')
 

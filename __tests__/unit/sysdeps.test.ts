@@ -13,6 +13,7 @@ describe('system-packages plan', () => {
       arch: 'arm64',
       packages: ['libzstd-dev:arm64', 'libssl-dev:arm64', 'zlib1g-dev:arm64'],
       env: { PKG_CONFIG_ALLOW_CROSS: '1', PKG_CONFIG_LIBDIR: '/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig' },
+      linkFlags: [],
       warnings: [],
     })
   })
@@ -20,6 +21,9 @@ describe('system-packages plan', () => {
     const plan = planSystemPackages(['libssl-dev'], targetFacts('armv7-unknown-linux-gnueabihf'), x64)
     assert.deepEqual(plan?.packages, ['libssl-dev:armhf'])
     assert.equal(plan?.env.PKG_CONFIG_LIBDIR, '/usr/lib/arm-linux-gnueabihf/pkgconfig:/usr/share/pkgconfig')
+  })
+  test('zig gets the multiarch library directory', () => {
+    assert.deepEqual(planSystemPackages(['libzstd-dev'], targetFacts('aarch64-unknown-linux-gnu'), x64, 'zig')?.linkFlags, ['-Lnative=/usr/lib/aarch64-linux-gnu'])
   })
   test('the host target needs no pkg-config settings', () => {
     assert.deepEqual(planSystemPackages(['libssl-dev'], targetFacts('x86_64-unknown-linux-gnu'), x64)?.env, {})
