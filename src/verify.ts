@@ -233,6 +233,18 @@ export interface VerifyOptions {
   log?: (line: string) => void
 }
 
+/** Read one binary's headers into the report entry, with the problems found. */
+function inspect(entry: BinaryReport, file: string, expected: Expectation, mode: VerifyMode, log: (line: string) => void): void {
+  try {
+    const info = readBinary(fs.readFileSync(file))
+    entry.info = info
+    log(`${entry.name}: ${info.format} ${info.arch} ${info.bits}-bit ${info.endian}-endian; ${linkage(info)}${info.glibc ? `; needs GLIBC_${info.glibc}` : ''}`)
+    if (mode !== 'off') entry.problems.push(...checkBinary(entry.name, info, expected))
+  } catch (error) {
+    if (mode !== 'off') entry.problems.push(`${entry.name} could not be read as an executable: ${errorMessage(error)}`)
+  }
+}
+
 export async function verifyBinaries(files: readonly Pick<StagedFile, 'name' | 'path'>[], options: VerifyOptions): Promise<VerificationReport> {
   const log = options.log ?? (() => undefined)
   const expected = expectationFor(options.facts, options.rustflags, options.maxGlibc)
@@ -241,15 +253,9 @@ export async function verifyBinaries(files: readonly Pick<StagedFile, 'name' | '
   for (const file of files) {
     const entry: BinaryReport = { name: file.name, problems: [] }
     report.binaries.push(entry)
-    try {
-      entry.info = readBinary(fs.readFileSync(file.path))
-      log(
-        `${file.name}: ${entry.info.format} ${entry.info.arch} ${entry.info.bits}-bit ${entry.info.endian}-endian; ${linkage(entry.info)}${entry.info.glibc ? `; needs GLIBC_${entry.info.glibc}` : ''}`,
-      )
-      if (options.mode !== 'off') entry.problems.push(...checkBinary(file.name, entry.info, expected))
-    } catch (error) {
-      if (options.mode !== 'off') entry.problems.push(`${file.name} could not be read as an executable: ${errorMessage(error)}`)
-    }
+    // WebAssembly modules have no ELF/PE/Mach-O headers to check.
+    if (options.facts.arch.startsWith('wasm')) log(`${file.name}: WebAssembly; headers not checked`)
+    else inspect(entry, file.path, expected, options.mode, log)
     if (options.smokeTest) {
       const plan = smokePlan(file.path, options.smokeTest, options.facts, options.host, cpu)
       if ('skip' in plan) {

@@ -147,6 +147,8 @@ describe('verifyBinaries on real files', () => {
     assert.match(script?.problems[0] ?? '', /script could not be read as an executable: not an ELF/)
     const markdown = renderVerificationSummary(report)
     assert.match(markdown, /\| `static` \| x86_64 \(ELF 64-bit\) \| static \| — \| ✅ passed \(qemu-x86_64 -cpu qemu64 \(x86-64\)\) \| ✅ \|/)
+    const wasm = await verifyBinaries([files[2] as { name: string; path: string }], { mode: 'error', facts: targetFacts('wasm32-wasip1'), host: x64, rustflags: [] })
+    assert.deepEqual(wasm.binaries[0]?.problems, [])
     assert.match(markdown, /\| `dynamic` \| x86_64 \(ELF 64-bit\) \| libc\.so\.6 \| 2\.\d+ \| .* \| ❌ dynamic has a program interpreter/)
   })
 })
