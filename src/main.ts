@@ -23,7 +23,7 @@ import { renderSummary, type PhaseTiming } from './summary.js'
 import { closest, targetFacts, type TargetFacts } from './target.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
 import { renderVerificationSummary, rustflagsCpu, smokeRequirements, verifyBinaries, type VerificationReport } from './verify.js'
-import { planSystemPackages } from './sysdeps.js'
+import { hostPkgConfigEnv, planSystemPackages } from './sysdeps.js'
 import { MATCHER_OWNER, rustcMatcher } from './matcher.js'
 import { diagnose, type DiagnosisContext } from './diagnostics.js'
 import { advice, nativeCrates, renderPreflightSummary, type PreflightContext } from './preflight.js'
@@ -195,6 +195,8 @@ export async function run(): Promise<void> {
       await phase(`System packages for ${systemPackages.arch}`, async () => {
         for (const warning of systemPackages.warnings) core.warning(warning)
         await installSystemPackages(systemPackages)
+        const pcPath = await exec('pkg-config', ['--variable', 'pc_path', 'pkg-config'], { allowFailure: true }).catch(() => undefined)
+        Object.assign(systemPackages.env, hostPkgConfigEnv(systemPackages.env, pcPath?.code === 0 ? pcPath.stdout : ''))
         for (const [name, value] of Object.entries(systemPackages.env)) core.info(`cargo gets ${name}=${value}`)
       })
     }

@@ -120,3 +120,13 @@ export function rewriteSourcesList(text: string, arch: string): SourcesRewrite {
   })
   return { ...(changed ? { text: lines.join('\n') } : {}), ports: `${ports.join('\n')}\n` }
 }
+
+/**
+ * PKG_CONFIG_LIBDIR points at the target; build scripts of host tools (build-dependencies
+ * that are -sys crates) must keep the host's search path. The pkg-config crate reads
+ * HOST_PKG_CONFIG_LIBDIR first for them.
+ */
+export function hostPkgConfigEnv(env: Record<string, string>, hostPcPath: string): Record<string, string> {
+  const path = hostPcPath.trim()
+  return env.PKG_CONFIG_LIBDIR && path ? { HOST_PKG_CONFIG_LIBDIR: path } : {}
+}

@@ -19,6 +19,7 @@ describe('system-packages: libzstd-dev for aarch64 through multiarch and pkg-con
     assert.match(run.log, /apt-get install libzstd-dev:arm64|Already installed: libzstd-dev:arm64/)
     assert.match(sh('dpkg-query', ['-W', '-f=${Status}', 'libzstd-dev:arm64']), /install ok installed/)
     assert.match(run.log, /cargo gets PKG_CONFIG_ALLOW_CROSS=1\ncargo gets PKG_CONFIG_LIBDIR=\/usr\/lib\/aarch64-linux-gnu\/pkgconfig:\/usr\/share\/pkgconfig/)
+    assert.match(run.log, /cargo gets HOST_PKG_CONFIG_LIBDIR=\S*\/usr\/lib\/x86_64-linux-gnu\/pkgconfig/)
     const binary = (JSON.parse(run.outputs.binaries ?? '[]') as string[])[0] ?? ''
     const elf = readelf(binary)
     assert.match(elf.machine, /AArch64/)

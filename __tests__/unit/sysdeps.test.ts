@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Host } from '../../src/linker.js'
-import { needsPorts, osReleaseId, planSystemPackages, rewriteDeb822, rewriteSourcesList } from '../../src/sysdeps.js'
+import { hostPkgConfigEnv, needsPorts, osReleaseId, planSystemPackages, rewriteDeb822, rewriteSourcesList } from '../../src/sysdeps.js'
 import { targetFacts } from '../../src/target.js'
 
 const x64: Host = { triple: 'x86_64-unknown-linux-gnu', family: 'x86_64', os: 'linux' }
@@ -21,6 +21,12 @@ describe('system-packages plan', () => {
     const plan = planSystemPackages(['libssl-dev'], targetFacts('armv7-unknown-linux-gnueabihf'), x64)
     assert.deepEqual(plan?.packages, ['libssl-dev:armhf'])
     assert.equal(plan?.env.PKG_CONFIG_LIBDIR, '/usr/lib/arm-linux-gnueabihf/pkgconfig:/usr/share/pkgconfig')
+  })
+  test("host build scripts keep the host's pkg-config path", () => {
+    const pcPath = '/usr/local/lib/x86_64-linux-gnu/pkgconfig:/usr/lib/x86_64-linux-gnu/pkgconfig:/usr/share/pkgconfig\n'
+    assert.deepEqual(hostPkgConfigEnv({ PKG_CONFIG_LIBDIR: '/usr/lib/aarch64-linux-gnu/pkgconfig' }, pcPath), { HOST_PKG_CONFIG_LIBDIR: pcPath.trim() })
+    assert.deepEqual(hostPkgConfigEnv({}, pcPath), {})
+    assert.deepEqual(hostPkgConfigEnv({ PKG_CONFIG_LIBDIR: 'x' }, ''), {})
   })
   test('zig gets the multiarch library directory', () => {
     assert.deepEqual(planSystemPackages(['libzstd-dev'], targetFacts('aarch64-unknown-linux-gnu'), x64, 'zig')?.linkFlags, ['-Lnative=/usr/lib/aarch64-linux-gnu'])
