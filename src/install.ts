@@ -97,6 +97,8 @@ export async function installSystemPackages(plan: SystemPackagesPlan): Promise<v
   }
   const missing: string[] = []
   for (const pkg of plan.packages) if (!(await isInstalled(pkg))) missing.push(pkg)
+  // Build scripts find the libraries through the pkg-config program.
+  if (!(await which('pkg-config'))) missing.push('pkg-config')
   if (!missing.length) {
     core.info(`Already installed: ${plan.packages.join(' ')}`)
     return

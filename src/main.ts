@@ -22,7 +22,7 @@ import { stageBinaries, stripCandidates, type StageResult } from './stage.js'
 import { renderSummary, type PhaseTiming } from './summary.js'
 import { closest, targetFacts, type TargetFacts } from './target.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
-import { renderVerificationSummary, rustflagsCpu, smokeRequirements, verifyBinaries, type VerificationReport } from './verify.js'
+import { renderVerificationSummary, smokeRequirements, verifyBinaries, type VerificationReport } from './verify.js'
 import { hostPkgConfigEnv, planSystemPackages } from './sysdeps.js'
 import { MATCHER_OWNER, rustcMatcher } from './matcher.js'
 import { diagnose, type DiagnosisContext } from './diagnostics.js'
@@ -178,7 +178,7 @@ export async function run(): Promise<void> {
 
     const { knowledge, zig, protoc } = await phase('Setup: target, linker, CPU baseline', async () => {
       core.info(`Linker: ${linker.description}`)
-      // Independent steps run concurrently: the target's std, distribution packages, zig.
+      // Independent steps run concurrently: the target's std, distribution packages, zig, protoc.
       const [knowledge, , , zig, protoc] = await Promise.all([
         learnTarget(inputs, facts, toolchain, host, workDir),
         ensureTarget(toolchain, facts.triple, inputs.buildStd),
@@ -195,8 +195,8 @@ export async function run(): Promise<void> {
       await phase(`System packages for ${systemPackages.arch}`, async () => {
         for (const warning of systemPackages.warnings) core.warning(warning)
         await installSystemPackages(systemPackages)
-        const pcPath = await exec('pkg-config', ['--variable', 'pc_path', 'pkg-config'], { allowFailure: true }).catch(() => undefined)
-        Object.assign(systemPackages.env, hostPkgConfigEnv(systemPackages.env, pcPath?.code === 0 ? pcPath.stdout : ''))
+        const pcPath = await exec('pkg-config', ['--variable', 'pc_path', 'pkg-config'], { allowFailure: true })
+        Object.assign(systemPackages.env, hostPkgConfigEnv(systemPackages.env, pcPath.code === 0 ? pcPath.stdout : ''))
         for (const [name, value] of Object.entries(systemPackages.env)) core.info(`cargo gets ${name}=${value}`)
       })
     }
@@ -237,7 +237,6 @@ export async function run(): Promise<void> {
       cross: facts.triple !== host.triple,
       protoc: Boolean(inputs.protoc),
       systemPackages: inputs.systemPackages,
-      cpu: rustflagsCpu(plan.rustflags),
       avx512Disabled: knowledge.baseline.features.includes('-avx512f'),
     }
     const preflight = await phase('Preflight: crates with native build steps', () => preflightCheck(inputs, facts, workDir, plan, preflightContext))

@@ -58,8 +58,7 @@ export interface PreflightContext {
   cross: boolean
   protoc: boolean
   systemPackages: readonly string[]
-  /** Effective -C target-cpu (undefined: the target's default) and whether avx512 is disabled */
-  cpu?: string
+  /** Whether the baseline's target-features disable AVX-512 */
   avx512Disabled: boolean
 }
 
