@@ -2,7 +2,8 @@
 # Installs what the demo and the test suite need on a fresh Debian 12 (or Ubuntu) machine,
 # from Debian's packages only: Debian's Rust toolchain (rustc-web, with an aarch64 std and
 # std's source for build-std), the aarch64 cross gcc, qemu-user, musl-tools and Debian's
-# packaged crates (ring, cc) as an offline registry. Idempotent: does nothing when all is there.
+# packaged crates (ring, cc, zstd with pkg-config and bindgen, prost-build) as an offline
+# registry, and protoc. Idempotent: does nothing when all is there.
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
   qemu-user musl-tools
   librust-ring-dev librust-cc-dev
+  librust-zstd-dev pkg-config protobuf-compiler librust-prost-build-dev librust-prost-dev
 )
 
 sudo_cmd=()

@@ -53,6 +53,8 @@ export interface CacheRequest {
   workDir: string
   cargoHome: string
   env: Record<string, string>
+  /** Variables the action adds to cargo's environment (compiler wrappers, pkg-config, protoc) */
+  buildEnv: Record<string, string>
   triple: string
   profile: string
   rustcVerbose: string
@@ -76,7 +78,7 @@ export async function prepareCache(request: CacheRequest): Promise<CacheOutcome>
   const manifests = metadata.members.map((m) => m.manifest).sort()
   const lockAndManifests = [lockText, ...manifests.map((file) => `${path.relative(metadata.workspaceRoot, file)}\n${fs.readFileSync(file, 'utf8')}`)].join('\n')
 
-  const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv(process.env) })
+  const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...process.env, ...request.buildEnv }) })
   const tripleDir = path.join(metadata.targetDirectory, request.triple)
   const targetKeys = targetCacheKeys({
     runnerOs: process.env.RUNNER_OS || process.platform,

@@ -98,6 +98,8 @@ export interface CargoOutcome {
   /** Units cargo reused and units it compiled */
   fresh: number
   compiled: number
+  /** cargo's stderr lines, for diagnosing a failure */
+  stderr: string[]
 }
 
 /** Run one cargo command, streaming its output; artifacts and errors are collected. */
@@ -125,5 +127,5 @@ export async function runCargo(args: readonly string[], cwd: string, env: Record
     },
   })
   core.info(`cargo ${args[0]}: ${compiled} unit(s) compiled, ${fresh} fresh`)
-  return { code: result.code, artifacts, errors: result.code === 0 ? [] : parseErrors(stderr), fresh, compiled }
+  return { code: result.code, artifacts, errors: result.code === 0 ? [] : parseErrors(stderr), fresh, compiled, stderr }
 }

@@ -2,6 +2,7 @@
  * The one way the action runs programs: argument arrays, never a shell string.
  * Failures carry the command line and the end of its stderr.
  */
+import { spawn } from 'node:child_process'
 import * as actionsExec from '@actions/exec'
 import * as core from '@actions/core'
 import * as io from '@actions/io'
@@ -56,4 +57,38 @@ export async function run(program: string, args: readonly string[], options: Run
 export async function which(program: string): Promise<string | undefined> {
   const found = await io.which(program, false)
   return found || undefined
+}
+
+export interface BoundedResult extends RunResult {
+  /** The signal that ended the program (SIGILL, SIGSEGV), if one did */
+  signal?: string
+  timedOut: boolean
+}
+
+/**
+ * Run a program that may misbehave (a freshly built binary): stdin closed, a time limit,
+ * and the terminating signal reported, which @actions/exec does not expose.
+ */
+export async function runBounded(program: string, args: readonly string[], options: { cwd?: string; timeoutMs: number }): Promise<BoundedResult> {
+  core.debug(`run (limit ${options.timeoutMs} ms): ${[program, ...args].join(' ')}`)
+  return new Promise((resolve) => {
+    const child = spawn(program, [...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    let timedOut = false
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, options.timeoutMs)
+    child.on('error', (error) => {
+      clearTimeout(timer)
+      resolve({ code: 127, stdout, stderr: `${stderr}${error.message}`, timedOut })
+    })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code: code ?? 128, stdout, stderr, timedOut, ...(signal && !timedOut ? { signal } : {}) })
+    })
+  })
 }

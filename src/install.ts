@@ -5,12 +5,15 @@
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import * as tc from '@actions/tool-cache'
 import { ActionError, errorMessage } from './errors.js'
 import { run, which } from './exec.js'
 import type { Requirement } from './linker.js'
+import { parseProtocVersion, protocArchive, protocSatisfies, PROTOC_VERSION } from './protoc.js'
+import { needsPorts, osReleaseId, rewriteDeb822, rewriteSourcesList, type SystemPackagesPlan } from './sysdeps.js'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -19,9 +22,10 @@ export function isTransientAptFailure(stderr: string): boolean {
   return /Could not get lock|Unable to acquire the dpkg frontend lock|unexpected size|Hash Sum mismatch|Temporary failure|Failed to fetch|Connection timed out|Mirror sync in progress/i.test(stderr)
 }
 
+const isRoot = (): boolean => process.getuid?.() === 0
+
 async function aptGet(args: string[]): Promise<void> {
-  const root = process.getuid?.() === 0
-  const [program, prefix] = root ? ['apt-get', []] : ['sudo', ['-n', 'apt-get']]
+  const [program, prefix] = isRoot() ? ['apt-get', []] : ['sudo', ['-n', 'apt-get']]
   const env = { DEBIAN_FRONTEND: 'noninteractive' }
   for (let attempt = 1; ; attempt++) {
     const result = await run(program, [...prefix, ...args], { env, allowFailure: true })
@@ -47,6 +51,70 @@ export async function aptInstall(packages: readonly string[]): Promise<void> {
   }
   core.info(`apt-get install ${packages.join(' ')}`)
   await aptGet(['install', '-y', '-q', '--no-install-recommends', ...packages])
+}
+
+/** Run a command as root: directly when root, else through sudo -n (never a password prompt). */
+async function asRoot(program: string, args: string[]): Promise<void> {
+  await (isRoot() ? run(program, args) : run('sudo', ['-n', program, ...args]))
+}
+
+async function writeRootFile(file: string, content: string): Promise<void> {
+  if (isRoot()) return fs.writeFileSync(file, content)
+  const staged = path.join(os.tmpdir(), `rust-xbuild-${path.basename(file)}`)
+  fs.writeFileSync(staged, content)
+  await asRoot('cp', [staged, file])
+}
+
+/** Ubuntu's main archive has no foreign architectures but i386: point apt at the ports mirror for them. */
+async function addPortsSources(arch: string): Promise<void> {
+  const deb822 = '/etc/apt/sources.list.d/ubuntu.sources'
+  const classic = '/etc/apt/sources.list'
+  const [file, rewrite, portsFile] = fs.existsSync(deb822)
+    ? [deb822, rewriteDeb822, `/etc/apt/sources.list.d/rust-xbuild-ports-${arch}.sources`]
+    : [classic, rewriteSourcesList, `/etc/apt/sources.list.d/rust-xbuild-ports-${arch}.list`]
+  const result = rewrite(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '', arch)
+  if (result.text !== undefined) {
+    core.info(`Restricting the main archive in ${file} to amd64 and i386.`)
+    await writeRootFile(file, result.text)
+  }
+  if (!fs.existsSync(portsFile)) {
+    core.info(`Adding the ports mirror for ${arch} in ${portsFile}:\n${result.ports}`)
+    await writeRootFile(portsFile, result.ports)
+  }
+}
+
+async function isInstalled(pkg: string): Promise<boolean> {
+  const result = await run('dpkg-query', ['-W', '-f=${Status}', pkg], { allowFailure: true })
+  return result.code === 0 && result.stdout.includes('install ok installed')
+}
+
+/** The target's C libraries through multiarch: the architecture, the ports mirror on Ubuntu, then apt. */
+export async function installSystemPackages(plan: SystemPackagesPlan): Promise<void> {
+  if (!(await which('apt-get')) || !(await which('dpkg'))) {
+    throw new ActionError(
+      `system-packages needs apt-get and dpkg (Debian or Ubuntu runner) to install ${plan.packages.join(', ')}; install the target's libraries yourself and remove system-packages.`,
+    )
+  }
+  const missing: string[] = []
+  for (const pkg of plan.packages) if (!(await isInstalled(pkg))) missing.push(pkg)
+  // Build scripts find the libraries through the pkg-config program.
+  if (!(await which('pkg-config'))) missing.push('pkg-config')
+  if (!missing.length) {
+    core.info(`Already installed: ${plan.packages.join(' ')}`)
+    return
+  }
+  const hostArch = (await run('dpkg', ['--print-architecture'])).stdout.trim()
+  if (plan.arch !== hostArch) {
+    const foreign = (await run('dpkg', ['--print-foreign-architectures'])).stdout.split(/\s+/)
+    if (!foreign.includes(plan.arch)) {
+      core.info(`dpkg --add-architecture ${plan.arch}`)
+      await asRoot('dpkg', ['--add-architecture', plan.arch])
+    }
+    const osRelease = fs.existsSync('/etc/os-release') ? fs.readFileSync('/etc/os-release', 'utf8') : ''
+    if (needsPorts(osReleaseId(osRelease), hostArch, plan.arch)) await addPortsSources(plan.arch)
+  }
+  aptUpdated = false // the package lists must include the new architecture
+  await aptInstall(missing)
 }
 
 /** Install the packages of every requirement whose command is missing. */
@@ -113,4 +181,49 @@ export async function ensureZig(): Promise<string> {
   const extracted = archive.url.endsWith('.zip') ? await tc.extractZip(downloaded) : await tc.extractTar(downloaded, undefined, 'xJ')
   const dir = await tc.cacheDir(path.join(extracted, archive.name), 'zig', ZIG_VERSION)
   return path.join(dir, process.platform === 'win32' ? 'zig.exe' : 'zig')
+}
+
+export interface ProtocSetup {
+  /** Variables for cargo: PROTOC, and PROTOC_INCLUDE for a downloaded release */
+  env: Record<string, string>
+  description: string
+}
+
+/** A host protoc: from PATH when new enough, else the pinned release, its SHA256 verified. */
+export async function ensureProtoc(wanted: string): Promise<ProtocSetup> {
+  const onPath = await which('protoc')
+  let found: string | undefined
+  if (onPath) {
+    const result = await run(onPath, ['--version'], { allowFailure: true })
+    found = parseProtocVersion(result.stdout)
+    if (found && protocSatisfies(found, wanted)) return { env: { PROTOC: onPath }, description: `${onPath} (${result.stdout.trim()})` }
+    core.info(`${onPath} is ${result.stdout.trim() || 'unreadable'}${found ? ` (${found})` : ''}; protoc ${wanted} is required.`)
+  }
+  const onPathNote = onPath ? `the protoc on PATH is ${found ?? 'of unknown version'}` : 'there is no protoc on PATH'
+  if (!protocSatisfies(PROTOC_VERSION, wanted)) {
+    throw new ActionError(`protoc ${wanted} is required, ${onPathNote}, and the release this action can download is ${PROTOC_VERSION}. Install protoc ${wanted} or newer on PATH before this step.`)
+  }
+  const archive = protocArchive(process.platform, process.arch)
+  if (!archive) {
+    throw new ActionError(
+      `protoc ${wanted} is required and ${onPathNote}; no protoc release with a verified checksum is pinned for ${process.platform}/${process.arch}. Install protoc before this step.`,
+    )
+  }
+  let dir = tc.find('protoc', PROTOC_VERSION)
+  if (!dir) {
+    core.info(`Downloading protoc ${PROTOC_VERSION} from ${archive.url}`)
+    let downloaded: string
+    try {
+      downloaded = await tc.downloadTool(archive.url)
+    } catch (error) {
+      throw new ActionError(
+        `Could not download protoc ${PROTOC_VERSION} from ${archive.url}: ${errorMessage(error)}. Install protoc ${wanted === 'any' ? '' : `${wanted} or newer `}on PATH before this step.`,
+      )
+    }
+    const actual = await sha256File(downloaded)
+    if (actual !== archive.sha256) throw new ActionError(`protoc ${PROTOC_VERSION} from ${archive.url} has SHA256 ${actual}, expected ${archive.sha256}; refusing to use it.`)
+    dir = await tc.cacheDir(await tc.extractZip(downloaded), 'protoc', PROTOC_VERSION)
+  }
+  const protoc = path.join(dir, 'bin', 'protoc')
+  return { env: { PROTOC: protoc, PROTOC_INCLUDE: path.join(dir, 'include') }, description: `${protoc} (downloaded ${PROTOC_VERSION})` }
 }

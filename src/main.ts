@@ -1,6 +1,6 @@
 /**
  * The action's phases, in order, each in its own log group: inputs → toolchain and
- * setup → cargo configuration → build → stage → summary.
+ * setup → cargo configuration → build → stage → verify → summary.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -16,7 +16,7 @@ import { expandFeatures, parseTargetCpus, parseTargetFeatures, type Baseline } f
 import { ActionError, InputError, errorMessage } from './errors.js'
 import { CommandError, run as exec, which } from './exec.js'
 import { parseInputs, type Inputs } from './inputs.js'
-import { ensureCommands, ensureZig } from './install.js'
+import { ensureCommands, ensureProtoc, ensureZig, installSystemPackages } from './install.js'
 import { planLinker, type Host, type LinkerPlan, type Requirement } from './linker.js'
 import { cargoSelectionArgs, makePlan, type BuildPlan } from './plan.js'
 import { projectRustflags } from './rustflags.js'
@@ -28,6 +28,11 @@ import { binariesToStage, stageBinaries, stripCandidates, type ManifestContext, 
 import { renderSummary, type PhaseTiming } from './summary.js'
 import { closest, targetFacts, type TargetFacts } from './target.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
+import { renderVerificationSummary, smokeRequirements, verifyBinaries, type VerificationReport } from './verify.js'
+import { hostPkgConfigEnv, planSystemPackages } from './sysdeps.js'
+import { MATCHER_OWNER, rustcMatcher } from './matcher.js'
+import { diagnose, type DiagnosisContext } from './diagnostics.js'
+import { advice, nativeCrates, renderPreflightSummary, type PreflightContext } from './preflight.js'
 import { summariseWrapperLog } from './wrappers.js'
 
 const phases: PhaseTiming[] = []
@@ -144,14 +149,28 @@ function reportCargoErrors(errors: readonly CargoDiagnostic[], workDir: string):
   }
 }
 
-async function build(plan: BuildPlan, workDir: string, target: string): Promise<Artifact[]> {
+async function build(plan: BuildPlan, workDir: string, target: string, diagnosis: DiagnosisContext): Promise<Artifact[]> {
+  // rustc's warnings become annotations while cargo runs; the matcher is removed afterwards.
+  const matcherFile = path.join(path.dirname(plan.configPath), 'rustc-matcher.json')
+  fs.writeFileSync(matcherFile, JSON.stringify(rustcMatcher))
+  core.info(`::add-matcher::${matcherFile}`)
+  try {
+    return await runCargoCommands(plan, workDir, target, diagnosis)
+  } finally {
+    core.info(`::remove-matcher owner=${MATCHER_OWNER}::`)
+  }
+}
+
+async function runCargoCommands(plan: BuildPlan, workDir: string, target: string, diagnosis: DiagnosisContext): Promise<Artifact[]> {
   const artifacts: Artifact[] = []
   for (const args of plan.cargoCommands) {
     const outcome = await runCargo(args, workDir, plan.env)
     artifacts.push(...outcome.artifacts)
     if (outcome.code !== 0) {
       reportCargoErrors(outcome.errors, workDir)
-      throw new ActionError(`cargo ${args[0]} for ${target} failed (exit ${outcome.code})${outcome.errors.length ? '' : '; see the log above'}.`)
+      // A recognised failure (missing protoc, pkg-config, a library, a linker) ends with what to do about it.
+      const known = diagnose(outcome.stderr, diagnosis)
+      throw new ActionError(`cargo ${args[0]} for ${target} failed (exit ${outcome.code})${known ? `: ${known}` : outcome.errors.length ? '.' : '; see the log above.'}`)
     }
   }
   const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
@@ -178,17 +197,31 @@ export async function run(): Promise<void> {
     const linker = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
     const tests = testRunner(inputs, facts, host)
 
-    const { knowledge, zig } = await phase('Setup: target, linker, CPU baseline', async () => {
+    const { knowledge, zig, protoc } = await phase('Setup: target, linker, CPU baseline', async () => {
       core.info(`Linker: ${linker.description}`)
-      // Independent steps run concurrently: the target's std, distribution packages, zig.
-      const [knowledge, , , zig] = await Promise.all([
+      // Independent steps run concurrently: the target's std, distribution packages, zig, protoc.
+      const [knowledge, , , zig, protoc] = await Promise.all([
         learnTarget(inputs, facts, toolchain, host, workDir),
         ensureTarget(toolchain, facts.triple, inputs.buildStd),
-        ensureCommands([...linker.requirements, ...tests.requirements]),
+        ensureCommands([...linker.requirements, ...tests.requirements, ...(inputs.smokeTest ? smokeRequirements(facts, host) : [])]),
         linker.needsZig ? ensureZig() : Promise.resolve(undefined),
+        inputs.protoc ? ensureProtoc(inputs.protoc) : Promise.resolve(undefined),
       ])
-      return { knowledge, zig }
+      if (protoc) core.info(`protoc: ${protoc.description}`)
+      return { knowledge, zig, protoc }
     })
+
+    const systemPackages = planSystemPackages(inputs.systemPackages, facts, host, linker.kind)
+    if (systemPackages) {
+      await phase(`System packages for ${systemPackages.arch}`, async () => {
+        for (const warning of systemPackages.warnings) core.warning(warning)
+        await installSystemPackages(systemPackages)
+        const pcPath = await exec('pkg-config', ['--variable', 'pc_path', 'pkg-config'], { allowFailure: true })
+        Object.assign(systemPackages.env, hostPkgConfigEnv(systemPackages.env, pcPath.code === 0 ? pcPath.stdout : ''))
+        for (const [name, value] of Object.entries(systemPackages.env)) core.info(`cargo gets ${name}=${value}`)
+      })
+    }
+    const extraEnv = { ...systemPackages?.env, ...protoc?.env }
 
     const tempDir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), TEMP_FOLDER, facts.triple)
     const resolved = await resolvePrograms(linker, zig)
@@ -199,13 +232,14 @@ export async function run(): Promise<void> {
         inputs,
         facts,
         host,
-        linker,
+        linker: systemPackages?.linkFlags.length ? { ...linker, linkFlags: [...linker.linkFlags, ...systemPackages.linkFlags] } : linker,
         baseline: knowledge.baseline,
         project,
         toolchain: { rustupName: toolchain.rustupName, nightly: toolchain.nightly },
         resolved,
         tempDir,
         runner: tests.runner,
+        extraEnv,
       })
       writePlanFiles(built, tempDir)
       core.info(`Project rustflags (${project.source}): ${project.flags.join(' ') || '(none)'}`)
@@ -226,6 +260,7 @@ export async function run(): Promise<void> {
         workDir,
         cargoHome: defaultCargoHome(process.env),
         env: { ...toolchain.env },
+        buildEnv: plan.env,
         triple: facts.triple,
         profile: inputs.profile,
         rustcVerbose: toolchain.verbose,
@@ -249,7 +284,19 @@ export async function run(): Promise<void> {
       return outcome
     })
 
-    const artifacts = await phase(`Build (cargo ${inputs.command})`, () => build(plan, workDir, facts.triple))
+    const preflightContext: PreflightContext = {
+      facts,
+      linker: linker.description,
+      cross: facts.triple !== host.triple,
+      protoc: Boolean(inputs.protoc),
+      systemPackages: inputs.systemPackages,
+      avx512Disabled: knowledge.baseline.features.includes('-avx512f'),
+    }
+    const preflight = await phase('Preflight: crates with native build steps', () => preflightCheck(inputs, facts, workDir, plan, preflightContext))
+
+    const artifacts = await phase(`Build (cargo ${inputs.command})`, () =>
+      build(plan, workDir, facts.triple, { facts, linker: linker.description, systemPackages: inputs.systemPackages, protoc: Boolean(inputs.protoc) }),
+    )
 
     const manifestContext: ManifestContext = {
       target: facts.triple,
@@ -270,8 +317,10 @@ export async function run(): Promise<void> {
       return result
     })
 
+    const verification = inputs.verify === 'off' && !inputs.smokeTest ? undefined : await phase('Verify binaries', () => verify(inputs, facts, host, plan, staged))
+    // Packaged after verification; nothing is uploaded when verification fails the step.
     const packaged = await phase('Package', () => packagePhase(inputs, facts, workDir, staged, artifacts, manifestContext))
-    const uploaded = await phase('Upload', () => uploadPhase(inputs, facts, staged, packaged))
+    const uploaded = verificationFails(verification) ? 'skipped: verification failed' : await phase('Upload', () => uploadPhase(inputs, facts, staged, packaged))
 
     const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
     const baseline = [knowledge.baseline.cpu ? `target-cpu=${knowledge.baseline.cpu}` : "target's default CPU", ...knowledge.baseline.features].join(' ')
@@ -290,8 +339,11 @@ export async function run(): Promise<void> {
         nativeReplacements: log?.count ?? 0,
         cache: cache.entries.map((entry) => ({ name: entry.name, key: entry.keys.key, parts: entry.keys.parts, matched: entry.matched, restoredBytes: entry.restoredBytes })),
         stamp: cache.stamp,
-      }),
+      }) +
+        (preflight ? `\n${preflight}` : '') +
+        (verification ? `\n${renderVerificationSummary(verification)}` : ''),
     )
+    failOnProblems(verification)
   } catch (error) {
     if (error instanceof InputError || error instanceof ActionError || error instanceof CommandError) {
       core.setFailed(error.message)
@@ -366,6 +418,58 @@ async function uploadPhase(inputs: Inputs, facts: TargetFacts, staged: StageResu
   const { release, replaced } = await uploadReleaseAssets(client, tag, files)
   core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
   return `${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release \`${tag}\``
+}
+
+/** The native build steps cargo is about to run, from cargo metadata; problems here only warn. */
+async function preflightCheck(inputs: Inputs, facts: TargetFacts, workDir: string, plan: BuildPlan, context: PreflightContext): Promise<string> {
+  const args = ['metadata', '--format-version', '1', '--filter-platform', facts.triple]
+  if (inputs.features.length) args.push('--features', inputs.features.join(','))
+  if (inputs.allFeatures) args.push('--all-features')
+  if (inputs.noDefaultFeatures) args.push('--no-default-features')
+  if (inputs.locked) args.push('--locked')
+  try {
+    const crates = nativeCrates((await exec('cargo', args, { cwd: workDir, env: plan.env })).stdout)
+    if (!crates.length) core.info('No crate in the dependency graph has a native build step.')
+    for (const crate of crates) {
+      const what = [crate.links ? `links ${crate.links}` : '', ...crate.tools].filter(Boolean).join(', ') || 'build script'
+      core.info(
+        `${crate.name} ${crate.version} (${what})${advice(crate, context)
+          .map((note) => `\n    ${note}`)
+          .join('')}`,
+      )
+    }
+    return renderPreflightSummary(crates, context)
+  } catch (error) {
+    core.warning(`Preflight skipped: cargo metadata failed: ${errorMessage(error)}`)
+    return ''
+  }
+}
+
+async function verify(inputs: Inputs, facts: TargetFacts, host: Host, plan: BuildPlan, staged: StageResult): Promise<VerificationReport> {
+  const report = await verifyBinaries(staged.files, {
+    mode: inputs.verify,
+    facts,
+    host,
+    rustflags: plan.rustflags,
+    maxGlibc: inputs.maxGlibc,
+    smokeTest: inputs.smokeTest,
+    log: (line) => core.info(line),
+  })
+  // verify: warn turns every problem into a warning; a failed smoke test still fails with verify: off (it was asked for).
+  for (const binary of report.binaries) for (const problem of binary.problems) (inputs.verify === 'warn' ? core.warning : core.error)(problem)
+  return report
+}
+
+/** Whether verification problems will fail the step (every mode but warn). */
+function verificationFails(report: VerificationReport | undefined): boolean {
+  return report !== undefined && report.mode !== 'warn' && report.binaries.some((binary) => binary.problems.length)
+}
+
+/** After the summary is written: verification problems fail the step unless verify: warn. */
+function failOnProblems(report: VerificationReport | undefined): void {
+  if (!report || !verificationFails(report)) return
+  const failed = report.binaries.filter((binary) => binary.problems.length)
+  if (failed.length) throw new ActionError(`Verification failed for ${failed.map((binary) => binary.name).join(', ')}; see the errors above and the job summary.`)
 }
 
 async function writeSummary(markdown: string): Promise<void> {

@@ -33,6 +33,8 @@ export interface PlanRequest {
   tempDir: string
   /** The emulator to run foreign tests with, when tests run */
   runner?: string[]
+  /** Variables the setup phases add for cargo (pkg-config for system-packages, PROTOC); the plan's own win */
+  extraEnv?: Record<string, string>
 }
 
 export interface WrapperFile {
@@ -138,5 +140,5 @@ export function makePlan(request: PlanRequest): BuildPlan {
   if (inputs.command !== 'test') commands.push(['build', ...common, ...inputs.args])
   if (inputs.command !== 'build') commands.push(['test', ...common, ...inputs.args])
 
-  return { rustflags: composed.flags, warnings, notices, env, configPath, configToml, wrappers, wrapperLog, cFlags, cargoCommands: commands }
+  return { rustflags: composed.flags, warnings, notices, env: { ...request.extraEnv, ...env }, configPath, configToml, wrappers, wrapperLog, cFlags, cargoCommands: commands }
 }

@@ -38352,7 +38352,7 @@ function judgeStamp(dirExists, stamp, fingerprintValue) {
 
 /***/ }),
 
-/***/ 4047:
+/***/ 7543:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39690,6 +39690,8 @@ var cache_key = __nccwpck_require__(8082);
 var cache = __nccwpck_require__(4059);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(2174);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ../main/node_modules/@actions/exec/lib/exec.js + 3 modules
 var exec = __nccwpck_require__(1299);
 // EXTERNAL MODULE: ../main/node_modules/@actions/io/lib/io.js
@@ -39699,6 +39701,7 @@ var lib_io = __nccwpck_require__(6413);
  * The one way the action runs programs: argument arrays, never a shell string.
  * Failures carry the command line and the end of its stderr.
  */
+
 
 
 
@@ -39735,6 +39738,33 @@ async function exec_run(program, args, options = {}) {
 async function which(program) {
     const found = await io.which(program, false);
     return found || undefined;
+}
+/**
+ * Run a program that may misbehave (a freshly built binary): stdin closed, a time limit,
+ * and the terminating signal reported, which @actions/exec does not expose.
+ */
+async function runBounded(program, args, options) {
+    core.debug(`run (limit ${options.timeoutMs} ms): ${[program, ...args].join(' ')}`);
+    return new Promise((resolve) => {
+        const child = spawn(program, [...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        let timedOut = false;
+        child.stdout.on('data', (chunk) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, options.timeoutMs);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            resolve({ code: 127, stdout, stderr: `${stderr}${error.message}`, timedOut });
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? 128, stdout, stderr, timedOut, ...(signal && !timedOut ? { signal } : {}) });
+        });
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/cache-phase.ts
@@ -39779,7 +39809,7 @@ async function prepareCache(request) {
     const lockText = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : '';
     const manifests = metadata.members.map((m) => m.manifest).sort();
     const lockAndManifests = [lockText, ...manifests.map((file) => `${path.relative(metadata.workspaceRoot, file)}\n${fs.readFileSync(file, 'utf8')}`)].join('\n');
-    const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv(process.env) });
+    const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...process.env, ...request.buildEnv }) });
     const tripleDir = path.join(metadata.targetDirectory, request.triple);
     const targetKeys = targetCacheKeys({
         runnerOs: process.env.RUNNER_OS || process.platform,
@@ -96950,7 +96980,7 @@ function errorMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4846);
 /* harmony import */ var _cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4059);
-/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4047);
+/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7543);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2174);
 
 
