@@ -56,3 +56,14 @@ describe('docker-dir, zip and sha512 through the bundled action', () => {
     assert.deepEqual(errors(run), [])
   })
 })
+
+describe('nothing is uploaded when verification fails the step', () => {
+  test('max-glibc below what the binary needs: packaged, not uploaded', () => {
+    const workspace = fixture('hello')
+    const run = runAction({ target: 'x86_64-unknown-linux-gnu', toolchain: 'system', 'max-glibc': '2.2' }, { workspace })
+    assert.equal(run.code, 1, run.log)
+    assert.match(run.log, /::group::Package/)
+    assert.doesNotMatch(run.log, /::group::Upload/)
+    assert.match(run.summary, /\| Upload \| skipped: verification failed \|/)
+  })
+})
