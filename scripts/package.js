@@ -10,6 +10,7 @@ const out = path.resolve(process.argv[2] ?? path.join(root, 'dist'))
 const entries = [
   ['src/index.ts', '.'],
   ['src/post.ts', 'post'],
+  ['src/merge.ts', 'merge'],
 ]
 for (const [entry, folder] of entries) {
   execFileSync(path.join(root, 'node_modules', '.bin', 'ncc'), ['build', entry, '-o', path.join(out, folder), '--license', 'licenses.txt', '--target', 'es2022', '--quiet'], {

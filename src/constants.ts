@@ -27,6 +27,34 @@ export const Input = {
   SmokeTest: 'smoke-test',
   SystemPackages: 'system-packages',
   Protoc: 'protoc',
+  Archive: 'archive',
+  Name: 'name',
+  Include: 'include',
+  Checksum: 'checksum',
+  DockerDir: 'docker-dir',
+  Upload: 'upload',
+  ArtifactName: 'artifact-name',
+  ReleaseTag: 'release-tag',
+  Token: 'token',
+} as const
+
+/** Input names of the merge action (merge/action.yml). */
+export const MergeInput = {
+  Pattern: 'pattern',
+  Expect: 'expect',
+  Path: 'path',
+  DockerDir: 'docker-dir',
+  Upload: 'upload',
+  ArtifactName: 'artifact-name',
+  ReleaseTag: 'release-tag',
+  Token: 'token',
+} as const
+
+export const MergeOutput = {
+  Dir: 'dir',
+  Manifest: 'manifest',
+  Targets: 'targets',
+  ArtifactName: 'artifact-name',
 } as const
 
 export const Output = {
@@ -35,6 +63,8 @@ export const Output = {
   Dir: 'dir',
   Rustflags: 'rustflags',
   CacheHit: 'cache-hit',
+  Archives: 'archives',
+  ArtifactName: 'artifact-name',
 } as const
 
 /** The action's own files live under RUNNER_TEMP in this folder. */

@@ -2,13 +2,18 @@
  * Every input parsed and validated once into one typed object. Pure: the caller passes
  * a reader (core.getInput in production, a table in tests).
  */
+import path from 'node:path'
 import { Input } from './constants.js'
 import { InputError } from './errors.js'
+import { DEFAULT_NAME_TEMPLATE, checkIncludePattern, checkNameTemplate, type ArchiveFormat, type ChecksumAlgorithm } from './package-plan.js'
 import { dockerPlatforms, isDockerPlatform, tripleForDockerPlatform, type Libc } from './target.js'
 
 export type LinkerChoice = 'auto' | 'gcc' | 'zig' | 'none'
 export type Command = 'build' | 'test' | 'both'
 export type VerifyMode = 'error' | 'warn' | 'off'
+export type UploadMode = 'artifact' | 'release' | 'none'
+
+export const DEFAULT_ARTIFACT_NAME = 'rust-xbuild-{target}'
 
 export interface Inputs {
   /** The Rust triple (a Docker platform is already mapped) */
@@ -50,6 +55,21 @@ export interface Inputs {
   systemPackages: string[]
   /** undefined: no protoc; 'any': a protoc on PATH or the pinned one; else a minimum version */
   protoc?: string
+  /** 'auto': zip for Windows targets, tar.gz otherwise */
+  archive: ArchiveFormat | 'none' | 'auto'
+  /** Archive name template with {bin}, {target}, {version} (checked) */
+  nameTemplate: string
+  /** Files or globs relative to the working directory, put in each archive (checked) */
+  include: string[]
+  checksums: ChecksumAlgorithm[]
+  /** Relative to the workspace; undefined: no Docker platform layout */
+  dockerDir?: string
+  upload: UploadMode
+  /** Template with {target} */
+  artifactName: string
+  /** undefined: the tag of GITHUB_REF */
+  releaseTag?: string
+  token?: string
 }
 
 export type InputReader = (name: string) => string
@@ -196,6 +216,7 @@ export function parseInputs(read: InputReader): Inputs {
   if (!/^[A-Za-z0-9_-]+$/.test(profile)) throw new InputError(Input.Profile, profile, 'expected a cargo profile name such as release or dev.')
 
   return {
+    ...parsePublishing(read),
     target,
     targetInput,
     libc,
@@ -224,5 +245,59 @@ export function parseInputs(read: InputReader): Inputs {
     smokeTest: smokeTestValue === '' ? undefined : splitArgs(smokeTestValue, Input.SmokeTest),
     systemPackages: names(Input.SystemPackages),
     protoc,
+  }
+}
+
+/** Characters GitHub refuses in artifact names. */
+const ARTIFACT_NAME_UNSAFE = /["<>|*?\\/:\r\n]/
+
+/** The packaging and publishing inputs (archive, name, include, checksum, docker-dir, upload, ...). */
+function parsePublishing(read: InputReader): Pick<Inputs, 'archive' | 'nameTemplate' | 'include' | 'checksums' | 'dockerDir' | 'upload' | 'artifactName' | 'releaseTag' | 'token'> {
+  const archive = parseChoice(read, Input.Archive, ['auto', 'tar.gz', 'zip', 'tar.zst', 'none'] as const, 'auto')
+
+  const nameTemplate = read(Input.Name).trim() || DEFAULT_NAME_TEMPLATE
+  checkNameTemplate(nameTemplate)
+
+  const include = parseList(read(Input.Include))
+  for (const pattern of include) checkIncludePattern(pattern)
+
+  const checksumValue = read(Input.Checksum).trim()
+  const checksums = new Set<ChecksumAlgorithm>()
+  for (const item of parseList(checksumValue.toLowerCase())) {
+    if (item === 'both') checksums.add('sha256').add('sha512')
+    else if (item === 'sha256' || item === 'sha512') checksums.add(item)
+    else throw new InputError(Input.Checksum, checksumValue, 'expected sha256, sha512, or both (sha256, sha512).')
+  }
+  if (!checksums.size) checksums.add('sha256')
+
+  const dockerValue = read(Input.DockerDir).trim()
+  let dockerDir: string | undefined
+  if (dockerValue !== '') {
+    const normalized = path.posix.normalize(dockerValue.replace(/\\/g, '/')).replace(/\/+$/, '')
+    if (path.posix.isAbsolute(normalized) || /^[A-Za-z]:/.test(normalized) || normalized === '..' || normalized.startsWith('../') || normalized === '.' || dockerValue.includes('\0')) {
+      throw new InputError(Input.DockerDir, dockerValue, 'expected a folder inside the workspace, relative to it, such as docker-bin.')
+    }
+    dockerDir = normalized
+  }
+
+  const artifactName = read(Input.ArtifactName).trim() || DEFAULT_ARTIFACT_NAME
+  const unknown = /\{(?!target\})[^}]*\}/.exec(artifactName)
+  if (unknown) throw new InputError(Input.ArtifactName, artifactName, `unknown placeholder ${unknown[0]}; the one placeholder is {target}.`)
+  if (ARTIFACT_NAME_UNSAFE.test(artifactName)) throw new InputError(Input.ArtifactName, artifactName, 'artifact names may not contain " < > | * ? \\ / : or line breaks.')
+
+  const releaseTag = read(Input.ReleaseTag).trim()
+  if (releaseTag !== '' && (/\s/.test(releaseTag) || releaseTag.includes('..'))) throw new InputError(Input.ReleaseTag, releaseTag, 'expected a git tag name such as v1.2.3.')
+
+  const token = read(Input.Token).trim()
+  return {
+    archive,
+    nameTemplate,
+    include,
+    checksums: [...checksums].sort(),
+    dockerDir,
+    upload: parseChoice(read, Input.Upload, ['artifact', 'release', 'none'] as const, 'artifact'),
+    artifactName,
+    releaseTag: releaseTag === '' ? undefined : releaseTag,
+    token: token === '' ? undefined : token,
   }
 }

@@ -20,7 +20,11 @@ import { ensureCommands, ensureProtoc, ensureZig, installSystemPackages } from '
 import { planLinker, type Host, type LinkerPlan, type Requirement } from './linker.js'
 import { cargoSelectionArgs, makePlan, type BuildPlan } from './plan.js'
 import { projectRustflags } from './rustflags.js'
-import { stageBinaries, stripCandidates, type StageResult } from './stage.js'
+import { actionsArtifactClient, restReleaseClient } from './github.js'
+import { packageStaged, resolveVersion, type PackageResult } from './package.js'
+import { renderArtifactName, resolveRelease, uploadArtifact, uploadReleaseAssets, type UploadFile } from './publish.js'
+import { defaultArchiveFormat } from './package-plan.js'
+import { binariesToStage, stageBinaries, stripCandidates, type ManifestContext, type StageResult } from './stage.js'
 import { renderSummary, type PhaseTiming } from './summary.js'
 import { closest, targetFacts, type TargetFacts } from './target.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
@@ -54,6 +58,12 @@ function readInputs(): { inputs: Inputs; workDir: string; facts: TargetFacts } {
   }
   if (!fs.existsSync(path.join(workDir, 'Cargo.toml'))) {
     throw new InputError(Input.WorkingDirectory, inputs.workingDirectory, `${workDir} has no Cargo.toml; point it at the folder that holds the project's Cargo.toml.`)
+  }
+  if (inputs.upload === 'release') {
+    // Loose binaries of different targets share names (app, app): a release takes archives.
+    if (inputs.archive === 'none')
+      throw new InputError(Input.Upload, 'release', 'a release receives the archives, and archive is none; set archive, or upload artifacts and publish with the merge action.')
+    resolveRelease(inputs.releaseTag, inputs.token, process.env)
   }
   const facts = targetFacts(inputs.target)
   core.info(`Target ${facts.triple}${inputs.targetInput !== facts.triple ? ` (from ${inputs.targetInput})` : ''}`)
@@ -288,26 +298,29 @@ export async function run(): Promise<void> {
       build(plan, workDir, facts.triple, { facts, linker: linker.description, systemPackages: inputs.systemPackages, protoc: Boolean(inputs.protoc) }),
     )
 
+    const manifestContext: ManifestContext = {
+      target: facts.triple,
+      toolchain: toolchain.rustupName ?? 'system',
+      rustc: toolchain.version,
+      rustflags: plan.rustflags,
+      targetCpu: knowledge.baseline.cpu,
+      targetFeatures: knowledge.baseline.features,
+      linker: linker.description,
+      glibc: inputs.glibc,
+    }
     const staged: StageResult = await phase('Stage binaries', async () => {
-      const result = await stageBinaries(artifacts, stageDir, inputs.strip, stripCandidates(facts, host.family, zig), {
-        target: facts.triple,
-        toolchain: toolchain.rustupName ?? 'system',
-        rustc: toolchain.version,
-        rustflags: plan.rustflags,
-        targetCpu: knowledge.baseline.cpu,
-        targetFeatures: knowledge.baseline.features,
-        linker: linker.description,
-        glibc: inputs.glibc,
-      })
+      const result = await stageBinaries(artifacts, stageDir, inputs.strip, stripCandidates(facts, host.family, zig), manifestContext)
       for (const file of result.files) core.info(`${file.sha256}  ${file.name} (${file.size} bytes${file.stripped ? ', stripped' : ''})`)
       if (!result.files.length && inputs.command !== 'test') core.warning(`cargo built no executables for ${facts.triple}; check the package and bin inputs.`)
       core.setOutput(Output.Binaries, JSON.stringify(result.files.map((file) => file.path)))
-      core.setOutput(Output.Manifest, result.sumsPath)
       core.setOutput(Output.Dir, result.dir)
       return result
     })
 
     const verification = inputs.verify === 'off' && !inputs.smokeTest ? undefined : await phase('Verify binaries', () => verify(inputs, facts, host, plan, staged))
+    // Packaged after verification; nothing is uploaded when verification fails the step.
+    const packaged = await phase('Package', () => packagePhase(inputs, facts, workDir, staged, artifacts, manifestContext))
+    const uploaded = verificationFails(verification) ? 'skipped: verification failed' : await phase('Upload', () => uploadPhase(inputs, facts, staged, packaged))
 
     const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
     const baseline = [knowledge.baseline.cpu ? `target-cpu=${knowledge.baseline.cpu}` : "target's default CPU", ...knowledge.baseline.features].join(' ')
@@ -320,6 +333,8 @@ export async function run(): Promise<void> {
         cFlags: plan.cFlags,
         rustflags: plan.rustflags,
         files: staged.files,
+        archives: packaged.archives.map((file) => ({ name: file.name, size: file.size, sha256: file.hashes.sha256 })),
+        upload: uploaded,
         phases,
         nativeReplacements: log?.count ?? 0,
         cache: cache.entries.map((entry) => ({ name: entry.name, key: entry.keys.key, parts: entry.keys.parts, matched: entry.matched, restoredBytes: entry.restoredBytes })),
@@ -337,6 +352,72 @@ export async function run(): Promise<void> {
       core.setFailed(`rust-xbuild failed unexpectedly: ${errorMessage(error)}`)
     }
   }
+}
+
+async function packagePhase(inputs: Inputs, facts: TargetFacts, workDir: string, staged: StageResult, artifacts: readonly Artifact[], context: ManifestContext): Promise<PackageResult> {
+  const packageIds = new Map(binariesToStage(artifacts).map((artifact) => [path.basename(artifact.executable), artifact.packageId]))
+  const binaries = staged.files.map((file) => {
+    const version = resolveVersion(packageIds.get(file.name) ?? '', workDir, process.env.GITHUB_REF)
+    if (!version && inputs.nameTemplate.includes('{version}') && inputs.archive !== 'none') {
+      throw new InputError(Input.Name, inputs.nameTemplate, `no version is known for ${file.name} (not a tag build, and no package version in Cargo.toml); remove {version} from the template.`)
+    }
+    return { ...file, version: version ?? '' }
+  })
+  const archive = inputs.archive === 'auto' ? defaultArchiveFormat(facts.os) : inputs.archive === 'none' ? undefined : inputs.archive
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH)
+  const result = await packageStaged({
+    stageDir: staged.dir,
+    workDir,
+    workspace: workspace(),
+    binaries,
+    archive,
+    nameTemplate: inputs.nameTemplate,
+    include: inputs.include,
+    checksums: inputs.checksums,
+    dockerDir: inputs.dockerDir ? path.resolve(workspace(), inputs.dockerDir) : undefined,
+    dockerPlatform: facts.dockerPlatform,
+    context,
+    // Reproducible archives when the workflow sets SOURCE_DATE_EPOCH.
+    mtime: Number.isFinite(epoch) && epoch > 0 ? epoch : Math.floor(Date.now() / 1000),
+  })
+  for (const file of result.archives) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes: ${file.contents?.join(', ')})`)
+  for (const file of result.docker) core.info(`Docker layout: ${path.relative(workspace(), file)}`)
+  core.setOutput(Output.Archives, JSON.stringify(result.archives.map((file) => file.path)))
+  core.setOutput(Output.Manifest, path.join(staged.dir, result.sums[0] ?? 'SHA256SUMS'))
+  return result
+}
+
+async function uploadPhase(inputs: Inputs, facts: TargetFacts, staged: StageResult, packaged: PackageResult): Promise<string> {
+  if (inputs.upload === 'none') {
+    core.info('upload: none; the files stay in the staging directory.')
+    return 'none'
+  }
+  if (!staged.files.length) {
+    core.info('No binaries were built (command: test, or nothing matched); nothing to upload.')
+    return 'nothing built'
+  }
+  if (inputs.upload === 'artifact') {
+    const name = renderArtifactName(inputs.artifactName, facts.triple)
+    // Outside a runner (local runs, tests) there is no artifact service to talk to.
+    if (!process.env.ACTIONS_RUNTIME_TOKEN) {
+      core.warning(`Not running on a GitHub Actions runner (no ACTIONS_RUNTIME_TOKEN): the artifact ${name} is not uploaded.`)
+      return `skipped: not on a runner (artifact \`${name}\`)`
+    }
+    const result = await uploadArtifact(actionsArtifactClient(), name, staged.dir)
+    core.info(`Uploaded the artifact ${name} (${result.files.length} files${result.size ? `, ${result.size} bytes` : ''}).`)
+    core.setOutput(Output.ArtifactName, name)
+    return `artifact \`${name}\``
+  }
+  const { tag, token, repository } = resolveRelease(inputs.releaseTag, inputs.token, process.env)
+  if (!packaged.archives.length) throw new ActionError('upload: release found no archives to upload.')
+  const files: UploadFile[] = packaged.archives.flatMap((archive) => [
+    { path: archive.path, name: archive.name },
+    ...inputs.checksums.map((algorithm) => ({ path: `${archive.path}.${algorithm}`, name: `${archive.name}.${algorithm}` })),
+  ])
+  const client = restReleaseClient({ token, repository, apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com', commit: process.env.GITHUB_SHA })
+  const { release, replaced } = await uploadReleaseAssets(client, tag, files)
+  core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
+  return `${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release \`${tag}\``
 }
 
 /** The native build steps cargo is about to run, from cargo metadata; problems here only warn. */
@@ -379,9 +460,14 @@ async function verify(inputs: Inputs, facts: TargetFacts, host: Host, plan: Buil
   return report
 }
 
+/** Whether verification problems will fail the step (every mode but warn). */
+function verificationFails(report: VerificationReport | undefined): boolean {
+  return report !== undefined && report.mode !== 'warn' && report.binaries.some((binary) => binary.problems.length)
+}
+
 /** After the summary is written: verification problems fail the step unless verify: warn. */
 function failOnProblems(report: VerificationReport | undefined): void {
-  if (!report || report.mode === 'warn') return
+  if (!report || !verificationFails(report)) return
   const failed = report.binaries.filter((binary) => binary.problems.length)
   if (failed.length) throw new ActionError(`Verification failed for ${failed.map((binary) => binary.name).join(', ')}; see the errors above and the job summary.`)
 }

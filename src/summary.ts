@@ -16,6 +16,9 @@ export interface SummaryData {
   cFlags: string[]
   rustflags: string[]
   files: readonly StagedFile[]
+  archives?: readonly { name: string; size: number; sha256: string }[]
+  /** Where the files went: an artifact, a release, or nowhere */
+  upload?: string
   phases: readonly PhaseTiming[]
   nativeReplacements: number
   cache: { name: string; key: string; parts: { name: string; value: string }[]; matched?: string; restoredBytes?: number }[]
@@ -44,10 +47,15 @@ export function renderSummary(data: SummaryData): string {
     `| C/C++ baseline flags | ${code(data.cFlags.join(' '))} |`,
     `| Effective rustflags | ${code(data.rustflags.join(' '))} |`,
   ]
+  if (data.upload) lines.push(`| Upload | ${data.upload} |`)
   if (data.nativeReplacements) lines.push(`| -march=native in build scripts | replaced ${data.nativeReplacements} time(s) |`)
   lines.push('', '| Binary | Size | SHA256 |', '|---|---:|---|')
   for (const file of data.files) lines.push(`| ${code(file.name)} | ${formatSize(file.size)} | ${code(file.sha256)} |`)
   if (!data.files.length) lines.push('| (no binaries) | | |')
+  if (data.archives?.length) {
+    lines.push('', '| Archive | Size | SHA256 |', '|---|---:|---|')
+    for (const archive of data.archives) lines.push(`| ${code(archive.name)} | ${formatSize(archive.size)} | ${code(archive.sha256)} |`)
+  }
   lines.push('', '| Cache | Key | Result |', '|---|---|---|')
   for (const entry of data.cache) {
     const result = entry.matched === undefined ? 'miss' : `${entry.matched === entry.key ? 'hit' : `restored ${code(entry.matched)}`}, ${formatSize(entry.restoredBytes ?? 0)}`

@@ -36,6 +36,12 @@ describe('aarch64-unknown-linux-gnu with ring (C and assembly through the cross 
     assert.equal(manifest.files[0].name, 'ring-hello')
     assert.equal(manifest.files[0].sha256, sh('sha256sum', [binary]).split(' ')[0])
     assert.match(run.summary, /\| `ring-hello` \| .* \| `[0-9a-f]{64}` \|/)
+    // Packaged by default: a tar.gz named {bin}-{version}-{target}, covered by SHA256SUMS.
+    const archive = path.join(run.outputs.dir ?? '', 'ring-hello-0.1.0-aarch64-unknown-linux-gnu.tar.gz')
+    assert.deepEqual(JSON.parse(run.outputs.archives ?? '[]'), [archive])
+    assert.match(sh('sha256sum', ['-c', 'SHA256SUMS'], { cwd: run.outputs.dir }), /ring-hello-0\.1\.0-aarch64-unknown-linux-gnu\.tar\.gz: OK/)
+    assert.match(sh('tar', ['-tvzf', archive]), /-rwxr-xr-x root\/root .* ring-hello\n/)
+    assert.match(run.summary, /\| `ring-hello-0\.1\.0-aarch64-unknown-linux-gnu\.tar\.gz` \|/)
     assert.deepEqual(errors(run), [])
   })
 })

@@ -1,0 +1,3 @@
+import { run } from './merge-main.js'
+
+await run()
