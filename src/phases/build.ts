@@ -1,0 +1,90 @@
+/**
+ * The build: the plan's files on disk, the preflight of native build steps, cargo's
+ * runs with the problem matcher, and what a failure means.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { runCargo, type Artifact, type CargoDiagnostic } from '../cargo.js'
+import { ActionError, errorMessage } from '../errors.js'
+import { run as exec } from '../exec.js'
+import { type Inputs } from '../inputs.js'
+import { type BuildPlan } from '../plan.js'
+import { type TargetFacts } from '../target.js'
+import { MATCHER_OWNER, rustcMatcher } from '../matcher.js'
+import { diagnose, type DiagnosisContext } from '../diagnostics.js'
+import { advice, nativeCrates, renderPreflightSummary, type PreflightContext } from '../preflight.js'
+import { summariseWrapperLog } from '../wrappers.js'
+import { workspace } from './setup.js'
+
+export function writePlanFiles(plan: BuildPlan, tempDir: string): void {
+  fs.mkdirSync(path.join(tempDir, 'bin'), { recursive: true })
+  for (const wrapper of plan.wrappers) fs.writeFileSync(wrapper.path, wrapper.content, { mode: 0o755 })
+  fs.writeFileSync(plan.configPath, plan.configToml)
+  fs.rmSync(plan.wrapperLog, { force: true })
+}
+
+export function reportCargoErrors(errors: readonly CargoDiagnostic[], workDir: string): void {
+  for (const error of errors.slice(0, 10)) {
+    const file = error.file ? path.relative(workspace(), path.resolve(workDir, error.file)) : undefined
+    core.error(error.message, file ? { file, startLine: error.line, startColumn: error.column } : undefined)
+  }
+}
+
+export async function build(plan: BuildPlan, workDir: string, target: string, diagnosis: DiagnosisContext): Promise<Artifact[]> {
+  // rustc's warnings become annotations while cargo runs; the matcher is removed afterwards.
+  const matcherFile = path.join(path.dirname(plan.configPath), 'rustc-matcher.json')
+  fs.writeFileSync(matcherFile, JSON.stringify(rustcMatcher))
+  core.info(`::add-matcher::${matcherFile}`)
+  try {
+    return await runCargoCommands(plan, workDir, target, diagnosis)
+  } finally {
+    core.info(`::remove-matcher owner=${MATCHER_OWNER}::`)
+  }
+}
+
+export async function runCargoCommands(plan: BuildPlan, workDir: string, target: string, diagnosis: DiagnosisContext): Promise<Artifact[]> {
+  const artifacts: Artifact[] = []
+  for (const args of plan.cargoCommands) {
+    const outcome = await runCargo(args, workDir, plan.env)
+    artifacts.push(...outcome.artifacts)
+    if (outcome.code !== 0) {
+      reportCargoErrors(outcome.errors, workDir)
+      // A recognised failure (missing protoc, pkg-config, a library, a linker) ends with what to do about it.
+      const known = diagnose(outcome.stderr, diagnosis)
+      throw new ActionError(`cargo ${args[0]} for ${target} failed (exit ${outcome.code})${known ? `: ${known}` : outcome.errors.length ? '.' : '; see the log above.'}`)
+    }
+  }
+  const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
+  if (log?.count) {
+    core.notice(
+      `Build scripts passed ${log.flags.join(', ')} to the C compiler ${log.count} time(s); the wrapper replaced them with the baseline (${plan.cFlags.join(' ') || "the target's default"}). In: ${log.dirs.slice(0, 5).join(', ')}`,
+    )
+  }
+  return artifacts
+}
+
+/** The native build steps cargo is about to run, from cargo metadata; problems here only warn. */
+export async function preflightCheck(inputs: Inputs, facts: TargetFacts, workDir: string, plan: BuildPlan, context: PreflightContext): Promise<string> {
+  const args = ['metadata', '--format-version', '1', '--filter-platform', facts.triple]
+  if (inputs.features.length) args.push('--features', inputs.features.join(','))
+  if (inputs.allFeatures) args.push('--all-features')
+  if (inputs.noDefaultFeatures) args.push('--no-default-features')
+  if (inputs.locked) args.push('--locked')
+  try {
+    const crates = nativeCrates((await exec('cargo', args, { cwd: workDir, env: plan.env })).stdout)
+    if (!crates.length) core.info('No crate in the dependency graph has a native build step.')
+    for (const crate of crates) {
+      const what = [crate.links ? `links ${crate.links}` : '', ...crate.tools].filter(Boolean).join(', ') || 'build script'
+      core.info(
+        `${crate.name} ${crate.version} (${what})${advice(crate, context)
+          .map((note) => `\n    ${note}`)
+          .join('')}`,
+      )
+    }
+    return renderPreflightSummary(crates, context)
+  } catch (error) {
+    core.warning(`Preflight skipped: cargo metadata failed: ${errorMessage(error)}`)
+    return ''
+  }
+}
