@@ -100,7 +100,7 @@ export async function prepareCache(request: CacheRequest): Promise<CacheOutcome>
   ]
 
   if (request.enabled) {
-    if (request.backend.available()) {
+    if (await request.backend.available()) {
       entries = await Promise.all(entries.map((entry) => restoreEntry(request.backend, entry)))
       const state: CacheState = {
         entries,

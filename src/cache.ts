@@ -7,24 +7,28 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import * as actionsCache from '@actions/cache'
 import { errorMessage } from './errors.js'
 import { judgeStamp, stampText, type CacheKeys, type StampVerdict } from './cache-key.js'
 
 /** The storage behind the cache: @actions/cache in production, memory in tests. */
 export interface CacheBackend {
-  available(): boolean
+  available(): Promise<boolean>
   /** The key that matched (exact or by prefix), or undefined on a miss */
   restore(paths: string[], key: string, restoreKeys: string[]): Promise<string | undefined>
   /** false when the backend declined or failed and has said why */
   save(paths: string[], key: string): Promise<boolean>
 }
 
+// @actions/cache is loaded on first use: it is most of the bundle's start-up time, and
+// builds with cache: false never need it.
+const actionsCache = (): Promise<typeof import('@actions/cache')> => import('@actions/cache')
+
 export const actionsCacheBackend: CacheBackend = {
-  available: () => actionsCache.isFeatureAvailable(),
-  restore: (paths, key, restoreKeys) => actionsCache.restoreCache(paths, key, restoreKeys),
+  // Without the runner's cache service variables there is no service: no need to load the client.
+  available: async () => Boolean(process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL) && (await actionsCache()).isFeatureAvailable(),
+  restore: async (paths, key, restoreKeys) => (await actionsCache()).restoreCache(paths, key, restoreKeys),
   // saveCache warns by itself and returns -1 when it could not save.
-  save: async (paths, key) => (await actionsCache.saveCache(paths, key)) !== -1,
+  save: async (paths, key) => (await (await actionsCache()).saveCache(paths, key)) !== -1,
 }
 
 /** One cache entry: what it holds and under which keys. Passed to the post step through state. */

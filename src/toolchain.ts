@@ -68,9 +68,9 @@ export function isInstalledToolchain(listOutput: string, name: string): boolean 
 }
 
 async function rustcFacts(env: Record<string, string>, cwd: string): Promise<Pick<Toolchain, 'version' | 'verbose' | 'host' | 'release' | 'nightly' | 'sysroot'>> {
-  const verbose = await run('rustc', ['-vV'], { env, cwd })
+  const [verbose, sysrootOutput] = await Promise.all([run('rustc', ['-vV'], { env, cwd }), run('rustc', ['--print', 'sysroot'], { env, cwd })])
   const { host, release } = parseRustcVersion(verbose.stdout)
-  const sysroot = (await run('rustc', ['--print', 'sysroot'], { env, cwd })).stdout.trim()
+  const sysroot = sysrootOutput.stdout.trim()
   return { version: verbose.stdout.split('\n')[0] ?? '', verbose: verbose.stdout, host, release, nightly: /-(nightly|dev)/.test(release), sysroot }
 }
 

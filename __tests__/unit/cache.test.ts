@@ -13,7 +13,7 @@ class MemoryCache implements CacheBackend {
     private readonly isAvailable = true,
     private readonly failWith?: string,
   ) {}
-  available(): boolean {
+  async available(): Promise<boolean> {
     return this.isAvailable
   }
   async restore(paths: string[], key: string, restoreKeys: string[]): Promise<string | undefined> {

@@ -8,7 +8,6 @@ import { type Artifact } from '../cargo.js'
 import { Input, Output } from '../constants.js'
 import { ActionError, InputError } from '../errors.js'
 import { type Inputs } from '../inputs.js'
-import { actionsArtifactClient, restReleaseClient } from '../github.js'
 import { packageStaged, resolveVersion, type PackageResult } from '../package.js'
 import { renderArtifactName, resolveRelease, uploadArtifact, uploadReleaseAssets, type UploadFile } from '../publish.js'
 import { defaultArchiveFormat } from '../package-plan.js'
@@ -65,6 +64,8 @@ export async function uploadPhase(inputs: Inputs, facts: TargetFacts, staged: St
       core.warning(`Not running on a GitHub Actions runner (no ACTIONS_RUNTIME_TOKEN): the artifact ${name} is not uploaded.`)
       return `skipped: not on a runner (artifact \`${name}\`)`
     }
+    // Loaded only when uploading: the artifact client is most of the bundle's start-up time.
+    const { actionsArtifactClient } = await import('../github.js')
     const result = await uploadArtifact(actionsArtifactClient(), name, staged.dir)
     core.info(`Uploaded the artifact ${name} (${result.files.length} files${result.size ? `, ${result.size} bytes` : ''}).`)
     core.setOutput(Output.ArtifactName, name)
@@ -76,6 +77,7 @@ export async function uploadPhase(inputs: Inputs, facts: TargetFacts, staged: St
     { path: archive.path, name: archive.name },
     ...inputs.checksums.map((algorithm) => ({ path: `${archive.path}.${algorithm}`, name: `${archive.name}.${algorithm}` })),
   ])
+  const { restReleaseClient } = await import('../github.js')
   const client = restReleaseClient({ token, repository, apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com', commit: process.env.GITHUB_SHA })
   const { release, replaced } = await uploadReleaseAssets(client, tag, files)
   core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
