@@ -6,6 +6,7 @@
  * ELF dynamic data is found through the program headers, not the section headers, so
  * binaries with their section table stripped are read too.
  */
+import { compareVersions } from './version.js'
 
 export interface BinaryInfo {
   format: 'elf' | 'pe' | 'macho'
@@ -69,17 +70,6 @@ const DT_NEEDED = 1
 const DT_STRTAB = 5
 const DT_VERNEED = 0x6ffffffe
 const DT_VERNEEDNUM = 0x6fffffff
-
-/** Sorting key for glibc versions: 2.17 < 2.28 < 2.34. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number)
-  const pb = b.split('.').map(Number)
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
-    if (d !== 0) return d
-  }
-  return 0
-}
 
 class Reader {
   private readonly view: DataView

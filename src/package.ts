@@ -25,7 +25,7 @@ import {
   type ArchiveFormat,
   type ChecksumAlgorithm,
 } from './package-plan.js'
-import type { ManifestContext, StagedFile } from './stage.js'
+import { manifestHeader, type ManifestContext, type StagedFile } from './stage.js'
 
 export type Hashes = Partial<Record<ChecksumAlgorithm, string>> & { sha256: string }
 
@@ -151,13 +151,7 @@ function member(entry: ArchiveEntry, mtime: number): MemberFile {
 
 export function renderPackageManifest(context: ManifestContext, files: readonly PackagedFile[], sums: readonly string[], docker: readonly string[]): string {
   const manifest = {
-    target: context.target,
-    toolchain: context.toolchain,
-    rustc: context.rustc,
-    rustflags: context.rustflags,
-    baseline: { targetCpu: context.targetCpu ?? null, targetFeatures: context.targetFeatures },
-    linker: context.linker,
-    glibc: context.glibc ?? null,
+    ...manifestHeader(context),
     files: files.map((file) => ({
       name: file.name,
       kind: file.kind,

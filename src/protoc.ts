@@ -5,6 +5,7 @@
  * protoc changed its numbering at 3.20: `libprotoc 3.21.12` is release 21.12 in today's
  * numbering, `libprotoc 25.1` is 25.1. Both spellings are accepted for the minimum.
  */
+import { compareVersions } from './version.js'
 
 /** The release downloaded when no protoc on PATH is new enough. */
 export const PROTOC_VERSION = '25.1'
@@ -32,19 +33,9 @@ export function parseProtocVersion(output: string): string | undefined {
   return match?.[1] ? normalizeProtocVersion(match[1]) : undefined
 }
 
-function compare(a: string, b: string): number {
-  const pa = a.split('.').map(Number)
-  const pb = b.split('.').map(Number)
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
-    if (d !== 0) return d
-  }
-  return 0
-}
-
 /** Whether a protoc of `found` (normalized) meets the `protoc` input ('any' or a minimum). */
 export function protocSatisfies(found: string, wanted: string): boolean {
-  return wanted === 'any' || compare(found, normalizeProtocVersion(wanted)) >= 0
+  return wanted === 'any' || compareVersions(found, normalizeProtocVersion(wanted)) >= 0
 }
 
 export interface ProtocArchive {

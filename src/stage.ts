@@ -46,8 +46,9 @@ export function renderSha256Sums(files: readonly Pick<StagedFile, 'name' | 'sha2
     .join('')
 }
 
-export function renderManifest(context: ManifestContext, files: readonly StagedFile[]): string {
-  const manifest = {
+/** What every manifest.json says about the build, before its list of files. */
+export function manifestHeader(context: ManifestContext): Record<string, unknown> {
+  return {
     target: context.target,
     toolchain: context.toolchain,
     rustc: context.rustc,
@@ -55,8 +56,11 @@ export function renderManifest(context: ManifestContext, files: readonly StagedF
     baseline: { targetCpu: context.targetCpu ?? null, targetFeatures: context.targetFeatures },
     linker: context.linker,
     glibc: context.glibc ?? null,
-    files: files.map(({ name, size, sha256, stripped }) => ({ name, size, sha256, stripped })),
   }
+}
+
+export function renderManifest(context: ManifestContext, files: readonly StagedFile[]): string {
+  const manifest = { ...manifestHeader(context), files: files.map(({ name, size, sha256, stripped }) => ({ name, size, sha256, stripped })) }
   return `${JSON.stringify(manifest, null, 2)}\n`
 }
 

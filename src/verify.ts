@@ -6,7 +6,8 @@
  * Planning and rendering are pure; verifyBinaries reads the files and runs them.
  */
 import fs from 'node:fs'
-import { compareVersions, readBinary, type BinaryInfo } from './elf.js'
+import { readBinary, type BinaryInfo } from './elf.js'
+import { compareVersions } from './version.js'
 import { errorMessage } from './errors.js'
 import { runBounded, type BoundedResult } from './exec.js'
 import type { VerifyMode } from './inputs.js'

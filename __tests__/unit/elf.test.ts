@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { binaryFormat, compareVersions, readBinary } from '../../src/elf.js'
+import { binaryFormat, readBinary } from '../../src/elf.js'
+import { compareVersions } from '../../src/version.js'
 import { readelf, ZIG_DIR } from '../e2e/harness.js'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elf-'))
