@@ -3,12 +3,12 @@
  * (via sudo when not root, bounded retries), and zig (from PATH, else a pinned release
  * whose SHA256 is checked).
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import * as tc from '@actions/tool-cache'
+import { sha256Of } from './checksum.js'
 import { ActionError, errorMessage } from './errors.js'
 import { run, which } from './exec.js'
 import type { Requirement } from './linker.js'
@@ -150,10 +150,21 @@ export function zigArchive(platform: NodeJS.Platform, arch: string): { name: str
   return { name, url: `https://ziglang.org/download/${ZIG_VERSION}/${name}.${extension}`, sha256 }
 }
 
-async function sha256File(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256')
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
+/**
+ * Download a pinned release and check its SHA256; only what matches is used. A failed
+ * download says how to skip it (`skip`: what to put on PATH instead).
+ */
+async function downloadVerified(tool: string, version: string, archive: { url: string; sha256: string }, skip: string): Promise<string> {
+  core.info(`Downloading ${tool} ${version} from ${archive.url}`)
+  let downloaded: string
+  try {
+    downloaded = await tc.downloadTool(archive.url)
+  } catch (error) {
+    throw new ActionError(`Could not download ${tool} ${version} from ${archive.url}: ${errorMessage(error)}. ${skip}`)
+  }
+  const actual = await sha256Of(downloaded)
+  if (actual !== archive.sha256) throw new ActionError(`${tool} ${version} from ${archive.url} has SHA256 ${actual}, expected ${archive.sha256}; refusing to use it.`)
+  return downloaded
 }
 
 /** The zig executable: from PATH when present, else the pinned release, verified. */
@@ -167,17 +178,7 @@ export async function ensureZig(): Promise<string> {
   if (cached) return path.join(cached, process.platform === 'win32' ? 'zig.exe' : 'zig')
   const archive = zigArchive(process.platform, process.arch)
   if (!archive) throw new ActionError(`No zig release is pinned for ${process.platform}/${process.arch}; put zig on PATH before this step.`)
-  core.info(`Downloading zig ${ZIG_VERSION} from ${archive.url}`)
-  let downloaded: string
-  try {
-    downloaded = await tc.downloadTool(archive.url)
-  } catch (error) {
-    throw new ActionError(`Could not download zig ${ZIG_VERSION} from ${archive.url}: ${errorMessage(error)}. Put zig on PATH before this step to skip the download.`)
-  }
-  const actual = await sha256File(downloaded)
-  if (actual !== archive.sha256) {
-    throw new ActionError(`zig ${ZIG_VERSION} from ${archive.url} has SHA256 ${actual}, expected ${archive.sha256}; refusing to use it.`)
-  }
+  const downloaded = await downloadVerified('zig', ZIG_VERSION, archive, 'Put zig on PATH before this step to skip the download.')
   const extracted = archive.url.endsWith('.zip') ? await tc.extractZip(downloaded) : await tc.extractTar(downloaded, undefined, 'xJ')
   const dir = await tc.cacheDir(path.join(extracted, archive.name), 'zig', ZIG_VERSION)
   return path.join(dir, process.platform === 'win32' ? 'zig.exe' : 'zig')
@@ -211,17 +212,7 @@ export async function ensureProtoc(wanted: string): Promise<ProtocSetup> {
   }
   let dir = tc.find('protoc', PROTOC_VERSION)
   if (!dir) {
-    core.info(`Downloading protoc ${PROTOC_VERSION} from ${archive.url}`)
-    let downloaded: string
-    try {
-      downloaded = await tc.downloadTool(archive.url)
-    } catch (error) {
-      throw new ActionError(
-        `Could not download protoc ${PROTOC_VERSION} from ${archive.url}: ${errorMessage(error)}. Install protoc ${wanted === 'any' ? '' : `${wanted} or newer `}on PATH before this step.`,
-      )
-    }
-    const actual = await sha256File(downloaded)
-    if (actual !== archive.sha256) throw new ActionError(`protoc ${PROTOC_VERSION} from ${archive.url} has SHA256 ${actual}, expected ${archive.sha256}; refusing to use it.`)
+    const downloaded = await downloadVerified('protoc', PROTOC_VERSION, archive, `Install protoc ${wanted === 'any' ? '' : `${wanted} or newer `}on PATH before this step.`)
     dir = await tc.cacheDir(await tc.extractZip(downloaded), 'protoc', PROTOC_VERSION)
   }
   const protoc = path.join(dir, 'bin', 'protoc')

@@ -4,7 +4,6 @@
  * build cache → preflight → build → stage → verify → package → upload → summary.
  * The phases' own steps live in phases/; the pure planning they use, in the modules.
  */
-import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
@@ -25,7 +24,6 @@ import { checkTargetKnown, ensureTarget, ensureToolchain } from './toolchain.js'
 import { renderVerificationSummary, smokeRequirements } from './verify.js'
 import { hostPkgConfigEnv, planSystemPackages } from './sysdeps.js'
 import { type PreflightContext } from './preflight.js'
-import { summariseWrapperLog } from './wrappers.js'
 import { readInputs, learnTarget, testRunner, linkerVersion, resolvePrograms } from './phases/setup.js'
 import { writePlanFiles, build, preflightCheck } from './phases/build.js'
 import { packagePhase, uploadPhase } from './phases/release.js'
@@ -53,7 +51,8 @@ export async function run(): Promise<void> {
       await checkTargetKnown(selected, facts.triple, inputs.targetInput, workDir)
       return selected
     })
-    const host: Host = { triple: toolchain.host, family: targetFacts(toolchain.host).family, os: targetFacts(toolchain.host).os }
+    const hostFacts = targetFacts(toolchain.host)
+    const host: Host = { triple: toolchain.host, family: hostFacts.family, os: hostFacts.os }
     const linker = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
     const tests = testRunner(inputs, facts, host)
 
@@ -154,7 +153,7 @@ export async function run(): Promise<void> {
     }
     const preflight = await phase('Preflight: crates with native build steps', () => preflightCheck(inputs, facts, workDir, plan, preflightContext))
 
-    const artifacts = await phase(`Build (cargo ${inputs.command})`, () =>
+    const { artifacts, nativeReplacements } = await phase(`Build (cargo ${inputs.command})`, () =>
       build(plan, workDir, facts.triple, { facts, linker: linker.description, systemPackages: inputs.systemPackages, protoc: Boolean(inputs.protoc) }),
     )
 
@@ -169,7 +168,7 @@ export async function run(): Promise<void> {
       glibc: inputs.glibc,
     }
     const staged: StageResult = await phase('Stage binaries', async () => {
-      const result = await stageBinaries(artifacts, stageDir, inputs.strip, stripCandidates(facts, host.family, zig), manifestContext)
+      const result = await stageBinaries(artifacts, stageDir, inputs.strip, stripCandidates(facts, host.family, zig), facts.triple)
       for (const file of result.files) core.info(`${file.sha256}  ${file.name} (${file.size} bytes${file.stripped ? ', stripped' : ''})`)
       if (!result.files.length && inputs.command !== 'test') core.warning(`cargo built no executables for ${facts.triple}; check the package and bin inputs.`)
       core.setOutput(Output.Binaries, JSON.stringify(result.files.map((file) => file.path)))
@@ -182,7 +181,6 @@ export async function run(): Promise<void> {
     const packaged = await phase('Package', () => packagePhase(inputs, facts, workDir, staged, artifacts, manifestContext))
     const uploaded = verificationFails(verification) ? 'skipped: verification failed' : await phase('Upload', () => uploadPhase(inputs, facts, staged, packaged))
 
-    const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
     const baseline = [knowledge.baseline.cpu ? `target-cpu=${knowledge.baseline.cpu}` : "target's default CPU", ...knowledge.baseline.features].join(' ')
     await writeSummary(
       renderSummary({
@@ -196,7 +194,7 @@ export async function run(): Promise<void> {
         archives: packaged.archives.map((file) => ({ name: file.name, size: file.size, sha256: file.hashes.sha256 })),
         upload: uploaded,
         phases,
-        nativeReplacements: log?.count ?? 0,
+        nativeReplacements,
         cache: cache.entries.map((entry) => ({ name: entry.name, key: entry.keys.key, parts: entry.keys.parts, matched: entry.matched, restoredBytes: entry.restoredBytes })),
         stamp: cache.stamp,
       }) +

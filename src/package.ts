@@ -3,7 +3,6 @@
  * binaries and archives, the Docker platform layout, and the final manifest.json.
  * The planning is in package-plan.ts; this file reads and writes.
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
@@ -25,9 +24,8 @@ import {
   type ArchiveFormat,
   type ChecksumAlgorithm,
 } from './package-plan.js'
-import { manifestHeader, type ManifestContext, type StagedFile } from './stage.js'
-
-export type Hashes = Partial<Record<ChecksumAlgorithm, string>> & { sha256: string }
+import type { ManifestContext, StagedFile } from './stage.js'
+import { hashFile, type Hashes } from './checksum.js'
 
 export interface PackagedFile {
   name: string
@@ -64,12 +62,6 @@ export interface PackageResult {
   sums: string[]
   manifestPath: string
   docker: string[]
-}
-
-export async function hashFile(file: string, algorithms: readonly ChecksumAlgorithm[]): Promise<Hashes> {
-  const hashes = new Map(['sha256', ...algorithms].map((algorithm) => [algorithm, crypto.createHash(algorithm)]))
-  for await (const chunk of fs.createReadStream(file)) for (const hash of hashes.values()) hash.update(chunk as Buffer)
-  return Object.fromEntries([...hashes].map(([algorithm, hash]) => [algorithm, hash.digest('hex')])) as Hashes
 }
 
 /** The version for `{version}`: the tag when building one, else the bin's package version, else Cargo.toml's. */
@@ -151,7 +143,13 @@ function member(entry: ArchiveEntry, mtime: number): MemberFile {
 
 export function renderPackageManifest(context: ManifestContext, files: readonly PackagedFile[], sums: readonly string[], docker: readonly string[]): string {
   const manifest = {
-    ...manifestHeader(context),
+    target: context.target,
+    toolchain: context.toolchain,
+    rustc: context.rustc,
+    rustflags: context.rustflags,
+    baseline: { targetCpu: context.targetCpu ?? null, targetFeatures: context.targetFeatures },
+    linker: context.linker,
+    glibc: context.glibc ?? null,
     files: files.map((file) => ({
       name: file.name,
       kind: file.kind,
@@ -211,8 +209,6 @@ export async function packageStaged(options: PackageOptions): Promise<PackageRes
     fs.writeFileSync(path.join(stageDir, sumsName), renderSums(files.map((file) => ({ name: file.name, hash: file.hashes[algorithm] ?? '' }))))
     sums.push(sumsName)
   }
-  // The stage phase always writes SHA256SUMS; with checksum: sha512 alone it goes.
-  if (!checksums.includes('sha256')) fs.rmSync(path.join(stageDir, 'SHA256SUMS'), { force: true })
 
   const docker: string[] = []
   if (options.dockerDir) {

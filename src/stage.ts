@@ -1,12 +1,12 @@
 /**
- * Staging: copy each built executable into the staging directory, strip it with a tool
- * that understands the target's format, and write SHA256SUMS (GNU format, verifies with
- * `sha256sum -c`) and a JSON manifest.
+ * Staging: copy each built executable into the staging directory and strip it with a
+ * tool that understands the target's format. The Package phase then writes the
+ * checksum files and manifest.json over everything staged.
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
+import { sha256Of } from './checksum.js'
 import { errorMessage } from './errors.js'
 import { run, which } from './exec.js'
 import type { Artifact } from './cargo.js'
@@ -38,38 +38,6 @@ export function binariesToStage(artifacts: readonly Artifact[]): Artifact[] {
   return [...byName.values()].sort((a, b) => a.executable.localeCompare(b.executable))
 }
 
-/** GNU coreutils format: `<hex>  <name>` (two spaces: text mode), sorted by name. */
-export function renderSha256Sums(files: readonly Pick<StagedFile, 'name' | 'sha256'>[]): string {
-  return [...files]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((file) => `${file.sha256}  ${file.name}\n`)
-    .join('')
-}
-
-/** What every manifest.json says about the build, before its list of files. */
-export function manifestHeader(context: ManifestContext): Record<string, unknown> {
-  return {
-    target: context.target,
-    toolchain: context.toolchain,
-    rustc: context.rustc,
-    rustflags: context.rustflags,
-    baseline: { targetCpu: context.targetCpu ?? null, targetFeatures: context.targetFeatures },
-    linker: context.linker,
-    glibc: context.glibc ?? null,
-  }
-}
-
-export function renderManifest(context: ManifestContext, files: readonly StagedFile[]): string {
-  const manifest = { ...manifestHeader(context), files: files.map(({ name, size, sha256, stripped }) => ({ name, size, sha256, stripped })) }
-  return `${JSON.stringify(manifest, null, 2)}\n`
-}
-
-export async function sha256Of(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256')
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}
-
 /** The strip programs that understand the target's object format, best first. */
 export function stripCandidates(facts: TargetFacts, hostFamily: string, zig?: string): string[][] {
   const candidates: string[][] = []
@@ -98,34 +66,28 @@ async function stripFile(file: string, candidates: string[][]): Promise<string |
 export interface StageResult {
   dir: string
   files: StagedFile[]
-  sumsPath: string
-  manifestPath: string
 }
 
-export async function stageBinaries(artifacts: readonly Artifact[], dir: string, strip: boolean, stripWith: string[][], context: ManifestContext): Promise<StageResult> {
+export async function stageBinaries(artifacts: readonly Artifact[], dir: string, strip: boolean, stripWith: string[][], target: string): Promise<StageResult> {
   fs.rmSync(dir, { recursive: true, force: true })
   fs.mkdirSync(dir, { recursive: true })
   const files: StagedFile[] = []
   for (const artifact of binariesToStage(artifacts)) {
     const name = path.basename(artifact.executable)
-    const target = path.join(dir, name)
-    fs.copyFileSync(artifact.executable, target)
-    fs.chmodSync(target, 0o755)
+    const staged = path.join(dir, name)
+    fs.copyFileSync(artifact.executable, staged)
+    fs.chmodSync(staged, 0o755)
     let stripped = false
     if (strip) {
       try {
-        const tool = await stripFile(target, stripWith)
+        const tool = await stripFile(staged, stripWith)
         stripped = tool !== undefined
-        if (!stripped) core.warning(`No strip tool for ${context.target} found (tried ${stripWith.map((c) => c[0]).join(', ')}); ${name} is staged unstripped.`)
+        if (!stripped) core.warning(`No strip tool for ${target} found (tried ${stripWith.map((c) => c[0]).join(', ')}); ${name} is staged unstripped.`)
       } catch (error) {
         core.warning(`Stripping ${name} failed: ${errorMessage(error)}; staged unstripped.`)
       }
     }
-    files.push({ name, path: target, size: fs.statSync(target).size, sha256: await sha256Of(target), stripped })
+    files.push({ name, path: staged, size: fs.statSync(staged).size, sha256: await sha256Of(staged), stripped })
   }
-  const sumsPath = path.join(dir, 'SHA256SUMS')
-  fs.writeFileSync(sumsPath, renderSha256Sums(files))
-  const manifestPath = path.join(dir, 'manifest.json')
-  fs.writeFileSync(manifestPath, renderManifest(context, files))
-  return { dir, files, sumsPath, manifestPath }
+  return { dir, files }
 }

@@ -14,7 +14,7 @@ import { crc32 } from '../../src/archive.js'
 import { InputError } from '../../src/errors.js'
 import { findIncludes, packageStaged, resolveVersion, type PackageOptions } from '../../src/package.js'
 import type { ArchiveFormat } from '../../src/package-plan.js'
-import { sha256Of } from '../../src/stage.js'
+import { sha256Of } from '../../src/checksum.js'
 
 const sh = (program: string, args: string[], cwd: string): string => execFileSync(program, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 
@@ -129,7 +129,6 @@ describe('checksums and manifest', () => {
   })
   test('sha512 alone: no SHA256SUMS, and archive: none packs nothing', async () => {
     const base = await project()
-    fs.writeFileSync(path.join(base.stageDir, 'SHA256SUMS'), 'from the stage phase\n')
     const result = await packageStaged(options(base, { checksums: ['sha512'], archive: undefined }))
     assert.deepEqual(result.archives, [])
     assert.ok(!fs.existsSync(path.join(base.stageDir, 'SHA256SUMS')))

@@ -5,7 +5,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Artifact } from '../../src/cargo.js'
-import { binariesToStage, renderManifest, renderSha256Sums, sha256Of, stripCandidates } from '../../src/stage.js'
+import { sha256Of } from '../../src/checksum.js'
+import { renderPackageManifest } from '../../src/package.js'
+import { renderSums } from '../../src/package-plan.js'
+import { binariesToStage, stripCandidates } from '../../src/stage.js'
 import { targetFacts } from '../../src/target.js'
 
 const art = (executable: string, test = false): Artifact => ({ name: path.basename(executable), executable, packageId: 'p', test, fresh: false })
@@ -26,10 +29,10 @@ describe('SHA256SUMS', () => {
     fs.writeFileSync(path.join(dir, 'b'), 'bravo')
     fs.writeFileSync(path.join(dir, 'a'), 'alpha')
     const files = [
-      { name: 'b', sha256: await sha256Of(path.join(dir, 'b')) },
-      { name: 'a', sha256: await sha256Of(path.join(dir, 'a')) },
+      { name: 'b', hash: await sha256Of(path.join(dir, 'b')) },
+      { name: 'a', hash: await sha256Of(path.join(dir, 'a')) },
     ]
-    const sums = renderSha256Sums(files)
+    const sums = renderSums(files)
     assert.match(sums, /^[0-9a-f]{64} {2}a\n[0-9a-f]{64} {2}b\n$/)
     fs.writeFileSync(path.join(dir, 'SHA256SUMS'), sums)
     assert.match(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' }), /a: OK\nb: OK/)
@@ -38,11 +41,14 @@ describe('SHA256SUMS', () => {
   })
   test('the JSON manifest records the build', () => {
     const manifest = JSON.parse(
-      renderManifest({ target: 't', toolchain: 'stable', rustc: 'rustc 1.95.0', rustflags: ['-Ctarget-cpu=x86-64-v2'], targetCpu: 'x86-64-v2', targetFeatures: [], linker: 'cc' }, [
-        { name: 'app', path: '/x/app', size: 3, sha256: 'ab', stripped: true },
-      ]),
+      renderPackageManifest(
+        { target: 't', toolchain: 'stable', rustc: 'rustc 1.95.0', rustflags: ['-Ctarget-cpu=x86-64-v2'], targetCpu: 'x86-64-v2', targetFeatures: [], linker: 'cc' },
+        [{ name: 'app', path: '/x/app', kind: 'binary', size: 3, hashes: { sha256: 'ab' }, stripped: true }],
+        ['SHA256SUMS'],
+        [],
+      ),
     )
-    assert.deepEqual(manifest.files, [{ name: 'app', size: 3, sha256: 'ab', stripped: true }])
+    assert.deepEqual(manifest.files, [{ name: 'app', kind: 'binary', size: 3, sha256: 'ab', stripped: true }])
     assert.equal(manifest.baseline.targetCpu, 'x86-64-v2')
     assert.equal(manifest.rustc, 'rustc 1.95.0')
   })

@@ -31,7 +31,13 @@ export function reportCargoErrors(errors: readonly CargoDiagnostic[], workDir: s
   }
 }
 
-export async function build(plan: BuildPlan, workDir: string, target: string, diagnosis: DiagnosisContext): Promise<Artifact[]> {
+export interface BuildOutcome {
+  artifacts: Artifact[]
+  /** How often build scripts' -march=native and friends were replaced by the wrappers */
+  nativeReplacements: number
+}
+
+export async function build(plan: BuildPlan, workDir: string, target: string, diagnosis: DiagnosisContext): Promise<BuildOutcome> {
   // rustc's warnings become annotations while cargo runs; the matcher is removed afterwards.
   const matcherFile = path.join(path.dirname(plan.configPath), 'rustc-matcher.json')
   fs.writeFileSync(matcherFile, JSON.stringify(rustcMatcher))
@@ -43,7 +49,7 @@ export async function build(plan: BuildPlan, workDir: string, target: string, di
   }
 }
 
-export async function runCargoCommands(plan: BuildPlan, workDir: string, target: string, diagnosis: DiagnosisContext): Promise<Artifact[]> {
+export async function runCargoCommands(plan: BuildPlan, workDir: string, target: string, diagnosis: DiagnosisContext): Promise<BuildOutcome> {
   const artifacts: Artifact[] = []
   for (const args of plan.cargoCommands) {
     const outcome = await runCargo(args, workDir, plan.env)
@@ -61,7 +67,7 @@ export async function runCargoCommands(plan: BuildPlan, workDir: string, target:
       `Build scripts passed ${log.flags.join(', ')} to the C compiler ${log.count} time(s); the wrapper replaced them with the baseline (${plan.cFlags.join(' ') || "the target's default"}). In: ${log.dirs.slice(0, 5).join(', ')}`,
     )
   }
-  return artifacts
+  return { artifacts, nativeReplacements: log?.count ?? 0 }
 }
 
 /** The native build steps cargo is about to run, from cargo metadata; problems here only warn. */
