@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { debianPath, fixture, offlineCargoHome, runAction } from '../__tests__/e2e/harness.js'
+import { debianPath, fixture, offlineCargoHome, runAction } from '../__tests__/support/harness.js'
 
 const TARGET = 'aarch64-unknown-linux-gnu'
 const runs = Number(process.argv[2] ?? 5)

@@ -6,8 +6,10 @@ import { spawn } from 'node:child_process'
 import * as actionsExec from '@actions/exec'
 import * as core from '@actions/core'
 import * as io from '@actions/io'
+import { environment } from './common/runner.js'
+import { ActionError } from './errors.js'
 
-export interface RunOptions {
+export interface ExecOptions {
   cwd?: string
   /** Added to (not replacing) the action's environment */
   env?: Record<string, string>
@@ -18,16 +20,17 @@ export interface RunOptions {
   onStderr?: (line: string) => void
 }
 
-export interface RunResult {
+export interface ExecResult {
   code: number
   stdout: string
   stderr: string
 }
 
-export class CommandError extends Error {
+/** A program failed: the message carries its command line and the end of its output. */
+export class CommandError extends ActionError {
   constructor(
     readonly command: string[],
-    readonly result: RunResult,
+    readonly result: ExecResult,
   ) {
     const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-15).join('\n')
     super(`${command.join(' ')} failed with exit code ${result.code}${tail ? `:\n${tail}` : ''}`)
@@ -35,9 +38,9 @@ export class CommandError extends Error {
   }
 }
 
-export async function run(program: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function exec(program: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   core.debug(`run: ${[program, ...args].join(' ')}${options.cwd ? ` (in ${options.cwd})` : ''}`)
-  const env = options.env ? ({ ...process.env, ...options.env } as Record<string, string>) : undefined
+  const env = options.env ? ({ ...environment(), ...options.env } as Record<string, string>) : undefined
   const result = await actionsExec.getExecOutput(program, [...args], {
     cwd: options.cwd,
     env,
@@ -59,7 +62,7 @@ export async function which(program: string): Promise<string | undefined> {
   return found || undefined
 }
 
-export interface BoundedResult extends RunResult {
+export interface BoundedResult extends ExecResult {
   /** The signal that ended the program (SIGILL, SIGSEGV), if one did */
   signal?: string
   timedOut: boolean

@@ -1,3 +1,3 @@
-import { run } from './merge-main.js'
+import { run } from './merge/action.js'
 
 await run()

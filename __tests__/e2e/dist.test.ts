@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { ROOT } from './harness.js'
+import { ROOT } from '../support/harness.js'
 
 test('dist/ is current: rebuilding it from src/ changes nothing', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-check-'))

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Input, Output } from '../../src/constants.js'
+import { Input, Output } from '../../src/common/constants.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8')

@@ -28370,130 +28370,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7719:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* unused harmony exports CACHE_VERSION, hash, relevantEnv, fingerprint, targetCacheKeys, registryCacheKeys, stampText, judgeStamp */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/**
- * Cache keys, in layers, and the build-configuration fingerprint that decides whether a
- * target directory may be reused. Pure: every part is given, nothing is read here.
- *
- * A target directory is only ever reused under the same fingerprint: restore keys may
- * drop the lockfile layer, never the fingerprint.
- */
-
-/** Bump to invalidate every cache the action ever wrote. */
-const CACHE_VERSION = 'v1';
-const hash = (text, length = 20) => crypto.createHash('sha256').update(text).digest('hex').slice(0, length);
-/**
- * Variables that shape build outputs: compilers and their flags as the cc and cmake crates
- * read them, cargo's and rustc's own, pkg-config's, and common *-sys crate switches.
- * Never: logging, backtraces, CI bookkeeping, paths of the runner.
- */
-const RELEVANT = (/* unused pure expression or super */ null && ([
-    /^CARGO_(?!HOME$|TERM_|INCREMENTAL$|LOG$|REGISTRIES_|NET_|HTTP_)/,
-    /^RUSTC?_?FLAGS$/,
-    /^RUSTC(_WRAPPER|_WORKSPACE_WRAPPER|_BOOTSTRAP)?$/,
-    /^(HOST_|TARGET_)?(CC|CXX|AR|RANLIB|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS)(_.+)?$/,
-    /^CMAKE_/,
-    /^PKG_CONFIG/,
-    /^[A-Z0-9_]+_(STATIC|DYNAMIC|DIR|LIB_DIR|INCLUDE_DIR|NO_VENDOR|VENDORED)$/,
-    /^(OPENSSL|ZSTD|PROTOC|BINDGEN|LIBCLANG)_?/,
-    /^MACOSX_DEPLOYMENT_TARGET$/,
-    /^SDKROOT$/,
-]));
-const IRRELEVANT = (/* unused pure expression or super */ null && ([/^RUST_(BACKTRACE|LOG|TEST_THREADS|MIN_STACK)$/, /^CARGO_TERM_/, /^CARGO_(BUILD_)?JOBS$/]));
-function relevantEnv(env) {
-    const picked = {};
-    for (const name of Object.keys(env).sort()) {
-        const value = env[name];
-        if (value === undefined)
-            continue;
-        if (IRRELEVANT.some((pattern) => pattern.test(name)))
-            continue;
-        if (RELEVANT.some((pattern) => pattern.test(name)))
-            picked[name] = value;
-    }
-    return picked;
-}
-/** A stable digest of everything that shapes a target directory's contents. */
-function fingerprint(parts) {
-    const ordered = {
-        rustflags: parts.rustflags,
-        cCompilers: parts.cCompilers,
-        cFlags: parts.cFlags,
-        linker: parts.linker,
-        linkerVersion: parts.linkerVersion,
-        glibc: parts.glibc ?? '',
-        targetCpu: parts.targetCpu ?? '',
-        targetFeatures: parts.targetFeatures,
-        buildStd: parts.buildStd,
-        profile: parts.profile,
-        cargoArgs: parts.cargoArgs,
-        env: parts.env,
-        userKey: parts.userKey,
-    };
-    return hash(JSON.stringify(ordered));
-}
-/** The target-directory key: version, runner, target, toolchain, fingerprint, then lockfile. */
-function targetCacheKeys(request) {
-    const parts = [
-        { name: 'version', value: `rust-xbuild-${CACHE_VERSION}` },
-        { name: 'runner', value: `${request.runnerOs}-${request.runnerArch}` },
-        { name: 'target', value: request.triple },
-        { name: 'toolchain', value: hash(request.rustcVersion, 12) },
-        { name: 'configuration', value: request.fingerprint },
-        { name: 'lockfile', value: hash(request.lockAndManifests, 16) },
-    ];
-    const key = parts.map((part) => part.value).join('-');
-    const withoutLock = `${parts
-        .slice(0, -1)
-        .map((part) => part.value)
-        .join('-')}-`;
-    return { key, restoreKeys: [withoutLock], parts };
-}
-/** The cargo-home key: registry index, crate archives and git databases do not depend on flags. */
-function registryCacheKeys(runnerOs, lockAndManifests) {
-    const prefix = `rust-xbuild-${CACHE_VERSION}-registry-${runnerOs}-`;
-    const lock = hash(lockAndManifests, 16);
-    return { key: `${prefix}${lock}`, restoreKeys: [prefix], parts: [{ name: 'lockfile', value: lock }] };
-}
-/** The stamp file's text in a target directory: which configuration built it. */
-function stampText(fingerprintValue) {
-    return `rust-xbuild ${CACHE_VERSION} ${fingerprintValue}\n`;
-}
-/**
- * fresh: no target directory yet. same: built under this configuration. other: another
- * stamp. unknown: a directory without a stamp (a project's own build or cache).
- */
-function judgeStamp(dirExists, stamp, fingerprintValue) {
-    if (!dirExists)
-        return 'fresh';
-    if (stamp === undefined)
-        return 'unknown';
-    return stamp === stampText(fingerprintValue) ? 'same' : 'other';
-}
-
-
-/***/ }),
-
-/***/ 7915:
+/***/ 6426:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  FV: () => (/* binding */ saveCaches)
+  WH: () => (/* binding */ saveBuildCache)
 });
 
-// UNUSED EXPORTS: lockedCrateNames, parseMetadata, prepareCache, profileDirName
+// UNUSED EXPORTS: lockedCrateNames, parseMetadata, prepareCache, profileDirName, restoreBuildCache, saveCaches
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var lib_core = __nccwpck_require__(3838);
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -29765,7 +29658,7 @@ function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTempo
         ? `${preamble}\n${tables}`
         : preamble || tables;
 }
-function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+function stringify_stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
     if (extendedTypeOf(obj) !== 'object') {
         throw new TypeError('stringify can only be called with an object');
     }
@@ -29809,18 +29702,434 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 
 
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
-/* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+/* harmony default export */ const dist = ({ parse: parse, stringify: stringify_stringify, TomlDate: TomlDate, TomlError: TomlError });
 
-// EXTERNAL MODULE: ./src/cache-key.ts
-var cache_key = __nccwpck_require__(7719);
-// EXTERNAL MODULE: ./src/cache.ts
-var cache = __nccwpck_require__(7377);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/cache/keys.ts
+/**
+ * Cache keys, in layers, and the build-configuration fingerprint that decides whether a
+ * target directory may be reused. Pure: every part is given, nothing is read here.
+ *
+ * A target directory is only ever reused under the same fingerprint: restore keys may
+ * drop the lockfile layer, never the fingerprint.
+ */
+
+/** Bump to invalidate every cache the action ever wrote. */
+const CACHE_VERSION = 'v1';
+const hash = (text, length = 20) => crypto.createHash('sha256').update(text).digest('hex').slice(0, length);
+/**
+ * Variables that shape build outputs: compilers and their flags as the cc and cmake crates
+ * read them, cargo's and rustc's own, pkg-config's, and common *-sys crate switches.
+ * Never: logging, backtraces, CI bookkeeping, paths of the runner.
+ */
+const RELEVANT = (/* unused pure expression or super */ null && ([
+    /^CARGO_(?!HOME$|TERM_|INCREMENTAL$|LOG$|REGISTRIES_|NET_|HTTP_)/,
+    /^RUSTC?_?FLAGS$/,
+    /^RUSTC(_WRAPPER|_WORKSPACE_WRAPPER|_BOOTSTRAP)?$/,
+    /^(HOST_|TARGET_)?(CC|CXX|AR|RANLIB|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS)(_.+)?$/,
+    /^CMAKE_/,
+    /^PKG_CONFIG/,
+    /^[A-Z0-9_]+_(STATIC|DYNAMIC|DIR|LIB_DIR|INCLUDE_DIR|NO_VENDOR|VENDORED)$/,
+    /^(OPENSSL|ZSTD|PROTOC|BINDGEN|LIBCLANG)_?/,
+    /^MACOSX_DEPLOYMENT_TARGET$/,
+    /^SDKROOT$/,
+]));
+const IRRELEVANT = (/* unused pure expression or super */ null && ([/^RUST_(BACKTRACE|LOG|TEST_THREADS|MIN_STACK)$/, /^CARGO_TERM_/, /^CARGO_(BUILD_)?JOBS$/]));
+function keys_relevantEnv(env) {
+    const picked = {};
+    for (const name of Object.keys(env).sort()) {
+        const value = env[name];
+        if (value === undefined)
+            continue;
+        if (IRRELEVANT.some((pattern) => pattern.test(name)))
+            continue;
+        if (RELEVANT.some((pattern) => pattern.test(name)))
+            picked[name] = value;
+    }
+    return picked;
+}
+/** A stable digest of everything that shapes a target directory's contents. */
+function keys_fingerprint(parts) {
+    const ordered = {
+        rustflags: parts.rustflags,
+        cCompilers: parts.cCompilers,
+        cFlags: parts.cFlags,
+        linker: parts.linker,
+        linkerVersion: parts.linkerVersion,
+        glibc: parts.glibc ?? '',
+        targetCpu: parts.targetCpu ?? '',
+        targetFeatures: parts.targetFeatures,
+        buildStd: parts.buildStd,
+        profile: parts.profile,
+        cargoArgs: parts.cargoArgs,
+        env: parts.env,
+        userKey: parts.userKey,
+    };
+    return hash(JSON.stringify(ordered));
+}
+/** The target-directory key: version, runner, target, toolchain, fingerprint, then lockfile. */
+function keys_targetCacheKeys(request) {
+    const parts = [
+        { name: 'version', value: `rust-xbuild-${CACHE_VERSION}` },
+        { name: 'runner', value: `${request.runnerOs}-${request.runnerArch}` },
+        { name: 'target', value: request.triple },
+        { name: 'toolchain', value: hash(request.rustcVersion, 12) },
+        { name: 'configuration', value: request.fingerprint },
+        { name: 'lockfile', value: hash(request.lockAndManifests, 16) },
+    ];
+    const key = parts.map((part) => part.value).join('-');
+    const withoutLock = `${parts
+        .slice(0, -1)
+        .map((part) => part.value)
+        .join('-')}-`;
+    return { key, restoreKeys: [withoutLock], parts };
+}
+/** The cargo-home key: registry index, crate archives and git databases do not depend on flags. */
+function keys_registryCacheKeys(runnerOs, lockAndManifests) {
+    const prefix = `rust-xbuild-${CACHE_VERSION}-registry-${runnerOs}-`;
+    const lock = hash(lockAndManifests, 16);
+    return { key: `${prefix}${lock}`, restoreKeys: [prefix], parts: [{ name: 'lockfile', value: lock }] };
+}
+/** The stamp file's text in a target directory: which configuration built it. */
+function keys_stampText(fingerprintValue) {
+    return `rust-xbuild ${CACHE_VERSION} ${fingerprintValue}\n`;
+}
+/**
+ * fresh: no target directory yet. same: built under this configuration. other: another
+ * stamp. unknown: a directory without a stamp (a project's own build or cache).
+ */
+function keys_judgeStamp(dirExists, stamp, fingerprintValue) {
+    if (!dirExists)
+        return 'fresh';
+    if (stamp === undefined)
+        return 'unknown';
+    return stamp === keys_stampText(fingerprintValue) ? 'same' : 'other';
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+
+/** A problem with what the user asked for: reported as one `::error::`, never a stack trace. */
+class errors_InputError extends Error {
+    input;
+    value;
+    advice;
+    constructor(input, value, advice) {
+        super(`Input '${input}' has the value '${value}': ${advice}`);
+        this.input = input;
+        this.value = value;
+        this.advice = advice;
+        this.name = 'InputError';
+    }
+}
+/** A failure the user can act on that is not about one input (missing std, cargo failed). */
+class errors_ActionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ActionError';
+    }
+}
+function errors_errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/**
+ * The end of every entry's run(): a failure the user can act on becomes one `::error::`
+ * with its message; anything else says it was unexpected, with the stack in the debug log.
+ */
+function failStep(error, action) {
+    if (error instanceof errors_InputError || error instanceof errors_ActionError)
+        return core.setFailed(error.message);
+    core.debug(error instanceof Error ? (error.stack ?? '') : '');
+    core.setFailed(`${action} failed unexpectedly: ${errors_errorMessage(error)}`);
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/common/constants.ts
+/** Input names as in action.yml. */
+const constants_Input = {
+    Target: 'target',
+    Libc: 'libc',
+    Toolchain: 'toolchain',
+    Linker: 'linker',
+    Glibc: 'glibc',
+    TargetCpu: 'target-cpu',
+    TargetFeatures: 'target-features',
+    Rustflags: 'rustflags',
+    WorkingDirectory: 'working-directory',
+    Package: 'package',
+    Bin: 'bin',
+    Features: 'features',
+    AllFeatures: 'all-features',
+    NoDefaultFeatures: 'no-default-features',
+    Locked: 'locked',
+    Profile: 'profile',
+    Args: 'args',
+    Command: 'command',
+    BuildStd: 'build-std',
+    Strip: 'strip',
+    Cache: 'cache',
+    CacheKey: 'cache-key',
+    Verify: 'verify',
+    MaxGlibc: 'max-glibc',
+    SmokeTest: 'smoke-test',
+    SystemPackages: 'system-packages',
+    Protoc: 'protoc',
+    Archive: 'archive',
+    Name: 'name',
+    Include: 'include',
+    Checksum: 'checksum',
+    DockerDir: 'docker-dir',
+    Upload: 'upload',
+    ArtifactName: 'artifact-name',
+    ReleaseTag: 'release-tag',
+    Token: 'token',
+};
+/** Input names of the merge action (merge/action.yml). */
+const MergeInput = {
+    Pattern: 'pattern',
+    Expect: 'expect',
+    Path: 'path',
+    DockerDir: 'docker-dir',
+    Upload: 'upload',
+    ArtifactName: 'artifact-name',
+    ReleaseTag: 'release-tag',
+    Token: 'token',
+};
+const MergeOutput = {
+    Dir: 'dir',
+    Manifest: 'manifest',
+    Targets: 'targets',
+    ArtifactName: 'artifact-name',
+};
+const constants_Output = {
+    Binaries: 'binaries',
+    Manifest: 'manifest',
+    Dir: 'dir',
+    Rustflags: 'rustflags',
+    CacheHit: 'cache-hit',
+    Archives: 'archives',
+    ArtifactName: 'artifact-name',
+};
+/** The action's own files live under RUNNER_TEMP in this folder. */
+const constants_TEMP_FOLDER = 'rust-xbuild';
+/** Staged binaries go to <working-directory>/target/<STAGE_FOLDER>/<target>. */
+const STAGE_FOLDER = 'xbuild';
+
+;// CONCATENATED MODULE: ./src/common/runner.ts
+/**
+ * The runner's environment, read in one place (as docker's actions-toolkit does): the
+ * workspace, the temporary folder, the runner's OS and architecture, the services and
+ * tokens a runner provides. Everything else reads these functions, not process.env.
+ */
+
+
+
+/** The whole environment, for the rules that depend on the user's variables (cargo's flag precedence, cache keys). */
+function runner_environment() {
+    return process.env;
+}
+function workspace() {
+    return process.env.GITHUB_WORKSPACE || process.cwd();
+}
+/** The action's own folder under RUNNER_TEMP (`<temp>/rust-xbuild/<name>`). */
+function actionTempDir(name) {
+    return path.join(process.env.RUNNER_TEMP || os.tmpdir(), TEMP_FOLDER, name);
+}
+function runner_runnerOs() {
+    return process.env.RUNNER_OS || process.platform;
+}
+function runner_runnerArch() {
+    return process.env.RUNNER_ARCH || process.arch;
+}
+/** True on a GitHub Actions runner (not a local run). */
+function runner_onActionsRunner() {
+    return process.env.GITHUB_ACTIONS === 'true';
+}
+/** The artifact service needs the runtime token a runner provides. */
+function hasArtifactService() {
+    return Boolean(process.env.ACTIONS_RUNTIME_TOKEN);
+}
+function hasCacheService() {
+    return Boolean(process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL);
+}
+function hasStepSummary() {
+    return Boolean(process.env.GITHUB_STEP_SUMMARY);
+}
+function apiUrl() {
+    return process.env.GITHUB_API_URL || 'https://api.github.com';
+}
+function commitSha() {
+    return process.env.GITHUB_SHA;
+}
+function gitRef() {
+    return process.env.GITHUB_REF;
+}
+/** SOURCE_DATE_EPOCH when the workflow sets a valid one. */
+function sourceDateEpoch() {
+    const epoch = Number(process.env.SOURCE_DATE_EPOCH);
+    return Number.isFinite(epoch) && epoch > 0 ? epoch : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/cache/store.ts
+/**
+ * The build cache: restore before the build, save in the post step. Two entries with
+ * different lifetimes: cargo home's registry and git databases (keyed by the lockfile)
+ * and the target directory for this target (keyed by the configuration fingerprint).
+ * The cache never fails the build: every problem here is a warning.
+ */
+
+
+
+
+
+
+// @actions/cache is loaded on first use: it is most of the bundle's start-up time, and
+// builds with cache: false never need it.
+const actionsCache = () => __nccwpck_require__.e(/* import() */ 131).then(__nccwpck_require__.bind(__nccwpck_require__, 7131));
+const store_actionsCacheBackend = {
+    // Without the runner's cache service variables there is no service: no need to load the client.
+    available: async () => hasCacheService() && (await actionsCache()).isFeatureAvailable(),
+    restore: async (paths, key, restoreKeys) => (await actionsCache()).restoreCache(paths, key, restoreKeys),
+    // saveCache warns by itself and returns -1 when it could not save.
+    save: async (paths, key) => (await (await actionsCache()).saveCache(paths, key)) !== -1,
+};
+const store_STATE_KEY = 'rust-xbuild-cache';
+/** Total size of files under the paths (symlinks not followed). */
+function sizeOf(paths) {
+    let total = 0;
+    const walk = (file) => {
+        let stat;
+        try {
+            stat = external_node_fs_default().lstatSync(file);
+        }
+        catch {
+            return;
+        }
+        if (stat.isDirectory())
+            for (const child of external_node_fs_default().readdirSync(file))
+                walk(external_node_path_default().join(file, child));
+        else
+            total += stat.size;
+    };
+    for (const file of paths)
+        walk(file);
+    return total;
+}
+async function store_restoreEntry(backend, entry) {
+    try {
+        const matched = await backend.restore(entry.paths, entry.keys.key, entry.keys.restoreKeys);
+        if (!matched) {
+            core.info(`${entry.name}: no cache for ${entry.keys.key}`);
+            return entry;
+        }
+        const restoredBytes = sizeOf(entry.paths);
+        core.info(`${entry.name}: restored ${matched}${matched === entry.keys.key ? ' (exact)' : ' (by prefix)'}`);
+        return { ...entry, matched, restoredBytes };
+    }
+    catch (error) {
+        core.warning(`Restoring the ${entry.name} cache failed; building without it: ${errorMessage(error)}`);
+        return entry;
+    }
+}
+/** Save unless the exact key was restored (nothing new to store). Returns the saved size. */
+async function saveEntry(backend, entry) {
+    if (entry.matched === entry.keys.key) {
+        lib_core/* info */.pq(`${entry.name}: exact hit on ${entry.keys.key}, not saving again.`);
+        return undefined;
+    }
+    const existing = entry.paths.filter((file) => external_node_fs_default().existsSync(file));
+    if (!existing.length) {
+        lib_core/* info */.pq(`${entry.name}: nothing to save.`);
+        return undefined;
+    }
+    const bytes = sizeOf(existing);
+    try {
+        if (!(await backend.save(existing, entry.keys.key)))
+            return undefined;
+        lib_core/* info */.pq(`${entry.name}: saved ${entry.keys.key} (${bytes} bytes before compression)`);
+        return bytes;
+    }
+    catch (error) {
+        // Another job saving the same key first, a too-large entry, the service down: never fatal.
+        lib_core/* warning */.$e(`Saving the ${entry.name} cache failed: ${errors_errorMessage(error)}`);
+        return undefined;
+    }
+}
+const STAMP_FILE = '.rust-xbuild-stamp';
+/**
+ * A target directory built under another configuration (another stamp, or none: a
+ * self-hosted runner's leftovers, a project's own cache) is cleaned for this target:
+ * the cmake crate and others do not rebuild C objects when only flags change.
+ */
+function store_enforceStamp(tripleDir, fingerprintValue) {
+    const stampFile = path.join(tripleDir, STAMP_FILE);
+    const exists = fs.existsSync(tripleDir);
+    const stamp = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8') : undefined;
+    const verdict = judgeStamp(exists, stamp, fingerprintValue);
+    if (verdict === 'other' || verdict === 'unknown') {
+        core.notice(`Cleaned ${tripleDir}: it was built ${verdict === 'other' ? 'under another build configuration' : 'without rust-xbuild (no stamp)'}, and C objects from build scripts (the cmake crate, cc without rerun-if-env-changed) would not be rebuilt for the new flags.`);
+        fs.rmSync(tripleDir, { recursive: true, force: true });
+    }
+    return verdict;
+}
+function store_writeStamp(tripleDir, fingerprintValue) {
+    fs.mkdirSync(tripleDir, { recursive: true });
+    fs.writeFileSync(path.join(tripleDir, STAMP_FILE), stampText(fingerprintValue));
+}
+/** `.fingerprint/<name>-<hash>`, `build/<name>-<hash>`, `deps/lib<name>-<hash>.rlib` → name */
+function crateOfArtifact(fileName) {
+    const library = /^lib([A-Za-z0-9_-]+?)-[0-9a-f]{16}\.(rlib|rmeta|so|a|dylib)$/.exec(fileName);
+    if (library)
+        return library[1];
+    return /^([A-Za-z0-9_-]+?)-[0-9a-f]{16}(?:\.[a-z]+)?$/.exec(fileName)?.[1];
+}
+/** Before saving: drop what has no value next time. Returns the bytes removed. */
+function pruneTargetDir(request) {
+    const normalise = (name) => name.replace(/-/g, '_');
+    const own = new Set(request.workspaceCrates.map(normalise));
+    const locked = new Set(request.lockedCrates.map(normalise));
+    let removed = 0;
+    const remove = (file) => {
+        removed += sizeOf([file]);
+        external_node_fs_default().rmSync(file, { recursive: true, force: true });
+    };
+    if (external_node_fs_default().existsSync(request.stageDir))
+        remove(request.stageDir);
+    for (const dir of request.profileDirs) {
+        if (!external_node_fs_default().existsSync(dir))
+            continue;
+        for (const transient of ['incremental', 'examples'])
+            if (external_node_fs_default().existsSync(external_node_path_default().join(dir, transient)))
+                remove(external_node_path_default().join(dir, transient));
+        for (const sub of ['deps', 'build', '.fingerprint']) {
+            const folder = external_node_path_default().join(dir, sub);
+            if (!external_node_fs_default().existsSync(folder))
+                continue;
+            for (const entry of external_node_fs_default().readdirSync(folder)) {
+                const crate = crateOfArtifact(entry);
+                if (crate === undefined)
+                    continue;
+                const name = normalise(crate);
+                // The workspace's own crates are rebuilt anyway; crates gone from the lockfile never will be used.
+                if (own.has(name) || (locked.size && !locked.has(name) && !name.startsWith('build_script_')))
+                    remove(external_node_path_default().join(folder, entry));
+            }
+        }
+        // The final executables and their dep-info files at the profile root.
+        for (const entry of external_node_fs_default().readdirSync(dir)) {
+            const file = external_node_path_default().join(dir, entry);
+            if (external_node_fs_default().statSync(file).isFile() && own.has(normalise(entry.replace(/\.(d|exe|pdb)$/, ''))))
+                remove(file);
+        }
+    }
+    return removed;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
-var exec = __nccwpck_require__(7187);
+var lib_exec = __nccwpck_require__(7187);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
 var lib_io = __nccwpck_require__(8701);
 ;// CONCATENATED MODULE: ./src/exec.ts
@@ -29832,7 +30141,10 @@ var lib_io = __nccwpck_require__(8701);
 
 
 
-class CommandError extends Error {
+
+
+/** A program failed: the message carries its command line and the end of its output. */
+class CommandError extends errors_ActionError {
     command;
     result;
     constructor(command, result) {
@@ -29843,9 +30155,9 @@ class CommandError extends Error {
         this.name = 'CommandError';
     }
 }
-async function exec_run(program, args, options = {}) {
+async function exec_exec(program, args, options = {}) {
     core.debug(`run: ${[program, ...args].join(' ')}${options.cwd ? ` (in ${options.cwd})` : ''}`);
-    const env = options.env ? { ...process.env, ...options.env } : undefined;
+    const env = options.env ? { ...environment(), ...options.env } : undefined;
     const result = await actionsExec.getExecOutput(program, [...args], {
         cwd: options.cwd,
         env,
@@ -29894,12 +30206,542 @@ async function runBounded(program, args, options) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/cache-phase.ts
+;// CONCATENATED MODULE: ./src/common/target.ts
 /**
- * The cache phase of the main step (keys, restore, the stamp rule) and the post step
- * (prune, save). The configuration is computed once here and handed to the post step
- * through state.
+ * Facts about Rust target triples and Docker platforms. Pure: no I/O.
  */
+/** Linux architectures the action knows how to link; keyed by the triple's arch and env. */
+const LINUX_ARCHES = {
+    x86_64: { family: 'x86_64', gnu: 'x86_64-linux-gnu', debianArch: 'amd64', zig: 'x86_64', qemu: 'qemu-x86_64', docker: 'linux/amd64' },
+    i686: { family: 'x86', gnu: 'i686-linux-gnu', debianArch: 'i386', zig: 'x86', qemu: 'qemu-i386', docker: 'linux/386' },
+    i586: { family: 'x86', gnu: 'i686-linux-gnu', debianArch: 'i386', zig: 'x86', qemu: 'qemu-i386' },
+    aarch64: { family: 'aarch64', gnu: 'aarch64-linux-gnu', debianArch: 'arm64', zig: 'aarch64', qemu: 'qemu-aarch64', docker: 'linux/arm64' },
+    armv7: { family: 'arm', gnu: 'arm-linux-gnueabihf', debianArch: 'armhf', zig: 'arm', qemu: 'qemu-arm', docker: 'linux/arm/v7' },
+    thumbv7neon: { family: 'arm', gnu: 'arm-linux-gnueabihf', debianArch: 'armhf', zig: 'arm', qemu: 'qemu-arm' },
+    arm: { family: 'arm', gnu: 'arm-linux-gnueabihf', debianArch: 'armhf', zig: 'arm', qemu: 'qemu-arm', docker: 'linux/arm/v6' },
+    armv5te: { family: 'arm', gnu: 'arm-linux-gnueabi', debianArch: 'armel', zig: 'arm', qemu: 'qemu-arm' },
+    powerpc64le: { family: 'powerpc64', gnu: 'powerpc64le-linux-gnu', debianArch: 'ppc64el', zig: 'powerpc64le', qemu: 'qemu-ppc64le', docker: 'linux/ppc64le' },
+    powerpc64: { family: 'powerpc64', gnu: 'powerpc64-linux-gnu', debianArch: 'ppc64', zig: 'powerpc64', qemu: 'qemu-ppc64' },
+    s390x: { family: 's390x', gnu: 's390x-linux-gnu', debianArch: 's390x', zig: 's390x', qemu: 'qemu-s390x', docker: 'linux/s390x' },
+    riscv64gc: { family: 'riscv64', gnu: 'riscv64-linux-gnu', debianArch: 'riscv64', zig: 'riscv64', qemu: 'qemu-riscv64', docker: 'linux/riscv64' },
+    loongarch64: { family: 'loongarch64', gnu: 'loongarch64-linux-gnu', debianArch: 'loong64', zig: 'loongarch64', qemu: 'qemu-loongarch64' },
+};
+/** Docker platform → Rust triple, per libc. */
+const DOCKER_PLATFORMS = {
+    'linux/amd64': { gnu: 'x86_64-unknown-linux-gnu', musl: 'x86_64-unknown-linux-musl' },
+    'linux/arm64': { gnu: 'aarch64-unknown-linux-gnu', musl: 'aarch64-unknown-linux-musl' },
+    'linux/arm64/v8': { gnu: 'aarch64-unknown-linux-gnu', musl: 'aarch64-unknown-linux-musl' },
+    'linux/arm/v7': { gnu: 'armv7-unknown-linux-gnueabihf', musl: 'armv7-unknown-linux-musleabihf' },
+    'linux/arm/v6': { gnu: 'arm-unknown-linux-gnueabihf', musl: 'arm-unknown-linux-musleabihf' },
+    'linux/386': { gnu: 'i686-unknown-linux-gnu', musl: 'i686-unknown-linux-musl' },
+    'linux/ppc64le': { gnu: 'powerpc64le-unknown-linux-gnu', musl: 'powerpc64le-unknown-linux-musl' },
+    'linux/s390x': { gnu: 's390x-unknown-linux-gnu', musl: 's390x-unknown-linux-musl' },
+    'linux/riscv64': { gnu: 'riscv64gc-unknown-linux-gnu', musl: 'riscv64gc-unknown-linux-musl' },
+};
+const dockerPlatforms = () => Object.keys(DOCKER_PLATFORMS);
+function isDockerPlatform(value) {
+    return value.includes('/');
+}
+/** The triple for a Docker platform, or undefined when the platform is not in the table. */
+function tripleForDockerPlatform(platform, libc) {
+    return DOCKER_PLATFORMS[platform]?.[libc];
+}
+function osOf(parts) {
+    if (parts.includes('linux'))
+        return 'linux';
+    if (parts.includes('darwin'))
+        return 'macos';
+    if (parts.includes('windows'))
+        return 'windows';
+    return 'other';
+}
+function targetFacts(triple) {
+    const parts = triple.split('-');
+    const arch = parts[0] ?? '';
+    const os = osOf(parts);
+    const env = os === 'macos' ? '' : (parts.at(-1) ?? '');
+    const libc = env.startsWith('musl') ? 'musl' : env.startsWith('gnu') ? 'gnu' : 'other';
+    const underscored = triple.replace(/[-.]/g, '_');
+    const facts = {
+        triple,
+        arch,
+        family: familyOf(arch),
+        os,
+        env: parts.length > 2 ? env : '',
+        libc,
+        underscored,
+        cargoEnvName: underscored.toUpperCase(),
+    };
+    const row = os === 'linux' ? LINUX_ARCHES[arch] : undefined;
+    if (row && libc !== 'other') {
+        // The ABI suffix (eabi vs eabihf) comes from the triple, not the table.
+        const abi = env.replace(/^(gnu|musl)/, '');
+        const gnuTriple = row.family === 'arm' ? `${row.gnu.replace(/-gnueabi(hf)?$/, '')}-gnu${abi}` : row.gnu;
+        facts.gnuTriple = gnuTriple;
+        facts.debianArch = row.family === 'arm' ? (abi === 'eabihf' ? 'armhf' : 'armel') : row.debianArch;
+        facts.zigTarget = `${row.zig}-linux-${libc}${abi}`;
+        facts.qemu = row.qemu;
+        facts.dockerPlatform = dockerPlatformFor(triple);
+    }
+    return facts;
+}
+function dockerPlatformFor(triple) {
+    for (const [platform, triples] of Object.entries(DOCKER_PLATFORMS)) {
+        if (platform !== 'linux/arm64/v8' && (triples.gnu === triple || triples.musl === triple))
+            return platform;
+    }
+    return undefined;
+}
+function familyOf(arch) {
+    if (arch === 'x86_64')
+        return 'x86_64';
+    if (/^i[3-6]86$/.test(arch))
+        return 'x86';
+    if (arch.startsWith('aarch64') || arch === 'arm64')
+        return 'aarch64';
+    if (arch.startsWith('arm') || arch.startsWith('thumb'))
+        return 'arm';
+    if (arch.startsWith('riscv64'))
+        return 'riscv64';
+    if (arch.startsWith('powerpc64'))
+        return 'powerpc64';
+    return arch;
+}
+/** Rust's name for the machine that runs this process. */
+function hostFamily(nodeArch = process.arch) {
+    const map = { x64: 'x86_64', arm64: 'aarch64', arm: 'arm', ia32: 'x86', s390x: 's390x', ppc64: 'powerpc64', riscv64: 'riscv64' };
+    return map[nodeArch] ?? nodeArch;
+}
+/** Levenshtein distance, for "did you mean" suggestions. */
+function editDistance(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        let diagonal = row[0] ?? 0;
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const above = row[j] ?? 0;
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + cost);
+            diagonal = above;
+        }
+    }
+    return row[b.length] ?? 0;
+}
+/** The closest candidates to a misspelt name, best first. */
+function target_closest(name, candidates, count = 3) {
+    const limit = Math.max(3, Math.floor(name.length / 3));
+    return candidates
+        .map((candidate) => ({ candidate, distance: editDistance(name, candidate) }))
+        .filter(({ distance }) => distance <= limit)
+        .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+        .slice(0, count)
+        .map(({ candidate }) => candidate);
+}
+
+;// CONCATENATED MODULE: ./src/common/cpu.ts
+/**
+ * The CPU baseline: Rust's target-cpu and target-features, their expansion against what
+ * the compiler knows, and the equivalent flags for C and C++ compilers (the cc crate
+ * never derives -march from rustflags). Pure.
+ */
+
+
+
+/**
+ * Expand feature groups: `-avx512` is not a feature, but it prefixes avx512f, avx512bw, ...
+ * so it stands for all of them. Unknown names are refused with suggestions.
+ */
+function expandFeatures(requested, known) {
+    const expanded = [];
+    for (const item of requested) {
+        const sign = item.slice(0, 1);
+        const name = item.slice(1);
+        if (known.rust.includes(name) || known.llvm.includes(name)) {
+            expanded.push(item);
+            continue;
+        }
+        // Groups expand over the features rustc itself knows, not LLVM-only ones it warns about.
+        const group = known.rust.filter((feature) => feature.startsWith(name));
+        if (group.length > 0) {
+            expanded.push(...group.map((feature) => sign + feature));
+            continue;
+        }
+        const suggestions = closest(name, known.rust);
+        throw new InputError(Input.TargetFeatures, item, `the compiler knows no feature or feature group '${name}' for this target` + (suggestions.length ? `; did you mean ${suggestions.map((s) => sign + s).join(', ')}?` : '.'));
+    }
+    return [...new Set(expanded)];
+}
+/** Rust x86 feature names whose GCC/Clang -m option is spelt differently. */
+const X86_C_FEATURE = {
+    bmi1: 'bmi',
+    pclmulqdq: 'pclmul',
+    cmpxchg16b: 'cx16',
+    rdrand: 'rdrnd',
+    'sse4.1': 'sse4.1',
+    'sse4.2': 'sse4.2',
+};
+/** Rust features that are not CPU features and have no C equivalent. */
+const NOT_CPU_FEATURES = new Set(['crt-static']);
+/** aarch64 feature names as GCC/Clang spell them in -march=...+feature. */
+const AARCH64_C_FEATURE = { neon: 'simd', fp: 'fp' };
+/**
+ * Flags that give C and C++ compilers the same baseline as rustc.
+ * x86: -march=<cpu> and -m<feature>/-mno-<feature>. aarch64: -mcpu=<cpu>+f+nof (or
+ * -march=armv8-a+... without a cpu). Other families: -mcpu=<cpu> (s390x: -march), features
+ * left to the compiler's default. 'generic' means the target's default: no flag.
+ */
+function cpu_cFlagsForBaseline(family, baseline) {
+    const cpu = baseline.cpu === 'generic' ? undefined : baseline.cpu;
+    const features = baseline.features.filter((f) => !NOT_CPU_FEATURES.has(f.slice(1)));
+    if (family === 'x86_64' || family === 'x86') {
+        const flags = cpu ? [`-march=${cpu}`] : [];
+        for (const feature of features) {
+            const name = X86_C_FEATURE[feature.slice(1)] ?? feature.slice(1);
+            flags.push(feature.startsWith('+') ? `-m${name}` : `-mno-${name}`);
+        }
+        return flags;
+    }
+    if (family === 'aarch64') {
+        const suffix = features
+            .map((f) => {
+            const name = AARCH64_C_FEATURE[f.slice(1)] ?? f.slice(1);
+            return f.startsWith('+') ? `+${name}` : `+no${name}`;
+        })
+            .join('');
+        if (cpu)
+            return [`-mcpu=${cpu}${suffix}`];
+        return suffix ? [`-march=armv8-a${suffix}`] : [];
+    }
+    if (!cpu)
+        return [];
+    return family === 's390x' ? [`-march=${cpu}`] : [`-mcpu=${cpu}`];
+}
+/** rustc's flags for the baseline, in the -Ckey=value form. */
+function cpu_rustFlagsForBaseline(baseline) {
+    const flags = [];
+    if (baseline.cpu)
+        flags.push(`-Ctarget-cpu=${baseline.cpu}`);
+    if (baseline.features.length)
+        flags.push(`-Ctarget-feature=${baseline.features.join(',')}`);
+    return flags;
+}
+/** Parse `rustc --print target-features`: rustc's section, then LLVM's. */
+function parseTargetFeatures(output) {
+    const known = { rust: [], llvm: [] };
+    let section = known.rust;
+    for (const line of output.split('\n')) {
+        if (line.startsWith('Code-generation features supported by LLVM'))
+            section = known.llvm;
+        const match = /^ {4}([A-Za-z0-9_.-]+)\s+- /.exec(line);
+        if (match?.[1] && !section.includes(match[1]))
+            section.push(match[1]);
+    }
+    return known;
+}
+/** Parse `rustc --print target-cpus` output: the CPU names. */
+function parseTargetCpus(output) {
+    const names = [];
+    for (const line of output.split('\n')) {
+        const match = /^ {4}([A-Za-z0-9_.+-]+)/.exec(line);
+        if (match?.[1])
+            names.push(match[1]);
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/plan/rustflags.ts
+/**
+ * The effective rustflags (cargo's rules, DESIGN.md 1-5): the project's own flags from
+ * the one source cargo would use; `-C target-cpu`/`target-feature` that contradict the
+ * requested baseline replaced, and `target-cpu=native` dropped for a cross target; then
+ * the baseline, the linker's flags and the `rustflags` input. They reach cargo as
+ * CARGO_ENCODED_RUSTFLAGS, the source cargo prefers over every other. Pure.
+ */
+
+
+
+/** A config value of rustflags: a TOML array, or a string split on whitespace. */
+function flagList(value) {
+    if (Array.isArray(value))
+        return value.map(String);
+    if (typeof value === 'string')
+        return value.split(/\s+/).filter(Boolean);
+    return [];
+}
+function table(value) {
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+/** `target.<triple>.rustflags` and every matching `target.'cfg(..)'.rustflags`, joined low→high precedence. */
+function targetTableFlags(configs, env, triple, cargoEnvName, cfg) {
+    const found = { flags: [], where: [] };
+    for (const config of configs) {
+        const targets = table(config.data.target) ?? {};
+        for (const [key, value] of Object.entries(targets)) {
+            const flags = table(value)?.rustflags;
+            if (flags === undefined)
+                continue;
+            if (key === triple || (key.startsWith('cfg(') && cfgMatches(key, cfg))) {
+                found.flags.push(...flagList(flags));
+                found.where.push(`[target.${key.startsWith('cfg(') ? `'${key}'` : key}] rustflags in ${config.path}`);
+            }
+        }
+    }
+    const envName = `CARGO_TARGET_${cargoEnvName}_RUSTFLAGS`;
+    if (env[envName] !== undefined) {
+        found.flags.push(...flagList(env[envName]));
+        found.where.push(envName);
+    }
+    return found;
+}
+function buildTableFlags(configs, env) {
+    const found = { flags: [], where: [] };
+    for (const config of configs) {
+        const flags = table(config.data.build)?.rustflags;
+        if (flags === undefined)
+            continue;
+        found.flags.push(...flagList(flags));
+        found.where.push(`[build] rustflags in ${config.path}`);
+    }
+    if (env.CARGO_BUILD_RUSTFLAGS !== undefined) {
+        found.flags.push(...flagList(env.CARGO_BUILD_RUSTFLAGS));
+        found.where.push('CARGO_BUILD_RUSTFLAGS');
+    }
+    return found;
+}
+/**
+ * The flags cargo itself would use for this target. First match wins, and a variable
+ * that is set but empty still wins (it silently disables every config rustflags).
+ * `configs` are ordered from lowest precedence ($CARGO_HOME) to highest (the project dir).
+ */
+function projectRustflags(configs, env, triple, cargoEnvName, cfg) {
+    const fromTarget = targetTableFlags(configs, env, triple, cargoEnvName, cfg);
+    const fromBuild = buildTableFlags(configs, env);
+    const configured = fromTarget.where.length ? fromTarget : fromBuild;
+    const shadowed = configured.where.length ? configured.where.join(', ') : undefined;
+    const encoded = env.CARGO_ENCODED_RUSTFLAGS;
+    if (encoded !== undefined) {
+        return { flags: encoded === '' ? [] : encoded.split('\x1f'), source: 'CARGO_ENCODED_RUSTFLAGS', shadowed };
+    }
+    if (env.RUSTFLAGS !== undefined) {
+        return { flags: flagList(env.RUSTFLAGS), source: 'RUSTFLAGS', shadowed };
+    }
+    if (fromTarget.where.length)
+        return { flags: fromTarget.flags, source: fromTarget.where.join(', ') };
+    if (fromBuild.where.length)
+        return { flags: fromBuild.flags, source: fromBuild.where.join(', ') };
+    return { flags: [], source: 'none' };
+}
+function rustflags_composeRustflags(request) {
+    const { project, baseline, cross } = request;
+    const warnings = [];
+    const kept = [];
+    const overridden = new Map(baseline.features.map((f) => [f.slice(1), f]));
+    for (let index = 0; index < project.flags.length;) {
+        const codegen = codegenAt(project.flags, index);
+        const original = project.flags.slice(index, index + (codegen?.width ?? 1));
+        index += codegen?.width ?? 1;
+        if (codegen?.key === 'target-cpu') {
+            if (baseline.cpu) {
+                if (codegen.value !== baseline.cpu) {
+                    warnings.push(`Replaced '${original.join(' ')}' from ${project.source} with the target-cpu input '${baseline.cpu}'.`);
+                }
+                continue;
+            }
+            if (cross && codegen.value === 'native') {
+                warnings.push(`Dropped '${original.join(' ')}' from ${project.source}: 'native' is the build machine's CPU, not the target's. Set target-cpu to choose a baseline.`);
+                continue;
+            }
+        }
+        if (codegen?.key === 'target-feature' && overridden.size) {
+            const features = codegen.value.split(',').filter(Boolean);
+            const contradicting = features.filter((f) => {
+                const mine = overridden.get(f.slice(1));
+                return mine !== undefined && mine !== f;
+            });
+            if (contradicting.length) {
+                warnings.push(`Removed ${contradicting.join(',')} from '${original.join(' ')}' (${project.source}): the target-features input says otherwise.`);
+                const rest = features.filter((f) => !contradicting.includes(f));
+                if (rest.length)
+                    kept.push(`-Ctarget-feature=${rest.join(',')}`);
+                continue;
+            }
+        }
+        kept.push(...original);
+    }
+    return { flags: [...kept, ...rustFlagsForBaseline(baseline), ...request.linkFlags, ...request.extra], warnings };
+}
+/** CARGO_ENCODED_RUSTFLAGS: the one source cargo always prefers, with no quoting issues. */
+function rustflags_encodeRustflags(flags) {
+    return flags.join('\x1f');
+}
+
+;// CONCATENATED MODULE: ./src/plan/build-plan.ts
+/**
+ * The whole build as data: cargo's environment, the action's cargo config, the cargo
+ * command lines and the wrappers to write. Pure: built from inputs and facts the
+ * executors gathered, and table-tested without mocks.
+ */
+
+
+
+
+
+function resolvedCommand(tool, resolved) {
+    return [resolved[tool.program] ?? tool.program, ...tool.args];
+}
+/** The feature and lockfile flags, which cargo metadata takes as well as cargo build. */
+function cargoFeatureArgs(inputs) {
+    const args = [];
+    if (inputs.features.length)
+        args.push('--features', inputs.features.join(','));
+    if (inputs.allFeatures)
+        args.push('--all-features');
+    if (inputs.noDefaultFeatures)
+        args.push('--no-default-features');
+    if (inputs.locked)
+        args.push('--locked');
+    return args;
+}
+/** What cargo builds: packages, binaries, features. */
+function build_plan_cargoSelectionArgs(inputs) {
+    const args = [];
+    for (const name of inputs.packages)
+        args.push('--package', name);
+    for (const name of inputs.bins)
+        args.push('--bin', name);
+    return [...args, ...cargoFeatureArgs(inputs)];
+}
+function makePlan(request) {
+    const { inputs, facts, host, linker, baseline, tempDir } = request;
+    const notices = [];
+    const composed = composeRustflags({
+        project: request.project,
+        baseline,
+        cross: facts.triple !== host.triple,
+        linkFlags: linker.linkFlags,
+        extra: inputs.rustflags,
+    });
+    const warnings = [...composed.warnings];
+    if (request.project.shadowed) {
+        notices.push(`${request.project.source} is set, so cargo ignores ${request.project.shadowed}; the action keeps cargo's choice.`);
+    }
+    const cFlags = cFlagsForBaseline(facts.family, baseline);
+    const env = { CARGO_ENCODED_RUSTFLAGS: encodeRustflags(composed.flags) };
+    const binDir = path.join(tempDir, 'bin');
+    const wrapperLog = path.join(tempDir, 'native-flags.log');
+    const wrappers = [];
+    const wrap = (name, tool, variable, withBaseline) => {
+        if (!tool)
+            return undefined;
+        const file = path.join(binDir, name);
+        wrappers.push({
+            path: file,
+            content: renderCompilerWrapper({
+                command: resolvedCommand(tool, request.resolved),
+                baselineFlags: withBaseline ? cFlags : [],
+                logFile: wrapperLog,
+                dropArgs: withBaseline ? linker.dropArgs : [],
+                renameArgs: withBaseline ? linker.renameArgs : {},
+            }),
+        });
+        env[`${variable}_${facts.underscored}`] = file;
+        return file;
+    };
+    const cc = wrap('cc', linker.cc, 'CC', true);
+    wrap('c++', linker.cxx, 'CXX', true);
+    wrap('ar', linker.ar, 'AR', false);
+    if (!linker.cc && cFlags.length) {
+        // No wrapper to carry the baseline: the cc crate appends CFLAGS_<target> instead.
+        env[`CFLAGS_${facts.underscored}`] = cFlags.join(' ');
+        env[`CXXFLAGS_${facts.underscored}`] = cFlags.join(' ');
+        notices.push(`linker: ${inputs.linker} leaves the C compiler to the project: the baseline reaches C code through CFLAGS_${facts.underscored}, and -march=native in build scripts is not rewritten.`);
+    }
+    if (inputs.buildStd && !request.toolchain.nightly) {
+        env.RUSTC_BOOTSTRAP = '1';
+        notices.push('build-std needs nightly features: RUSTC_BOOTSTRAP=1 is set for this build on a non-nightly toolchain.');
+    }
+    if (request.toolchain.rustupName)
+        env.RUSTUP_TOOLCHAIN = request.toolchain.rustupName;
+    const targetTable = {};
+    if (linker.setsLinker && cc)
+        targetTable.linker = cc;
+    if (request.runner)
+        targetTable.runner = request.runner;
+    const configPath = path.join(tempDir, 'cargo-config.toml');
+    const configToml = `# Written by rust-xbuild for ${facts.triple}; passed to cargo with --config.\n` +
+        `# The project's own .cargo/config.toml is not touched. Rustflags go through CARGO_ENCODED_RUSTFLAGS.\n` +
+        stringify({ target: { [facts.triple]: targetTable } }) +
+        '\n';
+    const common = ['--target', facts.triple, '--message-format=json-render-diagnostics', '--profile', inputs.profile, ...build_plan_cargoSelectionArgs(inputs), '--config', configPath];
+    if (inputs.buildStd)
+        common.push('-Zbuild-std=std,panic_abort');
+    const commands = [];
+    if (inputs.command !== 'test')
+        commands.push(['build', ...common, ...inputs.args]);
+    if (inputs.command !== 'build')
+        commands.push(['test', ...common, ...inputs.args]);
+    return { rustflags: composed.flags, warnings, notices, env: { ...request.extraEnv, ...env }, configPath, configToml, wrappers, wrapperLog, cFlags, cargoCommands: commands };
+}
+
+;// CONCATENATED MODULE: ./src/plan/cargo-config.ts
+/**
+ * Reading the project's cargo configuration (never writing it): the files cargo would
+ * read for a build in `cwd`, lowest precedence first.
+ */
+
+
+
+
+
+/** The config file of one directory: cargo prefers `config` (no extension) when both exist. */
+function configIn(dir) {
+    for (const name of ['config', 'config.toml']) {
+        const file = path.join(dir, name);
+        if (fs.existsSync(file) && fs.statSync(file).isFile())
+            return file;
+    }
+    return undefined;
+}
+/** `.cargo/config[.toml]` in cwd and each parent, then $CARGO_HOME; returned lowest precedence first. */
+function findConfigFiles(cwd, cargoHome) {
+    const found = [];
+    for (let dir = path.resolve(cwd);; dir = path.dirname(dir)) {
+        const file = configIn(path.join(dir, '.cargo'));
+        if (file)
+            found.push(file);
+        if (path.dirname(dir) === dir)
+            break;
+    }
+    const home = configIn(path.resolve(cargoHome));
+    if (home && !found.includes(home))
+        found.push(home);
+    return found.reverse();
+}
+function cargo_config_defaultCargoHome(env) {
+    return env.CARGO_HOME || path.join(os.homedir(), '.cargo');
+}
+function readConfigFiles(files) {
+    return files.map((file) => {
+        try {
+            return { path: file, data: parseToml(fs.readFileSync(file, 'utf8')) };
+        }
+        catch (error) {
+            throw new ActionError(`Cannot read the cargo config ${file}: ${errorMessage(error)}`);
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/cache/phase.ts
+/**
+ * The Build cache phase of the main step (keys, restore, the stamp rule) and the post
+ * step (prune, save). The configuration is computed once here and handed to the post
+ * step through state.
+ */
+
+
+
+
+
 
 
 
@@ -29931,16 +30773,16 @@ function lockedCrateNames(lockText) {
     return [...new Set((lock.package ?? []).map((p) => p.name ?? '').filter(Boolean))];
 }
 async function prepareCache(request) {
-    const metadata = parseMetadata((await run('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: request.workDir, env: request.env })).stdout);
+    const metadata = parseMetadata((await exec('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: request.workDir, env: request.env })).stdout);
     const lockFile = path.join(metadata.workspaceRoot, 'Cargo.lock');
     const lockText = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : '';
     const manifests = metadata.members.map((m) => m.manifest).sort();
     const lockAndManifests = [lockText, ...manifests.map((file) => `${path.relative(metadata.workspaceRoot, file)}\n${fs.readFileSync(file, 'utf8')}`)].join('\n');
-    const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...process.env, ...request.buildEnv }) });
+    const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...environment(), ...request.buildEnv }) });
     const tripleDir = path.join(metadata.targetDirectory, request.triple);
     const targetKeys = targetCacheKeys({
-        runnerOs: process.env.RUNNER_OS || process.platform,
-        runnerArch: process.env.RUNNER_ARCH || process.arch,
+        runnerOs: runnerOs(),
+        runnerArch: runnerArch(),
         triple: request.triple,
         rustcVersion: request.rustcVerbose,
         fingerprint: fingerprintValue,
@@ -29952,7 +30794,7 @@ async function prepareCache(request) {
         {
             name: 'registry',
             paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)),
-            keys: registryCacheKeys(process.env.RUNNER_OS || process.platform, lockText),
+            keys: registryCacheKeys(runnerOs(), lockText),
         },
         { name: 'target', paths: [tripleDir, path.join(metadata.targetDirectory, profileDirName(request.profile))], keys: targetKeys },
     ];
@@ -29972,7 +30814,7 @@ async function prepareCache(request) {
             core.saveState(STATE_KEY, JSON.stringify(state));
         }
         else {
-            const say = process.env.GITHUB_ACTIONS === 'true' ? core.warning : core.info;
+            const say = onActionsRunner() ? core.warning : core.info;
             say('The cache service is not available here (as on some GitHub Enterprise Server setups); building without the cache.');
         }
     }
@@ -29986,236 +30828,70 @@ async function prepareCache(request) {
     const target = entries.find((entry) => entry.name === 'target');
     return { fingerprint: fingerprintValue, tripleDir, entries, hit: target?.matched === target?.keys.key && target?.matched !== undefined, stamp };
 }
-/** The post step: prune the target directory, then save what is new. */
+/** The Build cache phase: every part of the configuration that must bust the cache, then restore. */
+async function restoreBuildCache({ inputs, facts, workDir, stageDir }, { toolchain }, setup, plan) {
+    const { linker, resolved, knowledge } = setup;
+    const outcome = await prepareCache({
+        enabled: inputs.cache,
+        backend: actionsCacheBackend,
+        workDir,
+        cargoHome: defaultCargoHome(environment()),
+        env: { ...toolchain.env },
+        buildEnv: plan.env,
+        triple: facts.triple,
+        profile: inputs.profile,
+        rustcVerbose: toolchain.verbose,
+        stageDir,
+        parts: {
+            rustflags: plan.rustflags,
+            cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [resolved[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
+            cFlags: plan.cFlags,
+            linker: linker.description,
+            linkerVersion: setup.linkerVersion,
+            glibc: inputs.glibc,
+            targetCpu: knowledge.baseline.cpu,
+            targetFeatures: knowledge.baseline.features,
+            buildStd: inputs.buildStd,
+            profile: inputs.profile,
+            cargoArgs: [inputs.command, ...cargoSelectionArgs(inputs), ...inputs.args],
+            userKey: inputs.cacheKey,
+        },
+    });
+    core.setOutput(Output.CacheHit, String(outcome.hit));
+    return outcome;
+}
+/** The post step's one phase: saving the cache never fails the job. */
+async function saveBuildCache() {
+    try {
+        await lib_core/* group */.Os('Save the build cache', () => saveCaches(store_actionsCacheBackend));
+    }
+    catch (error) {
+        lib_core/* warning */.$e(`rust-xbuild's post step failed: ${errors_errorMessage(error)}`);
+    }
+}
+/** Prune the target directory, then save what is new. */
 async function saveCaches(backend) {
-    const text = lib_core/* getState */.Gu(cache/* STATE_KEY */.Mq);
+    const text = lib_core/* getState */.Gu(store_STATE_KEY);
     if (!text)
         return lib_core/* info */.pq('No cache to save (cache disabled, unavailable, or the build did not get that far).');
     try {
         const state = JSON.parse(text);
         const target = state.entries.find((entry) => entry.name === 'target');
         if (target && target.matched !== target.keys.key) {
-            const pruned = (0,cache/* pruneTargetDir */.NA)(state.prune);
+            const pruned = pruneTargetDir(state.prune);
             lib_core/* info */.pq(`Pruned ${pruned} bytes (the workspace's own crates, incremental data, staged binaries, crates gone from Cargo.lock).`);
         }
         const sizes = [];
         for (const entry of state.entries) {
-            const saved = await (0,cache/* saveEntry */.wn)(backend, entry);
+            const saved = await saveEntry(backend, entry);
             sizes.push(`${entry.name}: ${saved === undefined ? 'not saved' : `${(saved / 1048576).toFixed(1)} MiB saved`}`);
         }
-        if (process.env.GITHUB_STEP_SUMMARY)
+        if (hasStepSummary())
             await lib_core/* summary */.z.addRaw(`\nrust-xbuild cache — ${sizes.join(', ')}\n`).write();
     }
     catch (error) {
-        lib_core/* warning */.$e(`Saving the cache failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        lib_core/* warning */.$e(`Saving the cache failed: ${errors_errorMessage(error)}`);
     }
-}
-
-
-/***/ }),
-
-/***/ 7377:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   MO: () => (/* binding */ actionsCacheBackend),
-/* harmony export */   Mq: () => (/* binding */ STATE_KEY),
-/* harmony export */   NA: () => (/* binding */ pruneTargetDir),
-/* harmony export */   wn: () => (/* binding */ saveEntry)
-/* harmony export */ });
-/* unused harmony exports sizeOf, restoreEntry, STAMP_FILE, enforceStamp, writeStamp, crateOfArtifact */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3838);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _cache_key_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7719);
-/**
- * The build cache: restore before the build, save in the post step. Two entries with
- * different lifetimes: cargo home's registry and git databases (keyed by the lockfile)
- * and the target directory for this target (keyed by the configuration fingerprint).
- * The cache never fails the build: every problem here is a warning.
- */
-
-
-
-
-
-// @actions/cache is loaded on first use: it is most of the bundle's start-up time, and
-// builds with cache: false never need it.
-const actionsCache = () => __nccwpck_require__.e(/* import() */ 131).then(__nccwpck_require__.bind(__nccwpck_require__, 7131));
-const actionsCacheBackend = {
-    // Without the runner's cache service variables there is no service: no need to load the client.
-    available: async () => Boolean(process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL) && (await actionsCache()).isFeatureAvailable(),
-    restore: async (paths, key, restoreKeys) => (await actionsCache()).restoreCache(paths, key, restoreKeys),
-    // saveCache warns by itself and returns -1 when it could not save.
-    save: async (paths, key) => (await (await actionsCache()).saveCache(paths, key)) !== -1,
-};
-const STATE_KEY = 'rust-xbuild-cache';
-/** Total size of files under the paths (symlinks not followed). */
-function sizeOf(paths) {
-    let total = 0;
-    const walk = (file) => {
-        let stat;
-        try {
-            stat = node_fs__WEBPACK_IMPORTED_MODULE_0___default().lstatSync(file);
-        }
-        catch {
-            return;
-        }
-        if (stat.isDirectory())
-            for (const child of node_fs__WEBPACK_IMPORTED_MODULE_0___default().readdirSync(file))
-                walk(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(file, child));
-        else
-            total += stat.size;
-    };
-    for (const file of paths)
-        walk(file);
-    return total;
-}
-async function restoreEntry(backend, entry) {
-    try {
-        const matched = await backend.restore(entry.paths, entry.keys.key, entry.keys.restoreKeys);
-        if (!matched) {
-            core.info(`${entry.name}: no cache for ${entry.keys.key}`);
-            return entry;
-        }
-        const restoredBytes = sizeOf(entry.paths);
-        core.info(`${entry.name}: restored ${matched}${matched === entry.keys.key ? ' (exact)' : ' (by prefix)'}`);
-        return { ...entry, matched, restoredBytes };
-    }
-    catch (error) {
-        core.warning(`Restoring the ${entry.name} cache failed; building without it: ${errorMessage(error)}`);
-        return entry;
-    }
-}
-/** Save unless the exact key was restored (nothing new to store). Returns the saved size. */
-async function saveEntry(backend, entry) {
-    if (entry.matched === entry.keys.key) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`${entry.name}: exact hit on ${entry.keys.key}, not saving again.`);
-        return undefined;
-    }
-    const existing = entry.paths.filter((file) => node_fs__WEBPACK_IMPORTED_MODULE_0___default().existsSync(file));
-    if (!existing.length) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`${entry.name}: nothing to save.`);
-        return undefined;
-    }
-    const bytes = sizeOf(existing);
-    try {
-        if (!(await backend.save(existing, entry.keys.key)))
-            return undefined;
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`${entry.name}: saved ${entry.keys.key} (${bytes} bytes before compression)`);
-        return bytes;
-    }
-    catch (error) {
-        // Another job saving the same key first, a too-large entry, the service down: never fatal.
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(`Saving the ${entry.name} cache failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`);
-        return undefined;
-    }
-}
-const STAMP_FILE = '.rust-xbuild-stamp';
-/**
- * A target directory built under another configuration (another stamp, or none: a
- * self-hosted runner's leftovers, a project's own cache) is cleaned for this target:
- * the cmake crate and others do not rebuild C objects when only flags change.
- */
-function enforceStamp(tripleDir, fingerprintValue) {
-    const stampFile = path.join(tripleDir, STAMP_FILE);
-    const exists = fs.existsSync(tripleDir);
-    const stamp = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8') : undefined;
-    const verdict = judgeStamp(exists, stamp, fingerprintValue);
-    if (verdict === 'other' || verdict === 'unknown') {
-        core.notice(`Cleaned ${tripleDir}: it was built ${verdict === 'other' ? 'under another build configuration' : 'without rust-xbuild (no stamp)'}, and C objects from build scripts (the cmake crate, cc without rerun-if-env-changed) would not be rebuilt for the new flags.`);
-        fs.rmSync(tripleDir, { recursive: true, force: true });
-    }
-    return verdict;
-}
-function writeStamp(tripleDir, fingerprintValue) {
-    fs.mkdirSync(tripleDir, { recursive: true });
-    fs.writeFileSync(path.join(tripleDir, STAMP_FILE), stampText(fingerprintValue));
-}
-/** `.fingerprint/<name>-<hash>`, `build/<name>-<hash>`, `deps/lib<name>-<hash>.rlib` → name */
-function crateOfArtifact(fileName) {
-    const library = /^lib([A-Za-z0-9_-]+?)-[0-9a-f]{16}\.(rlib|rmeta|so|a|dylib)$/.exec(fileName);
-    if (library)
-        return library[1];
-    return /^([A-Za-z0-9_-]+?)-[0-9a-f]{16}(?:\.[a-z]+)?$/.exec(fileName)?.[1];
-}
-/** Before saving: drop what has no value next time. Returns the bytes removed. */
-function pruneTargetDir(request) {
-    const normalise = (name) => name.replace(/-/g, '_');
-    const own = new Set(request.workspaceCrates.map(normalise));
-    const locked = new Set(request.lockedCrates.map(normalise));
-    let removed = 0;
-    const remove = (file) => {
-        removed += sizeOf([file]);
-        node_fs__WEBPACK_IMPORTED_MODULE_0___default().rmSync(file, { recursive: true, force: true });
-    };
-    if (node_fs__WEBPACK_IMPORTED_MODULE_0___default().existsSync(request.stageDir))
-        remove(request.stageDir);
-    for (const dir of request.profileDirs) {
-        if (!node_fs__WEBPACK_IMPORTED_MODULE_0___default().existsSync(dir))
-            continue;
-        for (const transient of ['incremental', 'examples'])
-            if (node_fs__WEBPACK_IMPORTED_MODULE_0___default().existsSync(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, transient)))
-                remove(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, transient));
-        for (const sub of ['deps', 'build', '.fingerprint']) {
-            const folder = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, sub);
-            if (!node_fs__WEBPACK_IMPORTED_MODULE_0___default().existsSync(folder))
-                continue;
-            for (const entry of node_fs__WEBPACK_IMPORTED_MODULE_0___default().readdirSync(folder)) {
-                const crate = crateOfArtifact(entry);
-                if (crate === undefined)
-                    continue;
-                const name = normalise(crate);
-                // The workspace's own crates are rebuilt anyway; crates gone from the lockfile never will be used.
-                if (own.has(name) || (locked.size && !locked.has(name) && !name.startsWith('build_script_')))
-                    remove(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(folder, entry));
-            }
-        }
-        // The final executables and their dep-info files at the profile root.
-        for (const entry of node_fs__WEBPACK_IMPORTED_MODULE_0___default().readdirSync(dir)) {
-            const file = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, entry);
-            if (node_fs__WEBPACK_IMPORTED_MODULE_0___default().statSync(file).isFile() && own.has(normalise(entry.replace(/\.(d|exe|pdb)$/, ''))))
-                remove(file);
-        }
-    }
-    return removed;
-}
-
-
-/***/ }),
-
-/***/ 3916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   gJ: () => (/* binding */ errorMessage)
-/* harmony export */ });
-/* unused harmony exports InputError, ActionError */
-/** A problem with what the user asked for: reported as one `::error::`, never a stack trace. */
-class InputError extends Error {
-    input;
-    value;
-    advice;
-    constructor(input, value, advice) {
-        super(`Input '${input}' has the value '${value}': ${advice}`);
-        this.input = input;
-        this.value = value;
-        this.advice = advice;
-        this.name = 'InputError';
-    }
-}
-/** A failure the user can act on that is not about one input (missing std, cargo failed). */
-class ActionError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ActionError';
-    }
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 
@@ -30225,21 +30901,9 @@ function errorMessage(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7377);
-/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7915);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6426);
 
-
-
-
-// The post step: saving the cache never fails the job.
-try {
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Save the build cache', () => (0,_cache_phase_js__WEBPACK_IMPORTED_MODULE_2__/* .saveCaches */ .FV)(_cache_js__WEBPACK_IMPORTED_MODULE_1__/* .actionsCacheBackend */ .MO));
-}
-catch (error) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`rust-xbuild's post step failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`);
-}
+await (0,_cache_phase_js__WEBPACK_IMPORTED_MODULE_0__/* .saveBuildCache */ .WH)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);

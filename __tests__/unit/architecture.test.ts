@@ -1,0 +1,54 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src')
+/** The pipeline's order (docs/architecture.md): a folder may import only those before it. */
+const ORDER = ['common', 'inputs', 'setup', 'plan', 'cache', 'build', 'stage', 'verify', 'package', 'publish', 'summary', 'merge']
+const SHARED_ROOT = ['errors.ts', 'exec.ts']
+const ENTRIES = ['index.ts', 'post.ts', 'merge.ts', 'main.ts']
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'))
+}
+
+function relativeImports(file: string): string[] {
+  const text = fs.readFileSync(path.join(SRC, file), 'utf8')
+  return [...text.matchAll(/(?:from|import\(?)\s*'(\.[^']+)'/g)].map((m) => path.relative(SRC, path.resolve(path.dirname(path.join(SRC, file)), (m[1] ?? '').replace(/\.js$/, '.ts'))))
+}
+
+describe('src/ layout (docs/architecture.md)', () => {
+  const files = sourceFiles(SRC)
+  test('the root holds the three entries, main and at most two shared modules', () => {
+    const root = files.filter((file) => !file.includes('/')).sort()
+    assert.deepEqual(root, [...ENTRIES, ...SHARED_ROOT].sort())
+  })
+  test('every folder is a stage of the pipeline, documented', () => {
+    const doc = fs.readFileSync(path.join(SRC, '../docs/architecture.md'), 'utf8')
+    const folders = [...new Set(files.filter((file) => file.includes('/')).map((file) => file.split('/')[0] ?? ''))].sort()
+    assert.deepEqual(folders, [...ORDER].sort())
+    for (const folder of folders) assert.match(doc, new RegExp(`^## ${folder}/$`, 'm'), `docs/architecture.md has no section for ${folder}/`)
+  })
+  test('imports go one way: earlier stages, common/, errors and exec; never an entry', () => {
+    const wrong: string[] = []
+    for (const file of files.filter((name) => name.includes('/'))) {
+      const from = ORDER.indexOf(file.split('/')[0] ?? '')
+      for (const target of relativeImports(file)) {
+        const folder = target.includes('/') ? (target.split('/')[0] ?? '') : undefined
+        const allowed = folder === undefined ? SHARED_ROOT.includes(target) : ORDER.indexOf(folder) <= from && (folder !== 'merge' || from === ORDER.indexOf('merge'))
+        if (!allowed) wrong.push(`${file} imports ${target}`)
+      }
+    }
+    assert.deepEqual(wrong, [])
+  })
+  test('no module over 350 lines; main.ts under 120', () => {
+    const long = files.map((file) => ({ file, lines: fs.readFileSync(path.join(SRC, file), 'utf8').split('\n').length })).filter(({ file, lines }) => lines > (file === 'main.ts' ? 120 : 350))
+    assert.deepEqual(long, [])
+  })
+  test('only common/runner.ts reads process.env', () => {
+    const readers = files.filter((file) => file !== 'common/runner.ts' && /process\.env/.test(fs.readFileSync(path.join(SRC, file), 'utf8')))
+    assert.deepEqual(readers, [])
+  })
+})

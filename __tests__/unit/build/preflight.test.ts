@@ -1,0 +1,32 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { advice, renderPreflightSummary, type NativeCrate, type PreflightContext } from '../../../src/build/preflight.js'
+import { preflightContext } from '../../support/hosts.js'
+
+describe('known remedies', () => {
+  const crate = (name: string, over: Partial<NativeCrate> = {}): NativeCrate => ({ name, version: '1.0.0', tools: ['cc'], features: [], ...over })
+  const table: { name: string; crate: NativeCrate; triple: string; over?: Partial<PreflightContext>; expected: RegExp | null }[] = [
+    { name: 'openssl-sys on musl', crate: crate('openssl-sys', { tools: ['cc', 'pkg-config'] }), triple: 'x86_64-unknown-linux-musl', expected: /`vendored` feature of openssl, or use rustls/ },
+    { name: 'openssl-sys vendored', crate: crate('openssl-sys', { features: ['vendored'] }), triple: 'x86_64-unknown-linux-musl', expected: /vendored: OpenSSL is built from source/ },
+    { name: 'openssl-sys cross gnu', crate: crate('openssl-sys', { tools: ['pkg-config'] }), triple: 'aarch64-unknown-linux-gnu', expected: /system-packages: libssl-dev/ },
+    { name: 'ring 0.16 on s390x', crate: crate('ring', { version: '0.16.20' }), triple: 's390x-unknown-linux-gnu', expected: /ring 0\.16\.20 has no support for s390x; ring 0\.17 added it/ },
+    { name: 'ring on aarch64', crate: crate('ring', { version: '0.17.8' }), triple: 'aarch64-unknown-linux-gnu', expected: /^compiles C and assembly for the target with aarch64-linux-gnu-gcc\.$/ },
+    { name: 'jemalloc on aarch64', crate: crate('tikv-jemalloc-sys'), triple: 'aarch64-unknown-linux-gnu', expected: /JEMALLOC_SYS_WITH_LG_PAGE=16/ },
+    { name: 'jemalloc on x86_64', crate: crate('tikv-jemalloc-sys'), triple: 'x86_64-unknown-linux-gnu', expected: /^C code is compiled/ },
+    { name: 'lance without -avx512', crate: crate('lance-linalg'), triple: 'x86_64-unknown-linux-gnu', expected: /AVX-512 kernels.*target-features: -avx512/ },
+    { name: 'lance with -avx512', crate: crate('lance-linalg'), triple: 'x86_64-unknown-linux-gnu', over: { avx512Disabled: true }, expected: /^C code is compiled/ },
+    { name: 'cmake', crate: crate('foo-sys', { tools: ['cmake'] }), triple: 'aarch64-unknown-linux-gnu', expected: /needs cmake on the build host/ },
+  ]
+  for (const row of table) {
+    test(row.name, () => {
+      const notes = advice(row.crate, preflightContext(row.triple, row.over)).join(' ')
+      if (row.expected) assert.match(notes, row.expected)
+    })
+  }
+  test('summary: a collapsible table, empty without native crates', () => {
+    assert.equal(renderPreflightSummary([], preflightContext('aarch64-unknown-linux-gnu')), '')
+    const markdown = renderPreflightSummary([crate('ring', { links: 'ring-asm', version: '0.16.20' })], preflightContext('aarch64-unknown-linux-gnu'))
+    assert.match(markdown, /^<details><summary>Crates with native build steps: 1<\/summary>/)
+    assert.match(markdown, /\| `ring 0\.16\.20` \| links ring-asm, cc \| compiles C and assembly/)
+  })
+})

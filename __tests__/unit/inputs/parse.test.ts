@@ -1,0 +1,88 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { parseInputs } from '../../../src/inputs/parse.js'
+import { parseList, splitArgs } from '../../../src/inputs/readers.js'
+import { InputError } from '../../../src/errors.js'
+
+const reader =
+  (values: Record<string, string>) =>
+  (name: string): string =>
+    values[name] ?? ''
+
+describe('valid inputs', () => {
+  test('defaults', () => {
+    const inputs = parseInputs(reader({ target: 'aarch64-unknown-linux-gnu' }))
+    assert.equal(inputs.target, 'aarch64-unknown-linux-gnu')
+    assert.equal(inputs.libc, 'gnu')
+    assert.equal(inputs.linker, 'auto')
+    assert.equal(inputs.command, 'build')
+    assert.equal(inputs.profile, 'release')
+    assert.equal(inputs.strip, true)
+    assert.equal(inputs.buildStd, false)
+    assert.equal(inputs.toolchain, undefined)
+    assert.equal(inputs.workingDirectory, '.')
+  })
+  test('a Docker platform with libc', () => {
+    const inputs = parseInputs(reader({ target: 'linux/arm/v7', libc: 'musl' }))
+    assert.equal(inputs.target, 'armv7-unknown-linux-musleabihf')
+    assert.equal(inputs.targetInput, 'linux/arm/v7')
+  })
+  test('lists accept commas and newlines', () => {
+    const inputs = parseInputs(reader({ target: 'x86_64-unknown-linux-gnu', features: 'a, b\nc', bin: 'x\ny', 'target-features': '+aes,-avx512\n+sse4.2' }))
+    assert.deepEqual(inputs.features, ['a', 'b', 'c'])
+    assert.deepEqual(inputs.bins, ['x', 'y'])
+    assert.deepEqual(inputs.targetFeatures, ['+aes', '-avx512', '+sse4.2'])
+  })
+  test('booleans in their YAML spellings', () => {
+    const inputs = parseInputs(reader({ target: 'x86_64-unknown-linux-gnu', locked: 'True', strip: 'false', 'build-std': 'yes' }))
+    assert.equal(inputs.locked, true)
+    assert.equal(inputs.strip, false)
+    assert.equal(inputs.buildStd, true)
+  })
+  test('glibc floor on a gnu target', () => assert.equal(parseInputs(reader({ target: 'aarch64-unknown-linux-gnu', glibc: '2.17' })).glibc, '2.17'))
+  test('rustflags and args split like a command line, quotes kept together', () => {
+    const inputs = parseInputs(reader({ target: 'x86_64-unknown-linux-gnu', rustflags: '-C debuginfo=1  --cfg tokio_unstable', args: `--timings --config 'profile.release.lto = true'` }))
+    assert.deepEqual(inputs.rustflags, ['-C', 'debuginfo=1', '--cfg', 'tokio_unstable'])
+    assert.deepEqual(inputs.args, ['--timings', '--config', 'profile.release.lto = true'])
+  })
+})
+
+describe('bad input is refused with the input, the value and what to do', () => {
+  const cases: [string, Record<string, string>, string, RegExp][] = [
+    ['missing target', {}, 'target', /required/],
+    ['a target that is no triple', { target: 'arm64' }, 'target', /not a Rust target triple/],
+    ['unknown Docker platform', { target: 'linux/mips64' }, 'target', /linux\/arm64/],
+    ['libc other than gnu/musl', { target: 'linux/arm64', libc: 'glibc' }, 'libc', /gnu, musl/],
+    ['libc against a triple', { target: 'x86_64-unknown-linux-gnu', libc: 'musl' }, 'libc', /Docker-platform/],
+    ['unknown linker', { target: 'x86_64-unknown-linux-gnu', linker: 'lld' }, 'linker', /auto, gcc, zig, none/],
+    ['unknown command', { target: 'x86_64-unknown-linux-gnu', command: 'check' }, 'command', /build, test, both/],
+    ['malformed glibc', { target: 'x86_64-unknown-linux-gnu', glibc: '2.x' }, 'glibc', /2\.17/],
+    ['glibc with a musl target', { target: 'x86_64-unknown-linux-musl', glibc: '2.17' }, 'glibc', /musl/],
+    ['glibc with linker gcc', { target: 'aarch64-unknown-linux-gnu', glibc: '2.17', linker: 'gcc' }, 'linker', /zig/],
+    ['non-boolean boolean', { target: 'x86_64-unknown-linux-gnu', locked: 'maybe' }, 'locked', /true or false/],
+    ['feature without a sign', { target: 'x86_64-unknown-linux-gnu', 'target-features': 'avx2' }, 'target-features', /sign/],
+    ['cpu with shell characters', { target: 'x86_64-unknown-linux-gnu', 'target-cpu': 'x86-64;rm -rf /' }, 'target-cpu', /CPU name/],
+    ['toolchain with a path', { target: 'x86_64-unknown-linux-gnu', toolchain: '../evil' }, 'toolchain', /rustup toolchain name/],
+    ['unclosed quote in args', { target: 'x86_64-unknown-linux-gnu', args: `--config 'a` }, 'args', /quote/],
+  ]
+  for (const [name, values, input, advice] of cases) {
+    test(name, () => {
+      assert.throws(
+        () => parseInputs(reader(values)),
+        (error: unknown) => {
+          assert.ok(error instanceof InputError, String(error))
+          assert.equal(error.input, input)
+          assert.match(error.message, new RegExp(`Input '${input}'`))
+          assert.match(error.message, advice)
+          return true
+        },
+      )
+    })
+  }
+})
+
+describe('list and argument splitting', () => {
+  test('empty list', () => assert.deepEqual(parseList(' \n , '), []))
+  test('double quotes and empty strings', () => assert.deepEqual(splitArgs(`a "b c" ''`), ['a', 'b c', '']))
+  test('no shell expansion', () => assert.deepEqual(splitArgs('$(whoami) `id` *'), ['$(whoami)', '`id`', '*']))
+})

@@ -1,0 +1,68 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { InputError } from '../../../src/errors.js'
+import type { LinkerChoice } from '../../../src/inputs/parse.js'
+import { planLinker } from '../../../src/setup/linker.js'
+import { targetFacts, type Host } from '../../../src/common/target.js'
+
+const LINUX_X64: Host = { triple: 'x86_64-unknown-linux-gnu', family: 'x86_64', os: 'linux' }
+const LINUX_ARM64: Host = { triple: 'aarch64-unknown-linux-gnu', family: 'aarch64', os: 'linux' }
+const MACOS_ARM64: Host = { triple: 'aarch64-apple-darwin', family: 'aarch64', os: 'macos' }
+const WINDOWS: Host = { triple: 'x86_64-pc-windows-msvc', family: 'x86_64', os: 'windows' }
+
+describe('which linker each host/target/choice gets', () => {
+  const cases: [string, Host, LinkerChoice, string | undefined, string, string][] = [
+    ['aarch64-unknown-linux-gnu', LINUX_X64, 'auto', undefined, 'gcc', 'aarch64-linux-gnu-gcc'],
+    ['armv7-unknown-linux-gnueabihf', LINUX_X64, 'auto', undefined, 'gcc', 'arm-linux-gnueabihf-gcc'],
+    ['i686-unknown-linux-gnu', LINUX_X64, 'auto', undefined, 'gcc', 'i686-linux-gnu-gcc'],
+    ['x86_64-unknown-linux-gnu', LINUX_ARM64, 'auto', undefined, 'gcc', 'x86_64-linux-gnu-gcc'],
+    ['x86_64-unknown-linux-gnu', LINUX_X64, 'auto', undefined, 'host', 'the runner’s cc'],
+    ['x86_64-unknown-linux-musl', LINUX_X64, 'auto', undefined, 'musl-gcc', 'musl-gcc'],
+    ['aarch64-unknown-linux-musl', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target aarch64-linux-musl'],
+    ['aarch64-unknown-linux-musl', LINUX_ARM64, 'auto', undefined, 'musl-gcc', 'musl-gcc'],
+    ['aarch64-unknown-linux-gnu', LINUX_X64, 'auto', '2.17', 'zig', 'zig cc -target aarch64-linux-gnu.2.17'],
+    ['x86_64-unknown-linux-gnu', LINUX_X64, 'auto', '2.28', 'zig', 'zig cc -target x86_64-linux-gnu.2.28'],
+    ['x86_64-unknown-linux-musl', LINUX_X64, 'zig', undefined, 'zig', 'zig cc -target x86_64-linux-musl'],
+    ['aarch64-unknown-linux-gnu', LINUX_X64, 'none', undefined, 'none', 'configured by the project'],
+    ['aarch64-unknown-linux-gnu', MACOS_ARM64, 'auto', undefined, 'zig', 'zig cc -target aarch64-linux-gnu'],
+    ['x86_64-apple-darwin', MACOS_ARM64, 'auto', undefined, 'native', 'the macos runner’s own toolchain'],
+    ['aarch64-pc-windows-msvc', WINDOWS, 'auto', undefined, 'native', 'the windows runner’s own toolchain'],
+  ]
+  for (const [triple, host, choice, glibc, kind, description] of cases) {
+    test(`${triple} on ${host.triple}, linker ${choice}${glibc ? `, glibc ${glibc}` : ''} → ${kind}`, () => {
+      const plan = planLinker(choice, targetFacts(triple), host, glibc)
+      assert.equal(plan.kind, kind)
+      assert.equal(plan.description, description)
+    })
+  }
+
+  test('musl on the host architecture with build-std links with zig (no self-contained start files)', () => {
+    assert.equal(planLinker('auto', targetFacts('x86_64-unknown-linux-musl'), LINUX_X64, undefined, true).kind, 'zig')
+  })
+  test('gcc installs the cross compiler and libc packages', () => {
+    const plan = planLinker('auto', targetFacts('x86_64-unknown-linux-gnu'), LINUX_ARM64)
+    assert.deepEqual(plan.requirements, [
+      { command: 'x86_64-linux-gnu-gcc', packages: ['gcc-x86-64-linux-gnu', 'libc6-dev-amd64-cross'] },
+      { command: 'x86_64-linux-gnu-g++', packages: ['g++-x86-64-linux-gnu'] },
+    ])
+  })
+  test('zig for musl does not use rustc’s self-contained start files', () => {
+    assert.deepEqual(planLinker('zig', targetFacts('aarch64-unknown-linux-musl'), LINUX_X64).linkFlags, ['-Clink-self-contained=no'])
+    assert.deepEqual(planLinker('zig', targetFacts('aarch64-unknown-linux-gnu'), LINUX_X64).linkFlags, [])
+  })
+
+  const refused: [string, Host, LinkerChoice, string][] = [
+    ['aarch64-unknown-linux-musl', LINUX_X64, 'gcc', 'linker'],
+    ['x86_64-pc-windows-msvc', LINUX_X64, 'auto', 'target'],
+    ['x86_64-pc-windows-msvc', LINUX_X64, 'zig', 'linker'],
+    ['aarch64-unknown-linux-gnu', WINDOWS, 'auto', 'target'],
+  ]
+  for (const [triple, host, choice, input] of refused) {
+    test(`${triple} with linker ${choice} on ${host.triple} is refused`, () => {
+      assert.throws(
+        () => planLinker(choice, targetFacts(triple), host),
+        (error: unknown) => error instanceof InputError && error.input === input,
+      )
+    })
+  }
+})

@@ -1,0 +1,125 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { BinaryInfo } from '../../../src/verify/elf.js'
+import { targetFacts, type Host } from '../../../src/common/target.js'
+import { checkBinary, crtStatic, expectationFor, judgeSmoke, linkage, rustflagsCpu } from '../../../src/verify/checks.js'
+import { smokePlan, smokeRequirements } from '../../../src/common/emulator.js'
+import { arm64, mac, x64 } from '../../support/hosts.js'
+
+describe('rustflags facts', () => {
+  const table: [string[], boolean | undefined, string | undefined][] = [
+    [[], undefined, undefined],
+    [['-Ctarget-feature=+crt-static'], true, undefined],
+    [['-C', 'target-feature=+aes,+crt-static', '-C', 'target-cpu=x86-64-v2'], true, 'x86-64-v2'],
+    [['-Ctarget-feature=+crt-static', '--codegen=target-feature=-crt-static'], false, undefined],
+    [['-Ctarget-cpu=native', '-Ctarget-cpu=haswell'], undefined, 'haswell'],
+  ]
+  for (const [flags, crt, cpu] of table) {
+    test(flags.join(' ') || '(none)', () => {
+      assert.equal(crtStatic(flags), crt)
+      assert.equal(rustflagsCpu(flags), cpu)
+    })
+  }
+})
+
+const elf = (over: Partial<BinaryInfo>): BinaryInfo => ({ format: 'elf', arch: 'x86_64', bits: 64, endian: 'little', needed: [], ...over })
+const dynamic = { interpreter: '/lib64/ld-linux-x86-64.so.2', needed: ['libc.so.6'], glibc: '2.34' }
+
+describe('header checks', () => {
+  const table: { name: string; triple: string; flags?: string[]; maxGlibc?: string; info: BinaryInfo; problems: RegExp[] }[] = [
+    { name: 'gnu dynamic is fine', triple: 'x86_64-unknown-linux-gnu', info: elf(dynamic), problems: [] },
+    { name: 'wrong architecture', triple: 'aarch64-unknown-linux-gnu', info: elf(dynamic), problems: [/app is built for x86_64, not aarch64/] },
+    {
+      name: 'musl must be static',
+      triple: 'x86_64-unknown-linux-musl',
+      info: elf(dynamic),
+      problems: [/program interpreter .* must be static: x86_64-unknown-linux-musl links musl statically/, /needs shared libraries \(libc\.so\.6\)/],
+    },
+    { name: 'musl with -crt-static may be dynamic', triple: 'x86_64-unknown-linux-musl', flags: ['-Ctarget-feature=-crt-static'], info: elf(dynamic), problems: [] },
+    {
+      name: '+crt-static on gnu',
+      triple: 'aarch64-unknown-linux-gnu',
+      flags: ['-C', 'target-feature=+crt-static'],
+      info: elf({ arch: 'aarch64', needed: ['libc.so.6'] }),
+      problems: [/must be static: the rustflags ask for \+crt-static/],
+    },
+    { name: 'glibc above the ceiling', triple: 'x86_64-unknown-linux-gnu', maxGlibc: '2.28', info: elf(dynamic), problems: [/app needs GLIBC_2\.34, newer than max-glibc 2\.28/] },
+    { name: 'glibc at the ceiling', triple: 'x86_64-unknown-linux-gnu', maxGlibc: '2.34', info: elf(dynamic), problems: [] },
+    { name: '32-bit arm', triple: 'armv7-unknown-linux-gnueabihf', info: elf({ arch: 'arm', bits: 32 }), problems: [] },
+    { name: 'class mismatch', triple: 'armv7-unknown-linux-gnueabihf', info: elf({ arch: 'arm', bits: 64 }), problems: [/64-bit, expected 32-bit/] },
+    { name: 'endianness', triple: 's390x-unknown-linux-gnu', info: elf({ arch: 's390x', endian: 'little' }), problems: [/little-endian, expected big-endian/] },
+    { name: 'ppc64le is little', triple: 'powerpc64le-unknown-linux-gnu', info: elf({ arch: 'powerpc64' }), problems: [] },
+    { name: 'windows wants PE', triple: 'x86_64-pc-windows-msvc', info: elf({}), problems: [/ELF file, expected PE/] },
+    {
+      name: 'universal Mach-O holds the arch',
+      triple: 'aarch64-apple-darwin',
+      info: { format: 'macho', arch: 'x86_64+aarch64', arches: ['x86_64', 'aarch64'], bits: 64, endian: 'little', needed: [] },
+      problems: [],
+    },
+  ]
+  for (const row of table) {
+    test(row.name, () => {
+      const problems = checkBinary('app', row.info, expectationFor(targetFacts(row.triple), row.flags ?? [], row.maxGlibc))
+      assert.equal(problems.length, row.problems.length, problems.join('\n'))
+      row.problems.forEach((pattern, i) => assert.match(problems[i] ?? '', pattern))
+    })
+  }
+  test('linkage', () => {
+    assert.equal(linkage(elf({})), 'static')
+    assert.equal(linkage(elf(dynamic)), 'libc.so.6')
+  })
+})
+
+describe('smoke test command lines on the declared baseline', () => {
+  const table: { name: string; triple: string; host: Host; cpu?: string; expected: string[] | RegExp }[] = [
+    { name: 'x86_64 default: qemu64', triple: 'x86_64-unknown-linux-gnu', host: x64, expected: ['qemu-x86_64', '-cpu', 'qemu64', '/b', '--version'] },
+    { name: 'x86-64-v2: Nehalem', triple: 'x86_64-unknown-linux-musl', host: x64, cpu: 'x86-64-v2', expected: ['qemu-x86_64', '-cpu', 'Nehalem', '/b', '--version'] },
+    { name: 'x86-64-v3: Haswell', triple: 'x86_64-unknown-linux-gnu', host: x64, cpu: 'x86-64-v3', expected: ['qemu-x86_64', '-cpu', 'Haswell', '/b', '--version'] },
+    { name: 'native is held to the default', triple: 'x86_64-unknown-linux-gnu', host: x64, cpu: 'native', expected: ['qemu-x86_64', '-cpu', 'qemu64', '/b', '--version'] },
+    { name: 'x86-64-v4: natively (no AVX-512 in qemu)', triple: 'x86_64-unknown-linux-gnu', host: x64, cpu: 'x86-64-v4', expected: ['/b', '--version'] },
+    {
+      name: 'aarch64 gnu on x86_64: a generic core with the cross libc',
+      triple: 'aarch64-unknown-linux-gnu',
+      host: x64,
+      expected: ['qemu-aarch64', '-cpu', 'cortex-a53', '-L', '/usr/aarch64-linux-gnu', '/b', '--version'],
+    },
+    { name: 'aarch64 neoverse-n1', triple: 'aarch64-unknown-linux-musl', host: x64, cpu: 'neoverse-n1', expected: ['qemu-aarch64', '-cpu', 'neoverse-n1', '/b', '--version'] },
+    { name: 'aarch64 on aarch64: natively', triple: 'aarch64-unknown-linux-gnu', host: arm64, cpu: 'generic', expected: ['/b', '--version'] },
+    { name: 'armv7: qemu-arm', triple: 'armv7-unknown-linux-gnueabihf', host: x64, expected: ['qemu-arm', '-L', '/usr/arm-linux-gnueabihf', '/b', '--version'] },
+    { name: 'macOS on macOS', triple: 'aarch64-apple-darwin', host: mac, expected: ['/b', '--version'] },
+    { name: 'Windows on Linux: skipped', triple: 'x86_64-pc-windows-gnu', host: x64, expected: /cannot run on this linux x86_64 runner/ },
+  ]
+  for (const row of table) {
+    test(row.name, () => {
+      const plan = smokePlan('/b', ['--version'], targetFacts(row.triple), row.host, row.cpu)
+      if (row.expected instanceof RegExp) assert.match('skip' in plan ? plan.skip : '', row.expected)
+      else assert.deepEqual('command' in plan ? plan.command : plan, row.expected)
+    })
+  }
+  test('requirements: qemu for x86_64 baselines and foreign targets, the cross libc for gnu', () => {
+    assert.deepEqual(smokeRequirements(targetFacts('x86_64-unknown-linux-gnu'), x64), [{ command: 'qemu-x86_64', packages: ['qemu-user'] }])
+    assert.deepEqual(smokeRequirements(targetFacts('aarch64-unknown-linux-gnu'), x64), [
+      { command: 'qemu-aarch64', packages: ['qemu-user'] },
+      { command: 'aarch64-linux-gnu-gcc', packages: ['libc6-arm64-cross'] },
+    ])
+    assert.deepEqual(smokeRequirements(targetFacts('aarch64-unknown-linux-gnu'), arm64), [])
+  })
+})
+
+describe('smoke outcomes', () => {
+  const base = { code: 0, stdout: 'app 1.0\n', stderr: '', timedOut: false }
+  const table: { name: string; result: Parameters<typeof judgeSmoke>[0]; passed: boolean; detail: RegExp }[] = [
+    { name: 'passes', result: base, passed: true, detail: /^app 1\.0$/ },
+    { name: 'SIGILL natively', result: { ...base, code: 128, signal: 'SIGILL' }, passed: false, detail: /^SIGILL \(illegal instruction\) on Nehalem/ },
+    { name: 'SIGILL under qemu', result: { ...base, code: 132, stderr: 'qemu: uncaught target signal 4 (Illegal instruction) - core dumped' }, passed: false, detail: /^SIGILL/ },
+    { name: 'timeout', result: { ...base, code: 128, timedOut: true }, passed: false, detail: /did not exit within 60 s/ },
+    { name: 'exit code', result: { ...base, code: 2, stderr: 'error: unknown flag' }, passed: false, detail: /^exit code 2: error: unknown flag$/ },
+  ]
+  for (const row of table) {
+    test(row.name, () => {
+      const judged = judgeSmoke(row.result, 'qemu-x86_64 -cpu Nehalem', 'Nehalem')
+      assert.equal(judged.passed, row.passed)
+      assert.match(judged.detail, row.detail)
+    })
+  }
+})

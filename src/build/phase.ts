@@ -1,0 +1,95 @@
+/**
+ * The Preflight and Build phases: the native build steps cargo is about to run, then
+ * cargo's runs with the problem matcher, and what a failure means.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { runCargo, type Artifact, type CargoDiagnostic } from './cargo.js'
+import { ActionError, errorMessage } from '../errors.js'
+import { exec } from '../exec.js'
+import type { BuildRequest } from '../inputs/phase.js'
+import { workspace } from '../common/runner.js'
+import type { TargetSetup } from '../setup/phase.js'
+import { cargoFeatureArgs, type BuildPlan } from '../plan/build-plan.js'
+import type { Host } from '../common/target.js'
+import { MATCHER_OWNER, rustcMatcher } from './matcher.js'
+import { diagnose, type DiagnosisContext } from './diagnostics.js'
+import { advice, nativeCrates, renderPreflightSummary, type PreflightContext } from './preflight.js'
+import { summariseWrapperLog } from '../plan/wrappers.js'
+
+export function reportCargoErrors(errors: readonly CargoDiagnostic[], workDir: string): void {
+  for (const error of errors.slice(0, 10)) {
+    const file = error.file ? path.relative(workspace(), path.resolve(workDir, error.file)) : undefined
+    core.error(error.message, file ? { file, startLine: error.line, startColumn: error.column } : undefined)
+  }
+}
+
+export interface BuildOutcome {
+  artifacts: Artifact[]
+  /** How often build scripts' -march=native and friends were replaced by the wrappers */
+  nativeReplacements: number
+}
+
+export async function build({ inputs, facts, workDir }: BuildRequest, setup: TargetSetup, plan: BuildPlan): Promise<BuildOutcome> {
+  const diagnosis: DiagnosisContext = { facts, linker: setup.linker.description, systemPackages: inputs.systemPackages, protoc: Boolean(inputs.protoc) }
+  // rustc's warnings become annotations while cargo runs; the matcher is removed afterwards.
+  const matcherFile = path.join(path.dirname(plan.configPath), 'rustc-matcher.json')
+  fs.writeFileSync(matcherFile, JSON.stringify(rustcMatcher))
+  core.info(`::add-matcher::${matcherFile}`)
+  try {
+    return await runCargoCommands(plan, workDir, facts.triple, diagnosis)
+  } finally {
+    core.info(`::remove-matcher owner=${MATCHER_OWNER}::`)
+  }
+}
+
+export async function runCargoCommands(plan: BuildPlan, workDir: string, target: string, diagnosis: DiagnosisContext): Promise<BuildOutcome> {
+  const artifacts: Artifact[] = []
+  for (const args of plan.cargoCommands) {
+    const outcome = await runCargo(args, workDir, plan.env)
+    artifacts.push(...outcome.artifacts)
+    if (outcome.code !== 0) {
+      reportCargoErrors(outcome.errors, workDir)
+      // A recognised failure (missing protoc, pkg-config, a library, a linker) ends with what to do about it.
+      const known = diagnose(outcome.stderr, diagnosis)
+      throw new ActionError(`cargo ${args[0]} for ${target} failed (exit ${outcome.code})${known ? `: ${known}` : outcome.errors.length ? '.' : '; see the log above.'}`)
+    }
+  }
+  const log = fs.existsSync(plan.wrapperLog) ? summariseWrapperLog(fs.readFileSync(plan.wrapperLog, 'utf8')) : undefined
+  if (log?.count) {
+    core.notice(
+      `Build scripts passed ${log.flags.join(', ')} to the C compiler ${log.count} time(s); the wrapper replaced them with the baseline (${plan.cFlags.join(' ') || "the target's default"}). In: ${log.dirs.slice(0, 5).join(', ')}`,
+    )
+  }
+  return { artifacts, nativeReplacements: log?.count ?? 0 }
+}
+
+/** The native build steps cargo is about to run, from cargo metadata; problems here only warn. */
+export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, host: Host, setup: TargetSetup, plan: BuildPlan): Promise<string> {
+  const context: PreflightContext = {
+    facts,
+    linker: setup.linker.description,
+    cross: facts.triple !== host.triple,
+    protoc: Boolean(inputs.protoc),
+    systemPackages: inputs.systemPackages,
+    avx512Disabled: setup.knowledge.baseline.features.includes('-avx512f'),
+  }
+  const args = ['metadata', '--format-version', '1', '--filter-platform', facts.triple, ...cargoFeatureArgs(inputs)]
+  try {
+    const crates = nativeCrates((await exec('cargo', args, { cwd: workDir, env: plan.env })).stdout)
+    if (!crates.length) core.info('No crate in the dependency graph has a native build step.')
+    for (const crate of crates) {
+      const what = [crate.links ? `links ${crate.links}` : '', ...crate.tools].filter(Boolean).join(', ') || 'build script'
+      core.info(
+        `${crate.name} ${crate.version} (${what})${advice(crate, context)
+          .map((note) => `\n    ${note}`)
+          .join('')}`,
+      )
+    }
+    return renderPreflightSummary(crates, context)
+  } catch (error) {
+    core.warning(`Preflight skipped: cargo metadata failed: ${errorMessage(error)}`)
+    return ''
+  }
+}

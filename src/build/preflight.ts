@@ -1,0 +1,126 @@
+/**
+ * Preflight: before the build, the crates in the resolved graph that run native build
+ * steps (a `links` key, a build script using cc, cmake, pkg-config or bindgen, `-sys`
+ * crates), and what each needs for this target, with known remedies. Pure: reads the
+ * JSON of `cargo metadata --format-version 1`.
+ */
+import type { TargetFacts } from '../common/target.js'
+import { markdownCell } from '../common/text.js'
+
+/** Build-dependencies that mean native work in the build script, and what each needs on the build host. */
+const NATIVE_TOOLS: Record<string, string> = {
+  cc: 'a C compiler for the target',
+  cmake: 'cmake on the build host and a C compiler for the target',
+  'pkg-config': 'the target library, found through pkg-config',
+  bindgen: 'libclang on the build host (libclang-dev)',
+  'prost-build': 'protoc on the build host',
+  'tonic-build': 'protoc on the build host',
+  'protobuf-codegen': 'protoc on the build host',
+}
+
+export interface NativeCrate {
+  name: string
+  version: string
+  links?: string
+  /** Build-dependencies from NATIVE_TOOLS */
+  tools: string[]
+  /** Features enabled on it in the resolve */
+  features: string[]
+}
+
+interface Metadata {
+  packages?: { id: string; name: string; version: string; links?: string | null; targets?: { kind?: string[] }[] }[]
+  resolve?: { nodes?: { id: string; features?: string[]; deps?: { pkg: string; dep_kinds?: { kind: string | null }[] }[] }[] } | null
+}
+
+export function nativeCrates(metadataJson: string): NativeCrate[] {
+  const metadata = JSON.parse(metadataJson) as Metadata
+  const packages = new Map((metadata.packages ?? []).map((pkg) => [pkg.id, pkg]))
+  const crates: NativeCrate[] = []
+  for (const node of metadata.resolve?.nodes ?? []) {
+    const pkg = packages.get(node.id)
+    if (!pkg) continue
+    const hasBuildScript = (pkg.targets ?? []).some((target) => target.kind?.includes('custom-build'))
+    const tools = (node.deps ?? [])
+      .filter((dep) => dep.dep_kinds?.some((kind) => kind.kind === 'build'))
+      .map((dep) => packages.get(dep.pkg)?.name ?? '')
+      .filter((name) => name in NATIVE_TOOLS)
+    const native = pkg.links || (hasBuildScript && (tools.length > 0 || pkg.name.endsWith('-sys')))
+    if (!native) continue
+    crates.push({ name: pkg.name, version: pkg.version, ...(pkg.links ? { links: pkg.links } : {}), tools: [...new Set(tools)].sort(), features: node.features ?? [] })
+  }
+  return crates.sort((a, b) => a.name.localeCompare(b.name))
+}
+
+export interface PreflightContext {
+  facts: TargetFacts
+  /** The linker/C toolchain description, e.g. aarch64-linux-gnu-gcc */
+  linker: string
+  cross: boolean
+  protoc: boolean
+  systemPackages: readonly string[]
+  /** Whether the baseline's target-features disable AVX-512 */
+  avx512Disabled: boolean
+}
+
+const RING_016_ARCHES = ['x86', 'x86_64', 'arm', 'aarch64']
+
+/** What this crate needs for this target, and the known remedies, as sentences. */
+export function advice(crate: NativeCrate, context: PreflightContext): string[] {
+  const { facts } = context
+  const notes: string[] = []
+  const has = (pkg: string): boolean => context.systemPackages.some((name) => name.split(':')[0] === pkg)
+  switch (crate.name) {
+    case 'openssl-sys':
+      if (crate.features.includes('vendored')) notes.push(`vendored: OpenSSL is built from source with ${context.linker}.`)
+      else if (facts.libc === 'musl') notes.push('on musl, system OpenSSL (built for glibc) does not fit: enable the `vendored` feature of openssl, or use rustls instead.')
+      else if (context.cross && !has('libssl-dev')) notes.push('needs the target OpenSSL: add `system-packages: libssl-dev`, or enable the `vendored` feature of openssl, or use rustls.')
+      break
+    case 'ring':
+      notes.push(`compiles C and assembly for the target with ${context.linker}.`)
+      if (crate.version.startsWith('0.16.') && !RING_016_ARCHES.includes(facts.family))
+        notes.push(`ring ${crate.version} has no support for ${facts.family}; ring 0.17 added it: upgrade (e.g. through rustls/reqwest versions that use ring 0.17).`)
+      break
+    case 'jemalloc-sys':
+    case 'tikv-jemalloc-sys':
+      if (facts.family === 'aarch64') {
+        notes.push(
+          'jemalloc fixes the page size at build time (4 KiB here); aarch64 machines with 16 or 64 KiB pages (Apple silicon Linux, some Ampere/RHEL kernels) then crash at start. Set JEMALLOC_SYS_WITH_LG_PAGE=16 in the environment for 64 KiB-safe binaries.',
+        )
+      }
+      break
+    case 'lance-linalg':
+    case 'lance':
+      if (facts.family === 'x86_64' && !context.avx512Disabled) {
+        notes.push(
+          "lance's build script compiles AVX-512 kernels; with a baseline below AVX-512 they can fail to link (`undefined reference to ..._avx512`) or leak AVX-512 code. Set `target-features: -avx512` with your target-cpu and use a lance release whose build script honours it.",
+        )
+      }
+      break
+    case 'zstd-sys':
+      if (crate.features.includes('pkg-config') || crate.tools.includes('pkg-config')) {
+        if (context.cross && !has('libzstd-dev')) notes.push('links the system libzstd through pkg-config: add `system-packages: libzstd-dev`.')
+      } else notes.push(`builds the bundled zstd with ${context.linker}.`)
+      break
+  }
+  if (crate.tools.some((tool) => NATIVE_TOOLS[tool] === 'protoc on the build host') && !context.protoc)
+    notes.push('its build script runs protoc: set `protoc: true` (a host protoc, exported as PROTOC).')
+  if (crate.tools.includes('bindgen')) notes.push('bindgen needs libclang on the build host (apt: libclang-dev).')
+  if (crate.tools.includes('cmake')) notes.push('needs cmake on the build host; the cmake crate does not rerun on changed C flags, so a restored target directory can keep old objects.')
+  if (crate.tools.includes('pkg-config') && context.cross && crate.name !== 'zstd-sys' && crate.name !== 'openssl-sys' && !context.systemPackages.length) {
+    notes.push("pkg-config looks for the target library: install it with `system-packages` (the -dev package), or enable the crate's vendored/bundled feature.")
+  }
+  if (!notes.length && crate.tools.includes('cc')) notes.push(`C code is compiled with ${context.linker} on the CPU baseline.`)
+  return notes
+}
+
+export function renderPreflightSummary(crates: readonly NativeCrate[], context: PreflightContext): string {
+  if (!crates.length) return ''
+  const lines = ['<details><summary>Crates with native build steps: ' + crates.length + '</summary>', '', '| Crate | Native build | Needs / remedies |', '|---|---|---|']
+  for (const crate of crates) {
+    const what = [crate.links ? `links ${crate.links}` : '', ...crate.tools].filter(Boolean).join(', ') || 'build script (-sys)'
+    lines.push(`| \`${crate.name} ${crate.version}\` | ${markdownCell(what)} | ${markdownCell(advice(crate, context).join(' ') || '—')} |`)
+  }
+  lines.push('', '</details>')
+  return `${lines.join('\n')}\n`
+}

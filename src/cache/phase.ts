@@ -1,0 +1,200 @@
+/**
+ * The Build cache phase of the main step (keys, restore, the stamp rule) and the post
+ * step (prune, save). The configuration is computed once here and handed to the post
+ * step through state.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { parse as parseToml } from 'smol-toml'
+import { fingerprint, registryCacheKeys, relevantEnv, targetCacheKeys, type FingerprintParts } from './keys.js'
+import { enforceStamp, pruneTargetDir, writeStamp, restoreEntry, saveEntry, STATE_KEY, type CacheBackend, type CacheEntry, type CacheState } from './store.js'
+import { Output } from '../common/constants.js'
+import { environment, hasStepSummary, onActionsRunner, runnerArch, runnerOs } from '../common/runner.js'
+import { errorMessage } from '../errors.js'
+import { exec } from '../exec.js'
+import type { BuildRequest } from '../inputs/phase.js'
+import { cargoSelectionArgs, type BuildPlan } from '../plan/build-plan.js'
+import { defaultCargoHome } from '../plan/cargo-config.js'
+import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
+import { actionsCacheBackend } from './store.js'
+
+export interface CargoMetadata {
+  targetDirectory: string
+  workspaceRoot: string
+  /** name and manifest path of each workspace member */
+  members: { name: string; manifest: string; targets: string[] }[]
+}
+
+/** `cargo metadata --no-deps` (no resolution, no network). */
+export function parseMetadata(json: string): CargoMetadata {
+  const data = JSON.parse(json) as {
+    target_directory: string
+    workspace_root: string
+    workspace_members: string[]
+    packages: { id: string; name: string; manifest_path: string; targets: { name: string }[] }[]
+  }
+  const members = new Set(data.workspace_members)
+  return {
+    targetDirectory: data.target_directory,
+    workspaceRoot: data.workspace_root,
+    members: data.packages.filter((p) => members.has(p.id)).map((p) => ({ name: p.name, manifest: p.manifest_path, targets: p.targets.map((t) => t.name) })),
+  }
+}
+
+/** Cargo's directory name for a profile. */
+export function profileDirName(profile: string): string {
+  if (profile === 'dev' || profile === 'test') return 'debug'
+  if (profile === 'bench') return 'release'
+  return profile
+}
+
+export function lockedCrateNames(lockText: string): string[] {
+  const lock = parseToml(lockText) as { package?: { name?: string }[] }
+  return [...new Set((lock.package ?? []).map((p) => p.name ?? '').filter(Boolean))]
+}
+
+export interface CacheRequest {
+  enabled: boolean
+  backend: CacheBackend
+  workDir: string
+  cargoHome: string
+  env: Record<string, string>
+  /** Variables the action adds to cargo's environment (compiler wrappers, pkg-config, protoc) */
+  buildEnv: Record<string, string>
+  triple: string
+  profile: string
+  rustcVerbose: string
+  parts: Omit<FingerprintParts, 'env'>
+  stageDir: string
+}
+
+export interface CacheOutcome {
+  fingerprint: string
+  tripleDir: string
+  entries: CacheEntry[]
+  /** true only on an exact hit of the target entry */
+  hit: boolean
+  stamp: string
+}
+
+export async function prepareCache(request: CacheRequest): Promise<CacheOutcome> {
+  const metadata = parseMetadata((await exec('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: request.workDir, env: request.env })).stdout)
+  const lockFile = path.join(metadata.workspaceRoot, 'Cargo.lock')
+  const lockText = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : ''
+  const manifests = metadata.members.map((m) => m.manifest).sort()
+  const lockAndManifests = [lockText, ...manifests.map((file) => `${path.relative(metadata.workspaceRoot, file)}\n${fs.readFileSync(file, 'utf8')}`)].join('\n')
+
+  const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...environment(), ...request.buildEnv }) })
+  const tripleDir = path.join(metadata.targetDirectory, request.triple)
+  const targetKeys = targetCacheKeys({
+    runnerOs: runnerOs(),
+    runnerArch: runnerArch(),
+    triple: request.triple,
+    rustcVersion: request.rustcVerbose,
+    fingerprint: fingerprintValue,
+    lockAndManifests,
+  })
+  for (const part of targetKeys.parts) core.info(`key part ${part.name}: ${part.value}`)
+
+  let entries: CacheEntry[] = [
+    {
+      name: 'registry',
+      paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)),
+      keys: registryCacheKeys(runnerOs(), lockText),
+    },
+    { name: 'target', paths: [tripleDir, path.join(metadata.targetDirectory, profileDirName(request.profile))], keys: targetKeys },
+  ]
+
+  if (request.enabled) {
+    if (await request.backend.available()) {
+      entries = await Promise.all(entries.map((entry) => restoreEntry(request.backend, entry)))
+      const state: CacheState = {
+        entries,
+        prune: {
+          profileDirs: [path.join(tripleDir, profileDirName(request.profile)), path.join(metadata.targetDirectory, profileDirName(request.profile))],
+          workspaceCrates: metadata.members.flatMap((m) => [m.name, ...m.targets]),
+          // build-std's crates are not in the project's lockfile: keep them all then.
+          lockedCrates: lockText && !request.parts.buildStd ? lockedCrateNames(lockText) : [],
+          stageDir: request.stageDir,
+        },
+      }
+      core.saveState(STATE_KEY, JSON.stringify(state))
+    } else {
+      const say = onActionsRunner() ? core.warning : core.info
+      say('The cache service is not available here (as on some GitHub Enterprise Server setups); building without the cache.')
+    }
+  } else core.info('cache: false — not restoring or saving.')
+
+  // Whatever restored or left the directory, it is only reused under this configuration.
+  const stamp = enforceStamp(tripleDir, fingerprintValue)
+  core.info(`Target directory ${tripleDir}: ${stamp}`)
+  // From here on the directory holds this configuration's objects, even if the build fails.
+  writeStamp(tripleDir, fingerprintValue)
+  const target = entries.find((entry) => entry.name === 'target')
+  return { fingerprint: fingerprintValue, tripleDir, entries, hit: target?.matched === target?.keys.key && target?.matched !== undefined, stamp }
+}
+
+/** The Build cache phase: every part of the configuration that must bust the cache, then restore. */
+export async function restoreBuildCache({ inputs, facts, workDir, stageDir }: BuildRequest, { toolchain }: SelectedToolchain, setup: TargetSetup, plan: BuildPlan): Promise<CacheOutcome> {
+  const { linker, resolved, knowledge } = setup
+  const outcome = await prepareCache({
+    enabled: inputs.cache,
+    backend: actionsCacheBackend,
+    workDir,
+    cargoHome: defaultCargoHome(environment()),
+    env: { ...toolchain.env },
+    buildEnv: plan.env,
+    triple: facts.triple,
+    profile: inputs.profile,
+    rustcVerbose: toolchain.verbose,
+    stageDir,
+    parts: {
+      rustflags: plan.rustflags,
+      cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [resolved[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
+      cFlags: plan.cFlags,
+      linker: linker.description,
+      linkerVersion: setup.linkerVersion,
+      glibc: inputs.glibc,
+      targetCpu: knowledge.baseline.cpu,
+      targetFeatures: knowledge.baseline.features,
+      buildStd: inputs.buildStd,
+      profile: inputs.profile,
+      cargoArgs: [inputs.command, ...cargoSelectionArgs(inputs), ...inputs.args],
+      userKey: inputs.cacheKey,
+    },
+  })
+  core.setOutput(Output.CacheHit, String(outcome.hit))
+  return outcome
+}
+
+/** The post step's one phase: saving the cache never fails the job. */
+export async function saveBuildCache(): Promise<void> {
+  try {
+    await core.group('Save the build cache', () => saveCaches(actionsCacheBackend))
+  } catch (error) {
+    core.warning(`rust-xbuild's post step failed: ${errorMessage(error)}`)
+  }
+}
+
+/** Prune the target directory, then save what is new. */
+export async function saveCaches(backend: CacheBackend): Promise<void> {
+  const text = core.getState(STATE_KEY)
+  if (!text) return core.info('No cache to save (cache disabled, unavailable, or the build did not get that far).')
+  try {
+    const state = JSON.parse(text) as CacheState
+    const target = state.entries.find((entry) => entry.name === 'target')
+    if (target && target.matched !== target.keys.key) {
+      const pruned = pruneTargetDir(state.prune)
+      core.info(`Pruned ${pruned} bytes (the workspace's own crates, incremental data, staged binaries, crates gone from Cargo.lock).`)
+    }
+    const sizes: string[] = []
+    for (const entry of state.entries) {
+      const saved = await saveEntry(backend, entry)
+      sizes.push(`${entry.name}: ${saved === undefined ? 'not saved' : `${(saved / 1048576).toFixed(1)} MiB saved`}`)
+    }
+    if (hasStepSummary()) await core.summary.addRaw(`\nrust-xbuild cache — ${sizes.join(', ')}\n`).write()
+  } catch (error) {
+    core.warning(`Saving the cache failed: ${errorMessage(error)}`)
+  }
+}

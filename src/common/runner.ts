@@ -1,0 +1,68 @@
+/**
+ * The runner's environment, read in one place (as docker's actions-toolkit does): the
+ * workspace, the temporary folder, the runner's OS and architecture, the services and
+ * tokens a runner provides. Everything else reads these functions, not process.env.
+ */
+import os from 'node:os'
+import path from 'node:path'
+import { TEMP_FOLDER } from './constants.js'
+
+export type Environment = Readonly<Record<string, string | undefined>>
+
+/** The whole environment, for the rules that depend on the user's variables (cargo's flag precedence, cache keys). */
+export function environment(): Environment {
+  return process.env
+}
+
+export function workspace(): string {
+  return process.env.GITHUB_WORKSPACE || process.cwd()
+}
+
+/** The action's own folder under RUNNER_TEMP (`<temp>/rust-xbuild/<name>`). */
+export function actionTempDir(name: string): string {
+  return path.join(process.env.RUNNER_TEMP || os.tmpdir(), TEMP_FOLDER, name)
+}
+
+export function runnerOs(): string {
+  return process.env.RUNNER_OS || process.platform
+}
+
+export function runnerArch(): string {
+  return process.env.RUNNER_ARCH || process.arch
+}
+
+/** True on a GitHub Actions runner (not a local run). */
+export function onActionsRunner(): boolean {
+  return process.env.GITHUB_ACTIONS === 'true'
+}
+
+/** The artifact service needs the runtime token a runner provides. */
+export function hasArtifactService(): boolean {
+  return Boolean(process.env.ACTIONS_RUNTIME_TOKEN)
+}
+
+export function hasCacheService(): boolean {
+  return Boolean(process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL)
+}
+
+export function hasStepSummary(): boolean {
+  return Boolean(process.env.GITHUB_STEP_SUMMARY)
+}
+
+export function apiUrl(): string {
+  return process.env.GITHUB_API_URL || 'https://api.github.com'
+}
+
+export function commitSha(): string | undefined {
+  return process.env.GITHUB_SHA
+}
+
+export function gitRef(): string | undefined {
+  return process.env.GITHUB_REF
+}
+
+/** SOURCE_DATE_EPOCH when the workflow sets a valid one. */
+export function sourceDateEpoch(): number | undefined {
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH)
+  return Number.isFinite(epoch) && epoch > 0 ? epoch : undefined
+}

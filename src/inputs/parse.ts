@@ -1,0 +1,241 @@
+/**
+ * Every input parsed and validated once into one typed object. Pure: the caller passes
+ * a reader (core.getInput in production, a table in tests).
+ */
+import path from 'node:path'
+import { Input } from '../common/constants.js'
+import { InputError } from '../errors.js'
+import { checkArtifactName, looksLikeTriple, optional, parseBoolean, parseChoice, parseList, parseReleaseTag, splitArgs, type InputReader } from './readers.js'
+import { dockerPlatforms, isDockerPlatform, tripleForDockerPlatform, type Libc } from '../common/target.js'
+import { DEFAULT_NAME_TEMPLATE, checkIncludePattern, checkNameTemplate, type ArchiveFormat } from './packaging.js'
+import { type ChecksumAlgorithm } from '../common/checksum.js'
+
+export type LinkerChoice = 'auto' | 'gcc' | 'zig' | 'none'
+export type Command = 'build' | 'test' | 'both'
+export type VerifyMode = 'error' | 'warn' | 'off'
+export type UploadMode = 'artifact' | 'release' | 'none'
+
+export const DEFAULT_ARTIFACT_NAME = 'rust-xbuild-{target}'
+
+export interface Inputs {
+  /** The Rust triple (a Docker platform is already mapped) */
+  target: string
+  /** The `target` input as given, for messages */
+  targetInput: string
+  libc: Libc
+  /** undefined: the project's rust-toolchain file, else stable; 'system': cargo on PATH */
+  toolchain?: string
+  linker: LinkerChoice
+  glibc?: string
+  targetCpu?: string
+  /** Signed features as given: +aes, -avx512 */
+  targetFeatures: string[]
+  rustflags: string[]
+  /** As given, resolved against the workspace by the caller */
+  workingDirectory: string
+  packages: string[]
+  bins: string[]
+  features: string[]
+  allFeatures: boolean
+  noDefaultFeatures: boolean
+  locked: boolean
+  profile: string
+  args: string[]
+  command: Command
+  buildStd: boolean
+  strip: boolean
+  /** Restore and save the build cache */
+  cache: boolean
+  /** An extra part for the cache key */
+  cacheKey: string
+  verify: VerifyMode
+  /** Fail (or warn) when a binary needs a newer glibc than this */
+  maxGlibc?: string
+  /** Arguments to run each binary with after the build; undefined: no smoke test */
+  smokeTest?: string[]
+  /** Distribution packages to install for the target architecture (libssl-dev → libssl-dev:arm64) */
+  systemPackages: string[]
+  /** undefined: no protoc; 'any': a protoc on PATH or the pinned one; else a minimum version */
+  protoc?: string
+  /** 'auto': zip for Windows targets, tar.gz otherwise */
+  archive: ArchiveFormat | 'none' | 'auto'
+  /** Archive name template with {bin}, {target}, {version} (checked) */
+  nameTemplate: string
+  /** Files or globs relative to the working directory, put in each archive (checked) */
+  include: string[]
+  checksums: ChecksumAlgorithm[]
+  /** Relative to the workspace; undefined: no Docker platform layout */
+  dockerDir?: string
+  upload: UploadMode
+  /** Template with {target} */
+  artifactName: string
+  /** undefined: the tag of GITHUB_REF */
+  releaseTag?: string
+  token?: string
+}
+
+const CPU_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/
+const FEATURE = /^[+-][A-Za-z0-9_.]+$/
+const GLIBC = /^2\.(\d|[1-9]\d)$/
+const CARGO_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:@/+-]*$/
+
+function parseTarget(read: InputReader, libc: Libc): string {
+  const value = read(Input.Target).trim()
+  if (value === '') {
+    throw new InputError(Input.Target, value, 'a target is required: a Rust triple such as aarch64-unknown-linux-gnu, or a Docker platform such as linux/arm64.')
+  }
+  if (isDockerPlatform(value)) {
+    const triple = tripleForDockerPlatform(value.toLowerCase(), libc)
+    if (!triple) {
+      throw new InputError(Input.Target, value, `not a Docker platform the action knows; use one of ${dockerPlatforms().join(', ')}, or a Rust target triple.`)
+    }
+    return triple
+  }
+  if (!looksLikeTriple(value)) {
+    throw new InputError(Input.Target, value, 'not a Rust target triple (such as x86_64-unknown-linux-musl) nor a Docker platform (such as linux/arm64).')
+  }
+  return value
+}
+
+export function parseInputs(read: InputReader): Inputs {
+  const libcValue = read(Input.Libc).trim()
+  const libc = parseChoice(read, Input.Libc, ['gnu', 'musl'] as const, 'gnu')
+  const target = parseTarget(read, libc)
+  const targetInput = read(Input.Target).trim()
+  if (libcValue !== '' && !isDockerPlatform(targetInput) && !target.includes(libc)) {
+    throw new InputError(Input.Libc, libcValue, `it only applies to a Docker-platform target; the triple '${target}' already names its libc. Remove 'libc' or use a triple for ${libc}.`)
+  }
+
+  const toolchainValue = read(Input.Toolchain).trim()
+  if (toolchainValue !== '' && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(toolchainValue)) {
+    throw new InputError(Input.Toolchain, toolchainValue, 'expected a rustup toolchain name (stable, nightly, 1.85.0, nightly-2025-01-01) or system.')
+  }
+
+  const linker = parseChoice(read, Input.Linker, ['auto', 'gcc', 'zig', 'none'] as const, 'auto')
+
+  const glibcValue = read(Input.Glibc).trim()
+  if (glibcValue !== '') {
+    if (!GLIBC.test(glibcValue)) throw new InputError(Input.Glibc, glibcValue, 'expected a glibc version such as 2.17 or 2.28.')
+    if (target.includes('-musl')) throw new InputError(Input.Glibc, glibcValue, `a glibc floor does not apply to the musl target ${target}; remove 'glibc' or choose a gnu target.`)
+    if (!target.includes('-linux-gnu')) throw new InputError(Input.Glibc, glibcValue, `a glibc floor only applies to Linux gnu targets, not ${target}.`)
+    if (linker === 'gcc' || linker === 'none') {
+      throw new InputError(Input.Linker, linker, `a glibc floor (glibc: ${glibcValue}) needs zig to link against that glibc; use linker: auto or zig.`)
+    }
+  }
+
+  const cpuValue = read(Input.TargetCpu).trim()
+  if (cpuValue !== '' && !CPU_NAME.test(cpuValue)) {
+    throw new InputError(Input.TargetCpu, cpuValue, 'expected a CPU name such as x86-64-v2, haswell, neoverse-n1 or generic.')
+  }
+
+  const targetFeatures = parseList(read(Input.TargetFeatures)).flatMap((item) => item.split(/\s+/))
+  for (const feature of targetFeatures) {
+    if (!FEATURE.test(feature)) {
+      throw new InputError(Input.TargetFeatures, feature, 'each feature needs a sign and a name, such as +aes, -avx512f or -avx512 (a group).')
+    }
+  }
+
+  const names = (name: string): string[] => {
+    const list = parseList(read(name))
+    for (const item of list) if (!CARGO_NAME.test(item)) throw new InputError(name, item, 'expected names separated by commas or newlines.')
+    return list
+  }
+
+  const maxGlibc = read(Input.MaxGlibc).trim()
+  if (maxGlibc !== '' && !GLIBC.test(maxGlibc)) throw new InputError(Input.MaxGlibc, maxGlibc, 'expected a glibc version such as 2.28.')
+
+  const smokeTestValue = read(Input.SmokeTest).trim()
+
+  const protocValue = read(Input.Protoc).trim()
+  let protoc: string | undefined
+  if (/^(true|yes|on)$/i.test(protocValue)) protoc = 'any'
+  else if (protocValue !== '' && !/^(false|no|off)$/i.test(protocValue)) {
+    if (!/^\d+\.\d+(\.\d+)?$/.test(protocValue)) throw new InputError(Input.Protoc, protocValue, 'expected true, false, or a minimum protoc version such as 25.1.')
+    protoc = protocValue
+  }
+
+  const cacheKey = read(Input.CacheKey).trim()
+  if (/[\n,]/.test(cacheKey)) throw new InputError(Input.CacheKey, cacheKey, 'a cache key part may not contain commas or newlines.')
+
+  const profile = read(Input.Profile).trim() || 'release'
+  if (!/^[A-Za-z0-9_-]+$/.test(profile)) throw new InputError(Input.Profile, profile, 'expected a cargo profile name such as release or dev.')
+
+  return {
+    ...parsePublishing(read),
+    target,
+    targetInput,
+    libc,
+    toolchain: toolchainValue === '' ? undefined : toolchainValue,
+    linker,
+    glibc: glibcValue === '' ? undefined : glibcValue,
+    targetCpu: cpuValue === '' ? undefined : cpuValue,
+    targetFeatures,
+    rustflags: splitArgs(read(Input.Rustflags), Input.Rustflags),
+    workingDirectory: read(Input.WorkingDirectory).trim() || '.',
+    packages: names(Input.Package),
+    bins: names(Input.Bin),
+    features: names(Input.Features),
+    allFeatures: parseBoolean(read, Input.AllFeatures, false),
+    noDefaultFeatures: parseBoolean(read, Input.NoDefaultFeatures, false),
+    locked: parseBoolean(read, Input.Locked, false),
+    profile,
+    args: splitArgs(read(Input.Args), Input.Args),
+    command: parseChoice(read, Input.Command, ['build', 'test', 'both'] as const, 'build'),
+    buildStd: parseBoolean(read, Input.BuildStd, false),
+    strip: parseBoolean(read, Input.Strip, true),
+    cache: parseBoolean(read, Input.Cache, true),
+    cacheKey,
+    verify: parseChoice(read, Input.Verify, ['error', 'warn', 'off'] as const, 'error'),
+    maxGlibc: maxGlibc === '' ? undefined : maxGlibc,
+    smokeTest: smokeTestValue === '' ? undefined : splitArgs(smokeTestValue, Input.SmokeTest),
+    systemPackages: names(Input.SystemPackages),
+    protoc,
+  }
+}
+
+/** The packaging and publishing inputs (archive, name, include, checksum, docker-dir, upload, ...). */
+function parsePublishing(read: InputReader): Pick<Inputs, 'archive' | 'nameTemplate' | 'include' | 'checksums' | 'dockerDir' | 'upload' | 'artifactName' | 'releaseTag' | 'token'> {
+  const archive = parseChoice(read, Input.Archive, ['auto', 'tar.gz', 'zip', 'tar.zst', 'none'] as const, 'auto')
+
+  const nameTemplate = read(Input.Name).trim() || DEFAULT_NAME_TEMPLATE
+  checkNameTemplate(nameTemplate)
+
+  const include = parseList(read(Input.Include))
+  for (const pattern of include) checkIncludePattern(pattern)
+
+  const checksumValue = read(Input.Checksum).trim()
+  const checksums = new Set<ChecksumAlgorithm>()
+  for (const item of parseList(checksumValue.toLowerCase())) {
+    if (item === 'both') checksums.add('sha256').add('sha512')
+    else if (item === 'sha256' || item === 'sha512') checksums.add(item)
+    else throw new InputError(Input.Checksum, checksumValue, 'expected sha256, sha512, or both (sha256, sha512).')
+  }
+  if (!checksums.size) checksums.add('sha256')
+
+  const dockerValue = read(Input.DockerDir).trim()
+  let dockerDir: string | undefined
+  if (dockerValue !== '') {
+    const normalized = path.posix.normalize(dockerValue.replace(/\\/g, '/')).replace(/\/+$/, '')
+    if (path.posix.isAbsolute(normalized) || /^[A-Za-z]:/.test(normalized) || normalized === '..' || normalized.startsWith('../') || normalized === '.' || dockerValue.includes('\0')) {
+      throw new InputError(Input.DockerDir, dockerValue, 'expected a folder inside the workspace, relative to it, such as docker-bin.')
+    }
+    dockerDir = normalized
+  }
+
+  const artifactName = read(Input.ArtifactName).trim() || DEFAULT_ARTIFACT_NAME
+  const unknown = /\{(?!target\})[^}]*\}/.exec(artifactName)
+  if (unknown) throw new InputError(Input.ArtifactName, artifactName, `unknown placeholder ${unknown[0]}; the one placeholder is {target}.`)
+  checkArtifactName(Input.ArtifactName, artifactName)
+
+  return {
+    archive,
+    nameTemplate,
+    include,
+    checksums: [...checksums].sort(),
+    dockerDir,
+    upload: parseChoice(read, Input.Upload, ['artifact', 'release', 'none'] as const, 'artifact'),
+    artifactName,
+    releaseTag: parseReleaseTag(read, Input.ReleaseTag),
+    token: optional(read(Input.Token)),
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The merge as data: its inputs, the per-target manifests read back, and one combined
+ * set of files. Archives keep their names at the top; loose binaries go to
+ * `<target>/<bin>`, since every target has its own `app`. A name claimed by two
+ * artifacts with different contents, and an expected target without an artifact, are
+ * problems. Pure: action.ts collects, verifies and writes.
+ */
+import { MergeInput } from '../common/constants.js'
+import { ActionError, InputError } from '../errors.js'
+import { checkArtifactName, looksLikeTriple, optional, parseList, parseReleaseTag, type InputReader } from '../inputs/readers.js'
+import { dockerPlatforms, targetFacts, tripleForDockerPlatform } from '../common/target.js'
+import { isSafeRelativePath } from '../inputs/packaging.js'
+
+export type MergeUpload = 'artifact' | 'release'
+
+export interface MergeInputs {
+  /** Artifact names to collect: a glob with `*` */
+  pattern: string
+  /** Triples, or Docker platforms (any libc), that must be present */
+  expect: string[]
+  /** Output folder, relative to the workspace */
+  path: string
+  dockerDir?: string
+  upload: MergeUpload[]
+  artifactName: string
+  releaseTag?: string
+  token?: string
+}
+
+function relativeInside(input: string, value: string): string {
+  const normalized = value.replace(/\\/g, '/').replace(/\/+$/, '').replace(/^\.\//, '')
+  if (!isSafeRelativePath(normalized)) throw new InputError(input, value, 'expected a folder inside the workspace, relative to it, such as dist or docker-bin.')
+  return normalized
+}
+
+export function parseMergeInputs(read: InputReader): MergeInputs {
+  const pattern = read(MergeInput.Pattern).trim() || 'rust-xbuild-*'
+  if (/["<>|?\\/:\r\n]/.test(pattern)) throw new InputError(MergeInput.Pattern, pattern, 'expected an artifact name pattern such as rust-xbuild-* (only * is a wildcard).')
+
+  const expect = parseList(read(MergeInput.Expect)).map((target) => {
+    if (target.includes('/')) {
+      // A Docker platform is satisfied by a target of either libc (linux/arm64: aarch64 gnu or musl).
+      const platform = target.toLowerCase() === 'linux/arm64/v8' ? 'linux/arm64' : target.toLowerCase()
+      if (!tripleForDockerPlatform(platform, 'gnu'))
+        throw new InputError(MergeInput.Expect, target, `not a Docker platform the action knows; use one of ${dockerPlatforms().join(', ')}, or a Rust target triple.`)
+      return platform
+    }
+    if (!looksLikeTriple(target)) throw new InputError(MergeInput.Expect, target, 'expected Rust target triples (x86_64-unknown-linux-gnu), separated by commas or newlines.')
+    return target
+  })
+
+  const uploadValue = read(MergeInput.Upload).trim()
+  const upload = new Set<MergeUpload>()
+  for (const item of parseList(uploadValue.toLowerCase())) {
+    if (item === 'artifact' || item === 'release') upload.add(item)
+    else if (item !== 'none') throw new InputError(MergeInput.Upload, uploadValue, 'expected artifact, release, both (artifact, release), or none.')
+  }
+  if (uploadValue === '') upload.add('artifact')
+
+  const artifactName = read(MergeInput.ArtifactName).trim() || 'rust-xbuild-merged'
+  checkArtifactName(MergeInput.ArtifactName, artifactName)
+  const dockerDir = read(MergeInput.DockerDir).trim()
+  return {
+    pattern,
+    expect: [...new Set(expect)].sort(),
+    path: relativeInside(MergeInput.Path, read(MergeInput.Path).trim() || 'rust-xbuild'),
+    dockerDir: dockerDir === '' ? undefined : relativeInside(MergeInput.DockerDir, dockerDir),
+    upload: [...upload].sort(),
+    artifactName,
+    releaseTag: parseReleaseTag(read, MergeInput.ReleaseTag),
+    token: optional(read(MergeInput.Token)),
+  }
+}
+
+/** `rust-xbuild-*` → a matcher for artifact names. */
+export function artifactMatcher(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`)
+}
+
+export interface ManifestFile {
+  name: string
+  kind: 'binary' | 'archive'
+  size: number
+  sha256: string
+  sha512?: string
+}
+
+export interface TargetManifest {
+  target: string
+  files: ManifestFile[]
+  /** The build facts (toolchain, rustflags, baseline, linker) carried into the combined manifest */
+  build: Record<string, unknown>
+}
+
+/** Read a per-target manifest.json; anything malformed or unsafe is an error naming the artifact. */
+export function parseManifest(text: string, artifact: string): TargetManifest {
+  const fail = (why: string): never => {
+    throw new ActionError(`The artifact ${artifact} has a bad manifest.json: ${why}`)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    return fail(`not JSON (${error instanceof Error ? error.message : String(error)}).`)
+  }
+  if (!json || typeof json !== 'object') return fail('not an object.')
+  // sums and docker describe the target's own folder; the merge writes its own.
+  const { target, files, ...rest } = json as Record<string, unknown>
+  const build = Object.fromEntries(Object.entries(rest).filter(([key]) => key !== 'sums' && key !== 'docker'))
+  if (typeof target !== 'string' || !target) fail('no target.')
+  if (!Array.isArray(files)) return fail('no files list.')
+  const parsed = files.map((file: unknown): ManifestFile => {
+    const entry = (file ?? {}) as Record<string, unknown>
+    const name = entry.name
+    if (typeof name !== 'string' || !isSafeRelativePath(name) || name.includes('/')) return fail(`the file name ${JSON.stringify(name)} is not a plain file name.`)
+    if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) return fail(`${name} has no sha256.`)
+    if (typeof entry.size !== 'number') return fail(`${name} has no size.`)
+    if (entry.sha512 !== undefined && (typeof entry.sha512 !== 'string' || !/^[0-9a-f]{128}$/.test(entry.sha512))) return fail(`${name} has a malformed sha512.`)
+    return { name, kind: entry.kind === 'archive' ? 'archive' : 'binary', size: entry.size, sha256: entry.sha256, ...(entry.sha512 ? { sha512: entry.sha512 as string } : {}) }
+  })
+  return { target: target as string, files: parsed, build }
+}
+
+export interface MergedFile {
+  /** Relative path in the merged folder */
+  path: string
+  target: string
+  artifact: string
+  /** The file's name inside its artifact */
+  source: string
+  kind: 'binary' | 'archive'
+  size: number
+  sha256: string
+  sha512?: string
+}
+
+export interface MergePlan {
+  files: MergedFile[]
+  targets: string[]
+  problems: string[]
+}
+
+export function mergedPath(file: ManifestFile, target: string): string {
+  return file.kind === 'archive' ? file.name : `${target}/${file.name}`
+}
+
+export function planMerge(artifacts: readonly { artifact: string; manifest: TargetManifest }[], expect: readonly string[]): MergePlan {
+  const problems: string[] = []
+  const byPath = new Map<string, MergedFile>()
+  for (const { artifact, manifest } of [...artifacts].sort((a, b) => (a.artifact < b.artifact ? -1 : 1))) {
+    for (const file of manifest.files) {
+      const merged: MergedFile = {
+        path: mergedPath(file, manifest.target),
+        target: manifest.target,
+        artifact,
+        source: file.name,
+        kind: file.kind,
+        size: file.size,
+        sha256: file.sha256,
+        ...(file.sha512 ? { sha512: file.sha512 } : {}),
+      }
+      const earlier = byPath.get(merged.path)
+      if (!earlier) byPath.set(merged.path, merged)
+      else if (earlier.sha256 !== merged.sha256) {
+        problems.push(
+          `${merged.path} is claimed by ${earlier.artifact} (${earlier.target}, sha256 ${earlier.sha256.slice(0, 12)}…) and ${artifact} (${manifest.target}, sha256 ${merged.sha256.slice(0, 12)}…) with different contents; give archives distinct names (keep {target} in the name template).`,
+        )
+      }
+    }
+  }
+  const targets = [...new Set(artifacts.map((a) => a.manifest.target))].sort()
+  const platforms = new Set(targets.map((target) => targetFacts(target).dockerPlatform))
+  const missing = expect.filter((wanted) => !(wanted.includes('/') ? platforms.has(wanted) : targets.includes(wanted)))
+  if (missing.length)
+    problems.unshift(`Expected target(s) missing: ${missing.join(', ')}. Found: ${targets.join(', ') || 'none'} (artifacts ${artifacts.map((a) => a.artifact).join(', ') || 'none'}).`)
+  const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return { files, targets, problems }
+}
+
+export function renderMergedManifest(artifacts: readonly { artifact: string; manifest: TargetManifest }[], plan: MergePlan, sums: readonly string[], docker: readonly string[]): string {
+  const manifest = {
+    targets: [...artifacts]
+      .sort((a, b) => (a.manifest.target < b.manifest.target ? -1 : a.manifest.target > b.manifest.target ? 1 : a.artifact < b.artifact ? -1 : 1))
+      .map(({ artifact, manifest: m }) => ({ target: m.target, artifact, ...m.build })),
+    files: plan.files.map((file) => ({ name: file.path, target: file.target, kind: file.kind, size: file.size, sha256: file.sha256, ...(file.sha512 ? { sha512: file.sha512 } : {}) })),
+    sums,
+    docker,
+  }
+  return `${JSON.stringify(manifest, null, 2)}\n`
+}

@@ -1,0 +1,243 @@
+/**
+ * The Package phase: archives, per-file checksum files, SHA256SUMS/SHA512SUMS over
+ * binaries and archives, the Docker platform layout, and the final manifest.json.
+ * The planning is in plan.ts; this file reads and writes.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { parse as parseToml } from 'smol-toml'
+import { writeArchive, type MemberFile } from './archive.js'
+import { Input } from '../common/constants.js'
+import { InputError } from '../errors.js'
+import { dockerPath, globBase, globToRegExp, isGlob, planArchives, renderSums, sumsFileName, versionFromPackageId, versionFromRef, type ArchiveEntry } from './plan.js'
+import type { StagedFile } from '../stage/stage.js'
+import { hashFile, type Hashes, type ChecksumAlgorithm } from '../common/checksum.js'
+import { type ArchiveFormat } from '../inputs/packaging.js'
+
+export interface ManifestContext {
+  target: string
+  toolchain: string
+  rustc: string
+  rustflags: string[]
+  targetCpu?: string
+  targetFeatures: string[]
+  linker: string
+  glibc?: string
+}
+
+export interface PackagedFile {
+  name: string
+  path: string
+  kind: 'binary' | 'archive'
+  size: number
+  hashes: Hashes
+  stripped?: boolean
+  /** Archive members */
+  contents?: string[]
+}
+
+export interface PackageOptions {
+  stageDir: string
+  workDir: string
+  workspace: string
+  binaries: readonly (StagedFile & { version: string })[]
+  /** undefined: no archives */
+  archive?: ArchiveFormat
+  nameTemplate: string
+  include: readonly string[]
+  checksums: readonly ChecksumAlgorithm[]
+  /** Absolute; undefined: no Docker layout */
+  dockerDir?: string
+  dockerPlatform?: string
+  context: ManifestContext
+  /** Seconds since the epoch for archive members (SOURCE_DATE_EPOCH when set) */
+  mtime: number
+}
+
+export interface PackageResult {
+  files: PackagedFile[]
+  archives: PackagedFile[]
+  sums: string[]
+  manifestPath: string
+  docker: string[]
+}
+
+/** The version for `{version}`: the tag when building one, else the bin's package version, else Cargo.toml's. */
+export function resolveVersion(packageId: string, workDir: string, ref: string | undefined): string | undefined {
+  return versionFromRef(ref) ?? versionFromPackageId(packageId) ?? cargoTomlVersion(workDir)
+}
+
+function cargoTomlVersion(workDir: string): string | undefined {
+  try {
+    const manifest = parseToml(fs.readFileSync(path.join(workDir, 'Cargo.toml'), 'utf8')) as { package?: { version?: unknown }; workspace?: { package?: { version?: unknown } } }
+    const version = manifest.package?.version ?? manifest.workspace?.package?.version
+    return typeof version === 'string' ? version : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function isInside(parent: string, child: string): boolean {
+  const relative = path.relative(parent, child)
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
+}
+
+/** Files below `dir`, relative with `/`, skipping folders that are never release material. */
+function walk(dir: string, relativeTo: string): string[] {
+  const found: string[] = []
+  if (!fs.existsSync(dir)) return found
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) {
+      if (!['.git', 'target', 'node_modules'].includes(entry.name)) found.push(...walk(full, relativeTo))
+    } else if (entry.isFile() || entry.isSymbolicLink()) found.push(path.relative(relativeTo, full).split(path.sep).join('/'))
+  }
+  return found
+}
+
+/**
+ * The `include` patterns, relative to the working directory, as archive entries. A
+ * literal name that is missing is an error (a typo); a glob matching nothing warns.
+ * Every match must resolve (links followed) inside the workspace.
+ */
+export function findIncludes(patterns: readonly string[], workDir: string, workspace: string): ArchiveEntry[] {
+  const root = fs.realpathSync(workspace)
+  const entries = new Map<string, ArchiveEntry>()
+  for (const pattern of patterns) {
+    let names: string[]
+    if (isGlob(pattern)) {
+      const matcher = globToRegExp(pattern)
+      names = walk(path.join(workDir, globBase(pattern)), workDir).filter((name) => matcher.test(name))
+      if (!names.length) core.warning(`The include pattern '${pattern}' matches no file in ${workDir}.`)
+    } else {
+      names = [pattern.replace(/\/+$/, '')]
+      if (!fs.existsSync(path.join(workDir, names[0] ?? ''))) throw new InputError(Input.Include, pattern, `there is no such file in ${workDir}; include paths are relative to the working directory.`)
+    }
+    for (const name of names.sort()) {
+      const source = path.join(workDir, name)
+      let real: string
+      try {
+        real = fs.realpathSync(source)
+      } catch {
+        // A broken link: an error when named, skipped when a glob found it.
+        if (isGlob(pattern)) continue
+        throw new InputError(Input.Include, pattern, `${name} is a link to nothing.`)
+      }
+      if (!isInside(root, real)) throw new InputError(Input.Include, pattern, `${name} leads to ${real}, outside the workspace; only files of the workspace are packaged.`)
+      if (!fs.statSync(real).isFile()) {
+        if (isGlob(pattern)) continue
+        throw new InputError(Input.Include, pattern, `${name} is not a file; name files or globs such as docs/*.md.`)
+      }
+      entries.set(name, { name, source })
+    }
+  }
+  return [...entries.values()]
+}
+
+function member(entry: ArchiveEntry, mtime: number): MemberFile {
+  const stat = fs.statSync(entry.source)
+  return { name: entry.name, data: fs.readFileSync(entry.source), mode: stat.mode & 0o777, mtime }
+}
+
+export function renderPackageManifest(context: ManifestContext, files: readonly PackagedFile[], sums: readonly string[], docker: readonly string[]): string {
+  const manifest = {
+    target: context.target,
+    toolchain: context.toolchain,
+    rustc: context.rustc,
+    rustflags: context.rustflags,
+    baseline: { targetCpu: context.targetCpu ?? null, targetFeatures: context.targetFeatures },
+    linker: context.linker,
+    glibc: context.glibc ?? null,
+    files: files.map((file) => ({
+      name: file.name,
+      kind: file.kind,
+      size: file.size,
+      ...file.hashes,
+      ...(file.stripped === undefined ? {} : { stripped: file.stripped }),
+      ...(file.contents ? { contents: file.contents } : {}),
+    })),
+    sums,
+    docker,
+  }
+  return `${JSON.stringify(manifest, null, 2)}\n`
+}
+
+export async function packageStaged(options: PackageOptions): Promise<PackageResult> {
+  const { stageDir, checksums } = options
+  const includes = options.archive ? findIncludes(options.include, options.workDir, options.workspace) : []
+  const plans = options.archive
+    ? planArchives(
+        options.binaries.map((file) => ({ name: file.name, path: file.path, version: file.version })),
+        includes,
+        options.nameTemplate,
+        options.context.target,
+        options.archive,
+      )
+    : []
+
+  const files: PackagedFile[] = []
+  for (const binary of options.binaries) {
+    files.push({ name: binary.name, path: binary.path, kind: 'binary', size: binary.size, hashes: await hashFile(binary.path, checksums), stripped: binary.stripped })
+  }
+  const archives: PackagedFile[] = []
+  for (const plan of plans) {
+    const output = path.join(stageDir, plan.fileName)
+    await writeArchive(
+      plan.format,
+      plan.entries.map((entry) => member(entry, options.mtime)),
+      output,
+    )
+    const archive: PackagedFile = {
+      name: plan.fileName,
+      path: output,
+      kind: 'archive',
+      size: fs.statSync(output).size,
+      hashes: await hashFile(output, checksums),
+      contents: plan.entries.map((e) => e.name),
+    }
+    archives.push(archive)
+    files.push(archive)
+  }
+
+  // `<file>.sha256` beside each file, and one SUMS file per algorithm over all of them.
+  const sums: string[] = []
+  for (const algorithm of checksums) {
+    for (const file of files) fs.writeFileSync(`${file.path}.${algorithm}`, renderSums([{ name: file.name, hash: file.hashes[algorithm] ?? '' }]))
+    const sumsName = sumsFileName(algorithm)
+    fs.writeFileSync(path.join(stageDir, sumsName), renderSums(files.map((file) => ({ name: file.name, hash: file.hashes[algorithm] ?? '' }))))
+    sums.push(sumsName)
+  }
+
+  const docker: string[] = []
+  if (options.dockerDir) {
+    if (!options.dockerPlatform) {
+      core.warning(`${options.context.target} has no Docker platform; the docker-dir layout is skipped for it.`)
+    } else {
+      for (const binary of options.binaries) {
+        const destination = path.join(options.dockerDir, ...dockerPath(options.dockerPlatform, binary.name).split('/'))
+        fs.mkdirSync(path.dirname(destination), { recursive: true })
+        fs.copyFileSync(binary.path, destination)
+        fs.chmodSync(destination, 0o755)
+        docker.push(destination)
+      }
+    }
+  }
+
+  const manifestPath = path.join(stageDir, 'manifest.json')
+  fs.writeFileSync(
+    manifestPath,
+    renderPackageManifest(
+      options.context,
+      files,
+      sums,
+      docker.map((file) =>
+        path
+          .relative(options.dockerDir ?? stageDir, file)
+          .split(path.sep)
+          .join('/'),
+      ),
+    ),
+  )
+  return { files, archives, sums, manifestPath, docker }
+}

@@ -1,0 +1,60 @@
+/**
+ * The Package phase: the staged binaries' archives, checksum files, manifest.json and
+ * the Docker platform layout.
+ */
+import path from 'node:path'
+import * as core from '@actions/core'
+import { Input, Output } from '../common/constants.js'
+import { InputError } from '../errors.js'
+import { packageStaged, resolveVersion, type PackageResult, type ManifestContext } from './pack.js'
+import { defaultArchiveFormat } from './plan.js'
+import { binariesToStage, type StageResult } from '../stage/stage.js'
+import { gitRef, sourceDateEpoch, workspace } from '../common/runner.js'
+import type { BuildRequest } from '../inputs/phase.js'
+import type { BuildPlan } from '../plan/build-plan.js'
+import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
+import type { BuildOutcome } from '../build/phase.js'
+
+export async function packagePhase(request: BuildRequest, { toolchain }: SelectedToolchain, setup: TargetSetup, plan: BuildPlan, built: BuildOutcome, staged: StageResult): Promise<PackageResult> {
+  const { inputs, facts, workDir } = request
+  const { baseline } = setup.knowledge
+  const context: ManifestContext = {
+    target: facts.triple,
+    toolchain: toolchain.rustupName ?? 'system',
+    rustc: toolchain.version,
+    rustflags: plan.rustflags,
+    targetCpu: baseline.cpu,
+    targetFeatures: baseline.features,
+    linker: setup.linker.description,
+    glibc: inputs.glibc,
+  }
+  const packageIds = new Map(binariesToStage(built.artifacts).map((artifact) => [path.basename(artifact.executable), artifact.packageId]))
+  const binaries = staged.files.map((file) => {
+    const version = resolveVersion(packageIds.get(file.name) ?? '', workDir, gitRef())
+    if (!version && inputs.nameTemplate.includes('{version}') && inputs.archive !== 'none') {
+      throw new InputError(Input.Name, inputs.nameTemplate, `no version is known for ${file.name} (not a tag build, and no package version in Cargo.toml); remove {version} from the template.`)
+    }
+    return { ...file, version: version ?? '' }
+  })
+  const archive = inputs.archive === 'auto' ? defaultArchiveFormat(facts.os) : inputs.archive === 'none' ? undefined : inputs.archive
+  const result = await packageStaged({
+    stageDir: staged.dir,
+    workDir,
+    workspace: workspace(),
+    binaries,
+    archive,
+    nameTemplate: inputs.nameTemplate,
+    include: inputs.include,
+    checksums: inputs.checksums,
+    dockerDir: inputs.dockerDir ? path.resolve(workspace(), inputs.dockerDir) : undefined,
+    dockerPlatform: facts.dockerPlatform,
+    context,
+    // Reproducible archives when the workflow sets SOURCE_DATE_EPOCH.
+    mtime: sourceDateEpoch() ?? Math.floor(Date.now() / 1000),
+  })
+  for (const file of result.archives) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes: ${file.contents?.join(', ')})`)
+  for (const file of result.docker) core.info(`Docker layout: ${path.relative(workspace(), file)}`)
+  core.setOutput(Output.Archives, JSON.stringify(result.archives.map((file) => file.path)))
+  core.setOutput(Output.Manifest, path.join(staged.dir, result.sums[0] ?? 'SHA256SUMS'))
+  return result
+}

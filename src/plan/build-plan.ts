@@ -1,0 +1,151 @@
+/**
+ * The whole build as data: cargo's environment, the action's cargo config, the cargo
+ * command lines and the wrappers to write. Pure: built from inputs and facts the
+ * executors gathered, and table-tested without mocks.
+ */
+import path from 'node:path'
+import { stringify } from 'smol-toml'
+import { cFlagsForBaseline, type Baseline } from '../common/cpu.js'
+import type { Inputs } from '../inputs/parse.js'
+import type { LinkerPlan, Tool } from '../setup/linker.js'
+import { composeRustflags, encodeRustflags, type ProjectFlags } from './rustflags.js'
+import type { TargetFacts, Host } from '../common/target.js'
+import { renderCompilerWrapper } from './wrappers.js'
+
+export interface ToolchainFacts {
+  /** rustup toolchain name, or undefined for the system toolchain */
+  rustupName?: string
+  /** true when the channel allows -Z flags without RUSTC_BOOTSTRAP */
+  nightly: boolean
+}
+
+export interface PlanRequest {
+  inputs: Inputs
+  facts: TargetFacts
+  host: Host
+  linker: LinkerPlan
+  baseline: Baseline
+  project: ProjectFlags
+  toolchain: ToolchainFacts
+  /** Absolute paths of the programs the wrappers run (program name → path) */
+  resolved: Record<string, string>
+  /** The action's own folder for this target, under RUNNER_TEMP */
+  tempDir: string
+  /** The emulator to run foreign tests with, when tests run */
+  runner?: string[]
+  /** Variables the setup phases add for cargo (pkg-config for system-packages, PROTOC); the plan's own win */
+  extraEnv?: Record<string, string>
+}
+
+export interface WrapperFile {
+  path: string
+  content: string
+}
+
+export interface BuildPlan {
+  rustflags: string[]
+  warnings: string[]
+  notices: string[]
+  /** Variables added to cargo's environment (never to the job's) */
+  env: Record<string, string>
+  configPath: string
+  configToml: string
+  wrappers: WrapperFile[]
+  wrapperLog: string
+  cFlags: string[]
+  /** One argv per cargo invocation, in order (build, then test) */
+  cargoCommands: string[][]
+}
+
+function resolvedCommand(tool: Tool, resolved: Record<string, string>): string[] {
+  return [resolved[tool.program] ?? tool.program, ...tool.args]
+}
+
+/** The feature and lockfile flags, which cargo metadata takes as well as cargo build. */
+export function cargoFeatureArgs(inputs: Inputs): string[] {
+  const args: string[] = []
+  if (inputs.features.length) args.push('--features', inputs.features.join(','))
+  if (inputs.allFeatures) args.push('--all-features')
+  if (inputs.noDefaultFeatures) args.push('--no-default-features')
+  if (inputs.locked) args.push('--locked')
+  return args
+}
+
+/** What cargo builds: packages, binaries, features. */
+export function cargoSelectionArgs(inputs: Inputs): string[] {
+  const args: string[] = []
+  for (const name of inputs.packages) args.push('--package', name)
+  for (const name of inputs.bins) args.push('--bin', name)
+  return [...args, ...cargoFeatureArgs(inputs)]
+}
+
+export function makePlan(request: PlanRequest): BuildPlan {
+  const { inputs, facts, host, linker, baseline, tempDir } = request
+  const notices: string[] = []
+  const composed = composeRustflags({
+    project: request.project,
+    baseline,
+    cross: facts.triple !== host.triple,
+    linkFlags: linker.linkFlags,
+    extra: inputs.rustflags,
+  })
+  const warnings = [...composed.warnings]
+  if (request.project.shadowed) {
+    notices.push(`${request.project.source} is set, so cargo ignores ${request.project.shadowed}; the action keeps cargo's choice.`)
+  }
+
+  const cFlags = cFlagsForBaseline(facts.family, baseline)
+  const env: Record<string, string> = { CARGO_ENCODED_RUSTFLAGS: encodeRustflags(composed.flags) }
+  const binDir = path.join(tempDir, 'bin')
+  const wrapperLog = path.join(tempDir, 'native-flags.log')
+  const wrappers: WrapperFile[] = []
+  const wrap = (name: string, tool: Tool | undefined, variable: string, withBaseline: boolean): string | undefined => {
+    if (!tool) return undefined
+    const file = path.join(binDir, name)
+    wrappers.push({
+      path: file,
+      content: renderCompilerWrapper({
+        command: resolvedCommand(tool, request.resolved),
+        baselineFlags: withBaseline ? cFlags : [],
+        logFile: wrapperLog,
+        dropArgs: withBaseline ? linker.dropArgs : [],
+        renameArgs: withBaseline ? linker.renameArgs : {},
+      }),
+    })
+    env[`${variable}_${facts.underscored}`] = file
+    return file
+  }
+  const cc = wrap('cc', linker.cc, 'CC', true)
+  wrap('c++', linker.cxx, 'CXX', true)
+  wrap('ar', linker.ar, 'AR', false)
+  if (!linker.cc && cFlags.length) {
+    // No wrapper to carry the baseline: the cc crate appends CFLAGS_<target> instead.
+    env[`CFLAGS_${facts.underscored}`] = cFlags.join(' ')
+    env[`CXXFLAGS_${facts.underscored}`] = cFlags.join(' ')
+    notices.push(`linker: ${inputs.linker} leaves the C compiler to the project: the baseline reaches C code through CFLAGS_${facts.underscored}, and -march=native in build scripts is not rewritten.`)
+  }
+
+  if (inputs.buildStd && !request.toolchain.nightly) {
+    env.RUSTC_BOOTSTRAP = '1'
+    notices.push('build-std needs nightly features: RUSTC_BOOTSTRAP=1 is set for this build on a non-nightly toolchain.')
+  }
+  if (request.toolchain.rustupName) env.RUSTUP_TOOLCHAIN = request.toolchain.rustupName
+
+  const targetTable: Record<string, unknown> = {}
+  if (linker.setsLinker && cc) targetTable.linker = cc
+  if (request.runner) targetTable.runner = request.runner
+  const configPath = path.join(tempDir, 'cargo-config.toml')
+  const configToml =
+    `# Written by rust-xbuild for ${facts.triple}; passed to cargo with --config.\n` +
+    `# The project's own .cargo/config.toml is not touched. Rustflags go through CARGO_ENCODED_RUSTFLAGS.\n` +
+    stringify({ target: { [facts.triple]: targetTable } }) +
+    '\n'
+
+  const common = ['--target', facts.triple, '--message-format=json-render-diagnostics', '--profile', inputs.profile, ...cargoSelectionArgs(inputs), '--config', configPath]
+  if (inputs.buildStd) common.push('-Zbuild-std=std,panic_abort')
+  const commands: string[][] = []
+  if (inputs.command !== 'test') commands.push(['build', ...common, ...inputs.args])
+  if (inputs.command !== 'build') commands.push(['test', ...common, ...inputs.args])
+
+  return { rustflags: composed.flags, warnings, notices, env: { ...request.extraEnv, ...env }, configPath, configToml, wrappers, wrapperLog, cFlags, cargoCommands: commands }
+}

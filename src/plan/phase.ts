@@ -1,0 +1,52 @@
+/**
+ * The Cargo configuration phase: the project's own rustflags read as cargo would, the
+ * whole build planned (build-plan.ts, pure), and the plan's files written under RUNNER_TEMP:
+ * the action's cargo config and the compiler wrappers. The project's files are never touched.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { Output } from '../common/constants.js'
+import { actionTempDir, environment } from '../common/runner.js'
+import type { BuildRequest } from '../inputs/phase.js'
+import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
+import { makePlan, type BuildPlan } from './build-plan.js'
+import { defaultCargoHome, findConfigFiles, readConfigFiles } from './cargo-config.js'
+import { projectRustflags } from './rustflags.js'
+
+export async function configureCargo({ inputs, facts, workDir }: BuildRequest, { toolchain, host }: SelectedToolchain, setup: TargetSetup): Promise<BuildPlan> {
+  const env = environment()
+  const configs = readConfigFiles(findConfigFiles(workDir, defaultCargoHome(env)))
+  const project = projectRustflags(configs, env, facts.triple, facts.cargoEnvName, setup.knowledge.cfg)
+  const { linker, systemPackages } = setup
+  const tempDir = actionTempDir(facts.triple)
+  const plan = makePlan({
+    inputs,
+    facts,
+    host,
+    linker: systemPackages?.linkFlags.length ? { ...linker, linkFlags: [...linker.linkFlags, ...systemPackages.linkFlags] } : linker,
+    baseline: setup.knowledge.baseline,
+    project,
+    toolchain: { rustupName: toolchain.rustupName, nightly: toolchain.nightly },
+    resolved: setup.resolved,
+    tempDir,
+    runner: setup.testRunner,
+    extraEnv: { ...systemPackages?.env, ...setup.protoc?.env },
+  })
+  writePlanFiles(plan, tempDir)
+  core.info(`Project rustflags (${project.source}): ${project.flags.join(' ') || '(none)'}`)
+  for (const warning of plan.warnings) core.warning(warning)
+  for (const notice of plan.notices) core.notice(notice)
+  core.info(`Effective rustflags: ${plan.rustflags.join(' ') || '(none)'}`)
+  core.info(`C/C++ baseline flags: ${plan.cFlags.join(' ') || '(compiler default)'}`)
+  core.info(`Cargo config ${plan.configPath}:\n${plan.configToml}`)
+  core.setOutput(Output.Rustflags, plan.rustflags.join(' '))
+  return plan
+}
+
+function writePlanFiles(plan: BuildPlan, tempDir: string): void {
+  fs.mkdirSync(path.join(tempDir, 'bin'), { recursive: true })
+  for (const wrapper of plan.wrappers) fs.writeFileSync(wrapper.path, wrapper.content, { mode: 0o755 })
+  fs.writeFileSync(plan.configPath, plan.configToml)
+  fs.rmSync(plan.wrapperLog, { force: true })
+}

@@ -1,0 +1,49 @@
+/**
+ * The Upload phase: the staging folder as an artifact, or the archives and their
+ * checksum files as release assets. Nothing is uploaded when nothing was built.
+ */
+import * as core from '@actions/core'
+import { Output } from '../common/constants.js'
+import { apiUrl, commitSha, environment, hasArtifactService } from '../common/runner.js'
+import { ActionError } from '../errors.js'
+import type { BuildRequest } from '../inputs/phase.js'
+import type { PackageResult } from '../package/pack.js'
+import type { StageResult } from '../stage/stage.js'
+import { renderArtifactName, uploadArtifact, uploadReleaseAssets, type UploadFile } from './upload.js'
+import { resolveRelease } from '../inputs/release.js'
+
+export async function uploadPhase({ inputs, facts }: BuildRequest, staged: StageResult, packaged: PackageResult): Promise<string> {
+  if (inputs.upload === 'none') {
+    core.info('upload: none; the files stay in the staging directory.')
+    return 'none'
+  }
+  if (!staged.files.length) {
+    core.info('No binaries were built (command: test, or nothing matched); nothing to upload.')
+    return 'nothing built'
+  }
+  if (inputs.upload === 'artifact') {
+    const name = renderArtifactName(inputs.artifactName, facts.triple)
+    // Outside a runner (local runs, tests) there is no artifact service to talk to.
+    if (!hasArtifactService()) {
+      core.warning(`Not running on a GitHub Actions runner (no ACTIONS_RUNTIME_TOKEN): the artifact ${name} is not uploaded.`)
+      return `skipped: not on a runner (artifact \`${name}\`)`
+    }
+    // Loaded only when uploading: the artifact client is most of the bundle's start-up time.
+    const { actionsArtifactClient } = await import('./github-clients.js')
+    const result = await uploadArtifact(actionsArtifactClient(), name, staged.dir)
+    core.info(`Uploaded the artifact ${name} (${result.files.length} files${result.size ? `, ${result.size} bytes` : ''}).`)
+    core.setOutput(Output.ArtifactName, name)
+    return `artifact \`${name}\``
+  }
+  const { tag, token, repository } = resolveRelease(inputs.releaseTag, inputs.token, environment())
+  if (!packaged.archives.length) throw new ActionError('upload: release found no archives to upload.')
+  const files: UploadFile[] = packaged.archives.flatMap((archive) => [
+    { path: archive.path, name: archive.name },
+    ...inputs.checksums.map((algorithm) => ({ path: `${archive.path}.${algorithm}`, name: `${archive.name}.${algorithm}` })),
+  ])
+  const { restReleaseClient } = await import('./github-clients.js')
+  const client = restReleaseClient({ token, repository, apiUrl: apiUrl(), commit: commitSha() })
+  const { release, replaced } = await uploadReleaseAssets(client, tag, files)
+  core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
+  return `${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release \`${tag}\``
+}

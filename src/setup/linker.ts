@@ -1,0 +1,163 @@
+/**
+ * Which linker and C toolchain a target gets, as data. Pure: the executors install and
+ * resolve what this asks for.
+ */
+import { Input } from '../common/constants.js'
+import { InputError } from '../errors.js'
+import type { LinkerChoice } from '../inputs/parse.js'
+import { type Host, type TargetFacts, type Requirement } from '../common/target.js'
+
+/**
+ * host: the machine's own cc (target is the host triple); gcc: a distribution cross gcc;
+ * musl-gcc: musl on the host's architecture; zig: zig cc for anything else on Linux;
+ * native: the runner OS's own toolchain (macOS, Windows); none: the project configures it.
+ */
+export type LinkerKind = 'host' | 'gcc' | 'musl-gcc' | 'zig' | 'native' | 'none'
+
+/** A program plus fixed leading arguments, e.g. zig cc -target aarch64-linux-musl. */
+export interface Tool {
+  program: string
+  args: string[]
+}
+
+export interface LinkerPlan {
+  kind: LinkerKind
+  /** Human description for logs and the summary: "aarch64-linux-gnu-gcc", "zig cc -target ..." */
+  description: string
+  /** What the cc / c++ / ar wrappers run; absent where the action writes no wrappers */
+  cc?: Tool
+  cxx?: Tool
+  ar?: Tool
+  /** True when cargo's linker is set to the action's linker wrapper */
+  setsLinker: boolean
+  requirements: Requirement[]
+  needsZig: boolean
+  /** rustc flags the link needs */
+  linkFlags: string[]
+  /** Arguments the wrappers drop (exact, or prefix*) and rename, for compilers that reject them */
+  dropArgs: string[]
+  renameArgs: Record<string, string>
+}
+
+/**
+ * What zig cc rejects of rustc's and cc's arguments: cc's --target=<rust triple> (only
+ * added for compilers named clang), version-script and exclude-libs options; on musl,
+ * libgcc's unwinder is zig's libunwind.
+ */
+const ZIG_DROP_ARGS = ['--target=*', '-Wl,--no-undefined-version', '-Wl,-exclude-libs,*', '-Wl,--exclude-libs,*']
+const ZIG_MUSL_RENAME_ARGS = { '-lgcc_s': '-lunwind', '-lgcc_eh': '-lunwind' }
+
+/** Debian cross packages are named after the GNU triple with x86_64 spelt x86-64. */
+function crossPackageSuffix(gnuTriple: string): string {
+  return gnuTriple.replace(/_/g, '-')
+}
+
+function zigPlan(facts: TargetFacts, glibc?: string): LinkerPlan {
+  if (!facts.zigTarget) {
+    throw new InputError(Input.Linker, 'zig', `the action does not know zig's name for ${facts.triple}; use linker: none and configure the linker in the project.`)
+  }
+  const zigTarget = glibc ? `${facts.zigTarget}.${glibc}` : facts.zigTarget
+  return {
+    kind: 'zig',
+    description: `zig cc -target ${zigTarget}`,
+    cc: { program: 'zig', args: ['cc', '-target', zigTarget] },
+    cxx: { program: 'zig', args: ['c++', '-target', zigTarget] },
+    ar: { program: 'zig', args: ['ar'] },
+    setsLinker: true,
+    requirements: [],
+    needsZig: true,
+    // zig brings musl's start files and libunwind; rustc's self-contained copies would clash.
+    linkFlags: facts.libc === 'musl' ? ['-Clink-self-contained=no'] : [],
+    dropArgs: ZIG_DROP_ARGS,
+    renameArgs: facts.libc === 'musl' ? ZIG_MUSL_RENAME_ARGS : {},
+  }
+}
+
+function gccPlan(facts: TargetFacts): LinkerPlan {
+  const gnu = facts.gnuTriple
+  if (!gnu || facts.libc !== 'gnu') {
+    throw new InputError(Input.Linker, 'gcc', `no distribution cross gcc builds ${facts.triple}; use linker: zig (or auto).`)
+  }
+  const suffix = crossPackageSuffix(gnu)
+  return {
+    kind: 'gcc',
+    description: `${gnu}-gcc`,
+    cc: { program: `${gnu}-gcc`, args: [] },
+    cxx: { program: `${gnu}-g++`, args: [] },
+    ar: { program: `${gnu}-ar`, args: [] },
+    setsLinker: true,
+    requirements: [
+      { command: `${gnu}-gcc`, packages: [`gcc-${suffix}`, `libc6-dev-${facts.debianArch}-cross`] },
+      { command: `${gnu}-g++`, packages: [`g++-${suffix}`] },
+    ],
+    needsZig: false,
+    linkFlags: [],
+    dropArgs: [],
+    renameArgs: {},
+  }
+}
+
+function muslGccPlan(facts: TargetFacts, host: Host): LinkerPlan {
+  if (facts.libc !== 'musl' || facts.family !== host.family || host.os !== 'linux') {
+    throw new InputError(Input.Linker, 'gcc', `musl-gcc only links musl for the runner's own architecture (${host.family}), not ${facts.triple}; use linker: zig (or auto).`)
+  }
+  return {
+    kind: 'musl-gcc',
+    description: 'musl-gcc',
+    cc: { program: 'musl-gcc', args: [] },
+    ar: { program: 'ar', args: [] },
+    setsLinker: true,
+    requirements: [{ command: 'musl-gcc', packages: ['musl-tools'] }],
+    needsZig: false,
+    linkFlags: [],
+    dropArgs: [],
+    renameArgs: {},
+  }
+}
+
+function hostPlan(): LinkerPlan {
+  return {
+    kind: 'host',
+    description: 'the runner’s cc',
+    cc: { program: 'cc', args: [] },
+    cxx: { program: 'c++', args: [] },
+    ar: { program: 'ar', args: [] },
+    setsLinker: false,
+    requirements: [],
+    needsZig: false,
+    linkFlags: [],
+    dropArgs: [],
+    renameArgs: {},
+  }
+}
+
+function untouched(kind: 'native' | 'none', description: string): LinkerPlan {
+  return { kind, description, setsLinker: false, requirements: [], needsZig: false, linkFlags: [], dropArgs: [], renameArgs: {} }
+}
+
+export function planLinker(choice: LinkerChoice, facts: TargetFacts, host: Host, glibc?: string, buildStd = false): LinkerPlan {
+  if (choice === 'none') return untouched('none', 'configured by the project')
+  if (choice === 'zig') return zigPlan(facts, glibc)
+  if (choice === 'gcc') return facts.libc === 'musl' ? muslGccPlan(facts, host) : gccPlan(facts)
+
+  // auto
+  if (host.os === 'windows' && facts.os === 'linux') {
+    throw new InputError(Input.Target, facts.triple, 'Linux targets are built on Linux or macOS runners (the compiler wrappers are shell scripts); run this job on ubuntu-latest.')
+  }
+  if (facts.os !== 'linux') {
+    if (facts.os === host.os) return untouched('native', `the ${host.os} runner’s own toolchain`)
+    throw new InputError(
+      Input.Target,
+      facts.triple,
+      `linker: auto builds ${facts.os} targets only on a ${facts.os} runner (this one runs ${host.os}); run this job there, or set linker: none and configure the linker.`,
+    )
+  }
+  if (glibc) return zigPlan(facts, glibc)
+  if (host.os !== 'linux') return zigPlan(facts)
+  // A std built from source has none of rustc's self-contained musl start files or
+  // libunwind, which musl-gcc lacks too; zig brings both.
+  if (facts.libc === 'musl') return facts.family === host.family && !buildStd ? muslGccPlan(facts, host) : zigPlan(facts)
+  if (facts.libc !== 'gnu') return zigPlan(facts)
+  if (facts.triple === host.triple) return hostPlan()
+  return gccPlan(facts)
+}

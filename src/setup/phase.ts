@@ -1,0 +1,128 @@
+/**
+ * The Toolchain and Setup phases: the Rust toolchain and the machine it runs on, then,
+ * concurrently, the target's std, the linker's packages, zig and protoc; what rustc knows
+ * of the target (CPU names, features, cfg); the emulator for foreign tests; the programs
+ * the compiler wrappers run; and the target's C libraries (system-packages).
+ */
+import * as core from '@actions/core'
+import { parseCfg } from '../common/cfg.js'
+import { Input } from '../common/constants.js'
+import { expandFeatures, parseTargetCpus, parseTargetFeatures, type Baseline } from '../common/cpu.js'
+import { closest, targetFacts, type Host, type TargetFacts } from '../common/target.js'
+import { ActionError, InputError } from '../errors.js'
+import { exec, which } from '../exec.js'
+import type { BuildRequest } from '../inputs/phase.js'
+import type { Inputs } from '../inputs/parse.js'
+import { ensureCommands, installSystemPackages } from './apt.js'
+import { ensureProtoc, ensureZig, type ProtocSetup } from './downloads.js'
+import { planLinker, type LinkerPlan } from './linker.js'
+import { hostPkgConfigEnv, planSystemPackages, type SystemPackagesPlan } from './system-packages.js'
+import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
+import { smokeRequirements, testRunner } from '../common/emulator.js'
+
+export interface SelectedToolchain {
+  toolchain: Toolchain
+  host: Host
+}
+
+export async function selectToolchain({ inputs, facts, workDir }: BuildRequest): Promise<SelectedToolchain> {
+  const toolchain = await ensureToolchain(inputs.toolchain, workDir)
+  core.info(toolchain.version)
+  await checkTargetKnown(toolchain, facts.triple, inputs.targetInput, workDir)
+  const hostFacts = targetFacts(toolchain.host)
+  return { toolchain, host: { triple: toolchain.host, family: hostFacts.family, os: hostFacts.os } }
+}
+
+/** Everything the build needs on this machine, and what was learnt setting it up. */
+export interface TargetSetup {
+  linker: LinkerPlan
+  /** The emulator runner for tests of a foreign architecture */
+  testRunner?: string[]
+  knowledge: TargetKnowledge
+  zig?: string
+  protoc?: ProtocSetup
+  /** Absolute paths of the programs the compiler wrappers run */
+  resolved: Record<string, string>
+  /** The linker's version line, for the cache fingerprint */
+  linkerVersion: string
+  /** The target's C libraries to install, when system-packages asks for any */
+  systemPackages?: SystemPackagesPlan
+}
+
+export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { toolchain, host }: SelectedToolchain): Promise<TargetSetup> {
+  const linker = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
+  const tests = testRunner(inputs.command, facts, host)
+  core.info(`Linker: ${linker.description}`)
+  // Independent steps run concurrently: the target's std, distribution packages, zig, protoc.
+  const [knowledge, , , zig, protoc] = await Promise.all([
+    learnTarget(inputs, facts, toolchain, host, workDir),
+    ensureTarget(toolchain, facts.triple, inputs.buildStd),
+    ensureCommands([...linker.requirements, ...tests.requirements, ...(inputs.smokeTest ? smokeRequirements(facts, host) : [])]),
+    linker.needsZig ? ensureZig() : Promise.resolve(undefined),
+    inputs.protoc ? ensureProtoc(inputs.protoc) : Promise.resolve(undefined),
+  ])
+  if (protoc) core.info(`protoc: ${protoc.description}`)
+  const resolved = await resolvePrograms(linker, zig)
+  const systemPackages = planSystemPackages(inputs.systemPackages, facts, host, linker.kind)
+  return { linker, testRunner: tests.runner, knowledge, zig, protoc, resolved, linkerVersion: await linkerVersion(linker, resolved), systemPackages }
+}
+
+/** The System packages phase: the target's libraries through multiarch, and pkg-config pointed at them. */
+export async function installTargetLibraries(plan: SystemPackagesPlan): Promise<void> {
+  for (const warning of plan.warnings) core.warning(warning)
+  await installSystemPackages(plan)
+  const pcPath = await exec('pkg-config', ['--variable', 'pc_path', 'pkg-config'], { allowFailure: true })
+  Object.assign(plan.env, hostPkgConfigEnv(plan.env, pcPath.code === 0 ? pcPath.stdout : ''))
+  for (const [name, value] of Object.entries(plan.env)) core.info(`cargo gets ${name}=${value}`)
+}
+
+export interface TargetKnowledge {
+  baseline: Baseline
+  cfg: Set<string>
+}
+
+/** Validate target-cpu and expand target-features against what this rustc knows for the target. */
+export async function learnTarget(inputs: Inputs, facts: TargetFacts, toolchain: Toolchain, host: Host, cwd: string): Promise<TargetKnowledge> {
+  const rustc = (args: string[]): Promise<string> => exec('rustc', [...args, '--target', facts.triple], { env: toolchain.env, cwd }).then((r) => r.stdout)
+  const [cfgText, cpusText, featuresText] = await Promise.all([
+    rustc(['--print', 'cfg']),
+    inputs.targetCpu ? rustc(['--print', 'target-cpus']) : Promise.resolve(''),
+    inputs.targetFeatures.length ? rustc(['--print', 'target-features']) : Promise.resolve(''),
+  ])
+  const cpu = inputs.targetCpu
+  if (cpu === 'native' && facts.triple !== host.triple) {
+    throw new InputError(
+      Input.TargetCpu,
+      cpu,
+      `'native' means the build machine's CPU, which is not a baseline for the cross target ${facts.triple}; name a CPU such as ${facts.family === 'x86_64' ? 'x86-64-v2' : 'generic'}.`,
+    )
+  }
+  if (cpu && cpu !== 'native') {
+    const cpus = parseTargetCpus(cpusText)
+    if (cpus.length && !cpus.includes(cpu)) {
+      const suggestions = closest(cpu, cpus)
+      throw new InputError(Input.TargetCpu, cpu, `${facts.triple} has no such CPU (rustc --print target-cpus).${suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ''}`)
+    }
+  }
+  const features = inputs.targetFeatures.length ? expandFeatures(inputs.targetFeatures, parseTargetFeatures(featuresText)) : []
+  return { baseline: { cpu, features }, cfg: parseCfg(cfgText) }
+}
+
+/** The linker's identity for the cache fingerprint: its version line. */
+export async function linkerVersion(linker: LinkerPlan, resolved: Record<string, string>): Promise<string> {
+  const program = linker.cc ? (resolved[linker.cc.program] ?? linker.cc.program) : undefined
+  if (!program) return ''
+  const result = await exec(program, linker.kind === 'zig' ? ['version'] : ['--version'], { allowFailure: true })
+  return result.stdout.split('\n')[0]?.trim() ?? ''
+}
+
+export async function resolvePrograms(linker: LinkerPlan, zig: string | undefined): Promise<Record<string, string>> {
+  const resolved: Record<string, string> = {}
+  for (const tool of [linker.cc, linker.cxx, linker.ar]) {
+    if (!tool || resolved[tool.program]) continue
+    const found = tool.program === 'zig' ? zig : await which(tool.program)
+    if (found) resolved[tool.program] = found
+    else if (tool !== linker.cxx) throw new ActionError(`${tool.program} is not on PATH after setup; the ${linker.kind} toolchain for this target is incomplete.`)
+  }
+  return resolved
+}

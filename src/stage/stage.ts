@@ -1,0 +1,82 @@
+/**
+ * Staging: copy each built executable into the staging directory and strip it with a
+ * tool that understands the target's format. The Package phase then writes the
+ * checksum files and manifest.json over everything staged.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { sha256Of } from '../common/checksum.js'
+import { errorMessage } from '../errors.js'
+import { exec, which } from '../exec.js'
+import type { Artifact } from '../build/cargo.js'
+import type { TargetFacts } from '../common/target.js'
+
+export interface StagedFile {
+  name: string
+  path: string
+  size: number
+  sha256: string
+  stripped: boolean
+}
+
+/** The one copy of each bin to stage: the last artifact message for a name wins. */
+export function binariesToStage(artifacts: readonly Artifact[]): Artifact[] {
+  const byName = new Map<string, Artifact>()
+  for (const artifact of artifacts) if (!artifact.test) byName.set(path.basename(artifact.executable), artifact)
+  return [...byName.values()].sort((a, b) => a.executable.localeCompare(b.executable))
+}
+
+/** The strip programs that understand the target's object format, best first. */
+export function stripCandidates(facts: TargetFacts, hostFamily: string, zig?: string): string[][] {
+  const candidates: string[][] = []
+  if (facts.gnuTriple) candidates.push([`${facts.gnuTriple}-strip`])
+  if (facts.family === hostFamily) candidates.push(['strip'])
+  candidates.push(['llvm-strip'])
+  if (zig) candidates.push([zig, 'objcopy', '--strip-all'])
+  return candidates
+}
+
+async function stripFile(file: string, candidates: string[][]): Promise<string | undefined> {
+  for (const [program, ...args] of candidates) {
+    if (!program || !(await which(program))) continue
+    const output = `${file}.stripped`
+    const result = args.length ? await exec(program, [...args, file, output], { allowFailure: true }) : await exec(program, ['-o', output, file], { allowFailure: true })
+    if (result.code === 0 && fs.existsSync(output)) {
+      fs.renameSync(output, file)
+      return program
+    }
+    fs.rmSync(output, { force: true })
+    core.debug(`${program} could not strip ${file}: ${result.stderr.trim()}`)
+  }
+  return undefined
+}
+
+export interface StageResult {
+  dir: string
+  files: StagedFile[]
+}
+
+export async function stageBinaries(artifacts: readonly Artifact[], dir: string, strip: boolean, stripWith: string[][], target: string): Promise<StageResult> {
+  fs.rmSync(dir, { recursive: true, force: true })
+  fs.mkdirSync(dir, { recursive: true })
+  const files: StagedFile[] = []
+  for (const artifact of binariesToStage(artifacts)) {
+    const name = path.basename(artifact.executable)
+    const staged = path.join(dir, name)
+    fs.copyFileSync(artifact.executable, staged)
+    fs.chmodSync(staged, 0o755)
+    let stripped = false
+    if (strip) {
+      try {
+        const tool = await stripFile(staged, stripWith)
+        stripped = tool !== undefined
+        if (!stripped) core.warning(`No strip tool for ${target} found (tried ${stripWith.map((c) => c[0]).join(', ')}); ${name} is staged unstripped.`)
+      } catch (error) {
+        core.warning(`Stripping ${name} failed: ${errorMessage(error)}; staged unstripped.`)
+      }
+    }
+    files.push({ name, path: staged, size: fs.statSync(staged).size, sha256: await sha256Of(staged), stripped })
+  }
+  return { dir, files }
+}
