@@ -1,5 +1,5 @@
 /** dist/ is exactly what `npm run package` builds from src/. */
-import { test } from 'node:test'
+import { test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -10,7 +10,7 @@ import { ROOT } from '../support/harness.js'
 test('dist/ is current: rebuilding it from src/ changes nothing', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-check-'))
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'package.js'), out], { cwd: ROOT, stdio: 'pipe' })
-  const list = (dir: string): string[] => (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort()
+  const list = (dir: string): string[] => (Array.from(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort()
   const files = list(path.join(ROOT, 'dist'))
   assert.deepEqual(list(out), files)
   for (const file of files) {

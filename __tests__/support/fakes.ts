@@ -31,7 +31,7 @@ export class FakeArtifacts implements ArtifactClient {
   private nextId = 1
 
   async upload(name: string, files: readonly string[], rootDirectory: string): Promise<{ id: number; size: number }> {
-    this.calls.push(['upload', name, files.map((file) => path.relative(rootDirectory, file))])
+    this.calls.push(['upload', name, Array.from(files, (file) => path.relative(rootDirectory, file))])
     failIfScripted(this.failures, 'upload')
     if (this.stored.has(name)) throw new Error(`Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run`)
     const contents = new Map<string, Buffer>()
@@ -71,7 +71,7 @@ export class FakeArtifacts implements ArtifactClient {
   /** Store a folder as an artifact directly (what a matrix job would have uploaded). */
   put(name: string, dir: string): void {
     const files = new Map<string, Buffer>()
-    for (const file of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]) {
+    for (const file of Array.from(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) as string[]) {
       if (fs.statSync(path.join(dir, file)).isFile()) files.set(file.split(path.sep).join('/'), fs.readFileSync(path.join(dir, file)))
     }
     this.stored.set(name, { id: this.nextId++, files })
@@ -153,4 +153,19 @@ export class FakeReleases implements ReleaseClient {
 /** Retries without waiting; records the waits. */
 export function instantRetry(waits: number[] = []): RetryPolicy {
   return { attempts: 4, baseSeconds: 2, maxWaitSeconds: 90, sleep: async (seconds) => void waits.push(seconds) }
+}
+
+/** What `body` wrote to stdout, where @actions/core writes its `::warning::` and `::error::` commands. */
+export async function stdoutOf<T>(body: () => Promise<T>): Promise<{ result: T; output: string }> {
+  const write = process.stdout.write
+  let output = ''
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    output += String(chunk)
+    return true
+  }) as typeof process.stdout.write
+  try {
+    return { result: await body(), output }
+  } finally {
+    process.stdout.write = write
+  }
 }

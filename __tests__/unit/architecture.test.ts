@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -11,7 +11,8 @@ const SHARED_ROOT = ['errors.ts', 'exec.ts']
 const ENTRIES = ['index.ts', 'post.ts', 'merge.ts', 'main.ts']
 
 function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'))
+  // Array.from: an array of this realm, so deepEqual compares contents (jest runs tests in a VM context).
+  return Array.from(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })).filter((name) => name.endsWith('.ts'))
 }
 
 function relativeImports(file: string): string[] {

@@ -1,5 +1,5 @@
 /** The documentation matches the code: action.yml, the README tables and the input names agree. */
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'

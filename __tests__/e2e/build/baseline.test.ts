@@ -3,17 +3,18 @@
  * target-cpu=native and whose build script compiles C with -march=native, built with
  * target-cpu: x86-64-v2, must run on a Nehalem (x86-64-v2, no AVX) under qemu.
  */
-import { describe, test } from 'node:test'
+import { test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { attempt, debianPath, fixture, offlineCargoHome, runAction, sh } from '../../support/harness.js'
+import { requires } from '../../support/prerequisites.js'
 
 const hostHasAvx2 = fs.readFileSync('/proc/cpuinfo', 'utf8').includes(' avx2')
 const hash = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')
 
-describe('x86-64-v2 baseline for a crate that asks for native', { skip: !hostHasAvx2 && 'the build machine has no AVX2, so native builds cannot show the leak' }, () => {
+requires(!hostHasAvx2 && 'the build machine has no AVX2, so native builds cannot show the leak')('x86-64-v2 baseline for a crate that asks for native', () => {
   test('control: built by hand as the project says, it dies with SIGILL on Nehalem', () => {
     const workspace = fixture('native-cpu')
     sh('cargo', ['build', '--release', '--locked', '--target', 'x86_64-unknown-linux-gnu'], { cwd: workspace, env: { PATH: debianPath(), CARGO_HOME: offlineCargoHome() } })
@@ -39,6 +40,6 @@ describe('x86-64-v2 baseline for a crate that asks for native', { skip: !hostHas
     assert.match(run.stdout, /::notice::Build scripts passed -march=native to the C compiler 1 time\(s\); the wrapper replaced them with the baseline \(-march=x86-64-v2 -mno-avx512/)
     assert.match(run.outputs.rustflags ?? '', /^-Ctarget-cpu=x86-64-v2 -Ctarget-feature=-avx512bf16,.*-avx512f,/)
     assert.equal(hash(configFile), before)
-    assert.deepEqual(fs.readdirSync(path.join(workspace, '.cargo')), ['config.toml'])
+    assert.deepEqual(Array.from(fs.readdirSync(path.join(workspace, '.cargo'))), ['config.toml'])
   })
 })

@@ -3,7 +3,7 @@
  * pkg-config (Debian's zstd-sys always does, with bindgen), cross-built for aarch64 with
  * system-packages: libzstd-dev, and run under qemu.
  */
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'

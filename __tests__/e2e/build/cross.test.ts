@@ -3,7 +3,7 @@
  * the binary runs (under qemu for foreign architectures), SHA256SUMS verifies with
  * sha256sum -c, a static binary has no interpreter and no DT_NEEDED.
  */
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'

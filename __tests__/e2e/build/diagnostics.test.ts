@@ -2,7 +2,7 @@
  * Failed builds end with one actionable error: real link failures through the bundled
  * action (a missing library, a missing linker) on the small hello fixture.
  */
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { errors, fixture, runAction } from '../../support/harness.js'

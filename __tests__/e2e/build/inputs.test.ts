@@ -2,14 +2,14 @@
  * Bad input through the bundled action: one clear ::error:: naming the input and the
  * value, exit code 1, no stack trace, nothing of the project changed.
  */
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { errors, fixture, runAction } from '../../support/harness.js'
 
 function listing(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()
+  return Array.from(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })).sort()
 }
 
 describe('bad input is refused clearly', () => {

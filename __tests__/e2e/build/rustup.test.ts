@@ -2,22 +2,25 @@
  * The rustup code path, offline: the toolchain and the host target are installed, so
  * the action must not touch the network (a dead dist server proves it).
  */
-import { describe, test } from 'node:test'
+import { test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { fixture, runAction, sh } from '../../support/harness.js'
+import { requires } from '../../support/prerequisites.js'
 
+/** The host triple of rustup's stable toolchain, asked of rustup itself (a rustc on PATH proves nothing). */
 function rustupHost(): string | undefined {
   try {
-    return /^host: (.+)$/m.exec(execFileSync('rustc', ['-vV'], { encoding: 'utf8', env: { ...process.env, RUSTUP_TOOLCHAIN: 'stable' } }))?.[1]
-  } catch {
+    return /^host: (.+)$/m.exec(execFileSync('rustup', ['run', 'stable', 'rustc', '-vV'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))?.[1]
+  } catch (error) {
+    console.log(`rustup run stable rustc -vV failed: ${String(error)}`)
     return undefined
   }
 }
 
 const host = rustupHost()
 
-describe('rustup toolchain with an installed target', { skip: !host && 'rustup with a stable toolchain is not on this machine' }, () => {
+requires(!host && 'rustup with a stable toolchain is not on this machine')('rustup toolchain with an installed target', () => {
   test('builds with no network call, the toolchain from the project file', () => {
     const workspace = fixture('hello')
     sh('sh', ['-c', 'printf "[toolchain]\\nchannel = \\"stable\\"\\n" > rust-toolchain.toml'], { cwd: workspace })

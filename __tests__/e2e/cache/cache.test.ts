@@ -3,18 +3,19 @@
  * configuration is cleaned (cargo alone would keep C objects built with other flags),
  * and a re-run under the same configuration compiles nothing.
  */
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { attempt, debianPath, fixture, offlineCargoHome, ROOT, runAction, sh } from '../../support/harness.js'
+import { requires } from '../../support/prerequisites.js'
 
 const hostHasAvx2 = fs.readFileSync('/proc/cpuinfo', 'utf8').includes(' avx2')
 const TRIPLE = 'x86_64-unknown-linux-gnu'
 
-describe('the target directory is reused only under the same configuration', { skip: !hostHasAvx2 && 'needs a build machine with AVX2' }, () => {
+requires(!hostHasAvx2 && 'needs a build machine with AVX2')('the target directory is reused only under the same configuration', () => {
   test('a project-built directory is cleaned, a warm re-run is fresh, a new baseline rebuilds the C objects', () => {
     const workspace = fixture('native-cpu')
     const cargoEnv = { PATH: debianPath(), CARGO_HOME: offlineCargoHome(), CARGO_ENCODED_RUSTFLAGS: '-Ctarget-cpu=x86-64-v2' }
@@ -66,7 +67,7 @@ describe('the post step', () => {
     assert.equal(run.code, 0, run.log)
     const tripleDir = path.join(workspace, 'target', TRIPLE)
     const profile = path.join(tripleDir, 'release')
-    const deps = (): string[] => fs.readdirSync(path.join(profile, 'deps'))
+    const deps = (): string[] => Array.from(fs.readdirSync(path.join(profile, 'deps')))
     assert.ok(deps().some((f) => f.startsWith('ring_hello-')))
     assert.ok(deps().some((f) => f.startsWith('libring-')))
     const state = {

@@ -4,7 +4,7 @@
  * uploaded (in-memory artifact service), then merged by the merge action's run() with
  * those fakes (merge-runner.ts), and dist/merge/index.js run as a runner would.
  */
-import { before, describe, test } from 'node:test'
+import { beforeAll, describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -16,7 +16,7 @@ const X86 = 'x86_64-unknown-linux-gnu'
 const ARM = 'aarch64-unknown-linux-gnu'
 const builds: Record<string, ActionRun> = {}
 
-before(() => {
+beforeAll(() => {
   for (const target of [X86, ARM]) {
     const workspace = fixture('ring-hello')
     fs.writeFileSync(path.join(workspace, 'LICENSE'), 'MIT\n')
@@ -80,7 +80,7 @@ const mode = (file: string): number => fs.statSync(file).mode & 0o777
 
 describe('merge over two real target builds', () => {
   let first: MergeRun
-  before(() => {
+  beforeAll(() => {
     first = merge({ expect: `${X86}, linux/arm64`, 'docker-dir': 'docker-bin' }, uploaded())
   })
 
@@ -107,7 +107,7 @@ describe('merge over two real target builds', () => {
   test('an archive extracts to the same binary and the included LICENSE', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'merged-x-'))
     sh('tar', ['-xzf', path.join(first.outputs.dir ?? '', `ring-hello-0.1.0-${ARM}.tar.gz`), '-C', out])
-    assert.deepEqual(fs.readdirSync(out).sort(), ['LICENSE', 'ring-hello'])
+    assert.deepEqual(Array.from(fs.readdirSync(out)).sort(), ['LICENSE', 'ring-hello'])
     assert.ok(fs.readFileSync(path.join(out, 'ring-hello')).equals(fs.readFileSync(path.join(first.outputs.dir ?? '', ARM, 'ring-hello'))))
     assert.equal(mode(path.join(out, 'ring-hello')), 0o755)
   })

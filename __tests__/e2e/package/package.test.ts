@@ -2,7 +2,7 @@
  * Packaging through the bundled action: hostile templates and globs are refused before
  * anything is built, and docker-dir lays the binary out for $TARGETPLATFORM.
  */
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'

@@ -3,10 +3,11 @@
  * readelf, max-glibc fails or warns naming the binary and the version, and the smoke
  * test runs each binary on the declared CPU baseline, so a leaked AVX2 build fails.
  */
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { errors, fixture, readelf, runAction } from '../../support/harness.js'
+import { requires } from '../../support/prerequisites.js'
 
 const hostHasAvx2 = fs.readFileSync('/proc/cpuinfo', 'utf8').includes(' avx2')
 
@@ -39,7 +40,7 @@ describe('verification of an aarch64 gnu binary', () => {
   })
 })
 
-describe('smoke test on the baseline CPU', { skip: !hostHasAvx2 && 'the build machine has no AVX2, so native builds cannot show the leak' }, () => {
+requires(!hostHasAvx2 && 'the build machine has no AVX2, so native builds cannot show the leak')('smoke test on the baseline CPU', () => {
   // native-cpu asks for target-cpu=native in its config and builds C with -march=native.
   const workspace = fixture('native-cpu')
 

@@ -3,7 +3,7 @@
  * system's tar, unzip and zstd to byte-identical files with their modes; every checksum
  * file verifies with sha256sum -c / sha512sum -c.
  */
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -79,7 +79,7 @@ describe('archives extract to byte-identical files with their modes', () => {
       const archive = result.archives[0]
       assert.ok(archive)
       const out = extract(format, archive.path)
-      assert.deepEqual(fs.readdirSync(out, { recursive: true, encoding: 'utf8' }).sort(), ['LICENSE', 'app', 'docs', 'docs/a.md', 'docs/guide', 'docs/guide/b.md', 'docs/tool.sh'])
+      assert.deepEqual(Array.from(fs.readdirSync(out, { recursive: true, encoding: 'utf8' })).sort(), ['LICENSE', 'app', 'docs', 'docs/a.md', 'docs/guide', 'docs/guide/b.md', 'docs/tool.sh'])
       assert.ok(fs.readFileSync(path.join(out, 'app')).equals(fs.readFileSync(path.join(base.stageDir, 'app'))))
       assert.equal(mode(path.join(out, 'app')), 0o755)
       assert.equal(mode(path.join(out, 'LICENSE')), 0o644)

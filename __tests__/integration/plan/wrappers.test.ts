@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'

@@ -2,7 +2,7 @@
  * The header reader against real binaries compiled here (gcc, the aarch64 cross gcc,
  * musl-gcc, zig for Mach-O), each checked against readelf's view of the same file.
  */
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'

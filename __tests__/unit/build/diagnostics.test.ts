@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { diagnose, type DiagnosisContext } from '../../../src/build/diagnostics.js'
 import { targetFacts } from '../../../src/common/target.js'

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { advice, renderPreflightSummary, type NativeCrate, type PreflightContext } from '../../../src/build/preflight.js'
 import { preflightContext } from '../../support/hosts.js'

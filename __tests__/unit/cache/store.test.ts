@@ -1,8 +1,9 @@
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { stdoutOf } from '../../support/fakes.js'
 import { crateOfArtifact, enforceStamp, pruneTargetDir, restoreEntry, saveEntry, STAMP_FILE, writeStamp, type CacheBackend, type CacheEntry } from '../../../src/cache/store.js'
 
 /** Stores copies of the saved paths' files by key; restores by exact key, then by prefix (newest first). */
@@ -34,7 +35,7 @@ class MemoryCache implements CacheBackend {
     if (this.failWith) throw new Error(this.failWith)
     const files = new Map<string, Buffer>()
     const walk = (file: string): void => {
-      if (fs.statSync(file).isDirectory()) for (const child of fs.readdirSync(file)) walk(path.join(file, child))
+      if (fs.statSync(file).isDirectory()) for (const child of Array.from(fs.readdirSync(file))) walk(path.join(file, child))
       else files.set(file, fs.readFileSync(file))
     }
     for (const file of paths) walk(file)
@@ -88,11 +89,14 @@ describe('restore and save through the cache interface', () => {
   test('service errors warn and the build goes on', async () => {
     const backend = new MemoryCache(true, 'Cache service responded with 503')
     const dir = path.join(tmp(), 'target')
-    const restored = await restoreEntry(backend, entry(dir, 'k-fp-lock'))
-    assert.equal(restored.matched, undefined)
+    const restore = await stdoutOf(() => restoreEntry(backend, entry(dir, 'k-fp-lock')))
+    assert.equal(restore.result.matched, undefined)
+    assert.match(restore.output, /^::warning::Restoring the target cache failed; building without it: Cache service responded with 503$/m)
     fs.mkdirSync(dir)
     fs.writeFileSync(path.join(dir, 'a'), 'x')
-    assert.equal(await saveEntry(backend, restored), undefined)
+    const save = await stdoutOf(() => saveEntry(backend, restore.result))
+    assert.equal(save.result, undefined)
+    assert.match(save.output, /^::warning::.*target.*Cache service responded with 503$/m)
   })
 })
 
@@ -151,7 +155,7 @@ describe('pruning before save', () => {
     fs.writeFileSync(path.join(stageDir, 'ring-hello'), 'x')
     const removed = pruneTargetDir({ profileDirs: [profile, path.join(root, 'target', 'release')], workspaceCrates: ['ring-hello'], lockedCrates: ['ring', 'ring-hello', 'libc'], stageDir })
     assert.ok(removed > 0)
-    const left = (fs.readdirSync(profile, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => fs.statSync(path.join(profile, f)).isFile()).sort()
+    const left = (Array.from(fs.readdirSync(profile, { recursive: true, encoding: 'utf8' })) as string[]).filter((f) => fs.statSync(path.join(profile, f)).isFile()).sort()
     assert.deepEqual(left, ['.fingerprint/ring-0123456789abcdef/lib-ring', 'build/ring-0123456789abcdef/out/libring-core.a', 'deps/libring-0123456789abcdef.rlib'])
     assert.equal(fs.existsSync(stageDir), false)
   })

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { cFlagsForBaseline, expandFeatures, parseTargetCpus, parseTargetFeatures, rustFlagsForBaseline } from '../../../src/common/cpu.js'
 import { InputError } from '../../../src/errors.js'

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { ActionError, InputError } from '../../../src/errors.js'
 import { artifactMatcher, parseManifest, parseMergeInputs, planMerge, type TargetManifest } from '../../../src/merge/plan.js'

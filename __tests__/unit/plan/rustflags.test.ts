@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { parseCfg } from '../../../src/common/cfg.js'
 import { composeRustflags, encodeRustflags, projectRustflags } from '../../../src/plan/rustflags.js'

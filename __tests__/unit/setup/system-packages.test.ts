@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { hostPkgConfigEnv, needsPorts, osReleaseId, planSystemPackages, rewriteDeb822, rewriteSourcesList } from '../../../src/setup/system-packages.js'
 import { targetFacts, type Host } from '../../../src/common/target.js'

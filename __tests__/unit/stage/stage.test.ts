@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test'
+import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import type { Artifact } from '../../../src/build/cargo.js'
