@@ -174,6 +174,42 @@ describe('includes stay inside the workspace', () => {
   })
 })
 
+describe('include globs, matched on real files', () => {
+  // Each row: the pattern, the files it must find, files beside them it must not.
+  const rows: [string, string[], string[]][] = [
+    ['LICENSE*', ['LICENSE', 'LICENSE-MIT', 'LICENSE.txt'], ['docs/LICENSE', 'XLICENSE']],
+    ['docs/*.md', ['docs/a.md'], ['docs/sub/b.md', 'a.md', 'docs/a.mdx']],
+    ['docs/**/*.md', ['docs/a.md', 'docs/sub/deep/b.md'], ['a.md', 'docsx/a.md']],
+    ['**', ['a', 'x/y/z'], []],
+    ['file?.[ct]xt', ['file1.txt', 'fileA.cxt'], ['file10.txt', 'file1.dxt']],
+    ['{LICENSE,NOTICE}', ['LICENSE', 'NOTICE'], ['README']],
+    ['**/*.md', ['a.md', 'docs/b.md'], ['target/release/c.md', '.git/d.md', 'node_modules/m/e.md', 'crates/x/target/f.md']],
+  ]
+  for (const [pattern, yes, no] of rows) {
+    test(`${pattern} finds ${yes.join(', ')}`, () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glob-'))
+      for (const name of [...yes, ...no]) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
+        fs.writeFileSync(path.join(dir, name), name)
+      }
+      assert.deepEqual(
+        findIncludes([pattern], dir, dir).map((e) => e.name),
+        [...yes].sort(),
+      )
+    })
+  }
+  test('a glob under target/ finds nothing there; a literal path there is still taken', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glob-'))
+    fs.mkdirSync(path.join(dir, 'target', 'doc'), { recursive: true })
+    fs.writeFileSync(path.join(dir, 'target', 'doc', 'x.html'), 'x')
+    assert.deepEqual(findIncludes(['target/doc/*.html'], dir, dir), [])
+    assert.deepEqual(
+      findIncludes(['target/doc/x.html'], dir, dir).map((e) => e.name),
+      ['target/doc/x.html'],
+    )
+  })
+})
+
 describe('the version for {version}', () => {
   test('tag, then package id, then Cargo.toml', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'version-'))
