@@ -6,7 +6,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { globSync, isDynamicPattern } from 'tinyglobby'
 import { parse as parseToml } from 'smol-toml'
 import { writeArchive, type MemberFile } from './archive.js'
 import { Input } from '../common/constants.js'
@@ -87,8 +86,10 @@ function isInside(parent: string, child: string): boolean {
 /** Folders that are never release material; the search does not even enter them. */
 const NEVER_SEARCHED = ['**/.git/**', '**/target/**', '**/node_modules/**']
 
+type Tinyglobby = typeof import('tinyglobby')
+
 /** Files a glob matches below workDir (relative, `/`), not through linked folders. */
-function globFiles(pattern: string, workDir: string): string[] {
+function globFiles({ globSync }: Tinyglobby, pattern: string, workDir: string): string[] {
   const realWorkDir = fs.realpathSync(workDir)
   return globSync(pattern, { cwd: workDir, ignore: NEVER_SEARCHED, dot: true, expandDirectories: false, followSymbolicLinks: true }).filter((name) => {
     // A match inside a linked folder: the folder's real path is not where its name says.
@@ -105,14 +106,17 @@ function globFiles(pattern: string, workDir: string): string[] {
  * literal name that is missing is an error (a typo); a glob matching nothing warns.
  * Every match must resolve (links followed) inside the workspace.
  */
-export function findIncludes(patterns: readonly string[], workDir: string, workspace: string): ArchiveEntry[] {
+export async function findIncludes(patterns: readonly string[], workDir: string, workspace: string): Promise<ArchiveEntry[]> {
+  if (!patterns.length) return []
+  // Loaded only when there is something to include, to keep the bundle's start-up small.
+  const globber = await import('tinyglobby')
   const root = fs.realpathSync(workspace)
   const entries = new Map<string, ArchiveEntry>()
   for (const pattern of patterns) {
-    const glob = isDynamicPattern(pattern)
+    const glob = globber.isDynamicPattern(pattern)
     let names: string[]
     if (glob) {
-      names = globFiles(pattern, workDir)
+      names = globFiles(globber, pattern, workDir)
       if (!names.length) core.warning(`The include pattern '${pattern}' matches no file in ${workDir}.`)
     } else {
       names = [pattern.replace(/\/+$/, '')]
@@ -169,7 +173,7 @@ export function renderPackageManifest(context: ManifestContext, files: readonly 
 
 export async function packageStaged(options: PackageOptions): Promise<PackageResult> {
   const { stageDir, checksums } = options
-  const includes = options.archive ? findIncludes(options.include, options.workDir, options.workspace) : []
+  const includes = options.archive ? await findIncludes(options.include, options.workDir, options.workspace) : []
   const plans = options.archive
     ? planArchives(
         options.binaries.map((file) => ({ name: file.name, path: file.path, version: file.version })),
