@@ -8,7 +8,7 @@ import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import * as core from '@actions/core'
-import { ActionError } from '../errors.js'
+import { ActionError, errorMessage } from '../errors.js'
 import { HttpError, type ReleaseClient, type ReleaseInfo } from './upload.js'
 
 export interface ReleaseClientOptions {
@@ -25,25 +25,9 @@ export interface ReleaseClientOptions {
   retries?: number
 }
 
-interface RequestFailure {
-  status: number
-  message: string
-  response?: { headers?: Record<string, string | number | undefined> }
-}
-
-const isRequestFailure = (error: unknown): error is RequestFailure => error instanceof Error && typeof (error as Partial<RequestFailure>).status === 'number'
-
-/** Octokit's errors as the HttpError upload.ts knows; an exhausted rate limit as a clear ActionError. */
-function translate(what: string, error: unknown): Error {
-  if (!isRequestFailure(error)) return error instanceof Error ? error : new Error(String(error))
-  const headers = error.response?.headers ?? {}
-  const limited = error.status === 429 || (error.status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(error.message)))
-  if (limited) {
-    const reset = Number(headers['x-ratelimit-reset'])
-    const wait = Number(headers['retry-after']) || (reset > 0 ? Math.max(1, Math.ceil(reset - Date.now() / 1000)) : 0)
-    return new ActionError(`${what}: GitHub's API rate limit was hit${wait ? ` (resets in ${wait} s)` : ''}. Re-run the job later.`)
-  }
-  return new HttpError(error.status, `${what}: ${error.status} ${error.message.slice(0, 300)}`)
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status
+  return typeof status === 'number' ? status : undefined
 }
 
 export function octokitReleaseClient(options: ReleaseClientOptions): ReleaseClient {
@@ -51,9 +35,14 @@ export function octokitReleaseClient(options: ReleaseClientOptions): ReleaseClie
   const api = options.apiUrl.replace(/\/+$/, '')
   const maxWait = options.maxWaitSeconds ?? 90
   const retries = options.retries ?? 3
+  // The wait the throttling plugin computed for a limit it was told not to wait for.
+  let refusedWait: number | undefined
   // Waiting is worth it only for a limit that resets soon; otherwise the error says when.
   const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    if (retryAfter > maxWait || retryCount >= retries) return false
+    if (retryAfter > maxWait || retryCount >= retries) {
+      refusedWait = retryAfter
+      return false
+    }
     core.warning(`${request.method} ${request.url}: GitHub's ${kind} rate limit; retrying in ${retryAfter} s (attempt ${retryCount + 2} of ${retries + 1}).`)
     return true
   }
@@ -73,11 +62,16 @@ export function octokitReleaseClient(options: ReleaseClientOptions): ReleaseClie
     uploadUrls.set(release.id, release.upload_url)
     return { id: release.id, tag: release.tag_name, draft: release.draft }
   }
+  // Octokit's errors as the HttpError upload.ts knows; a rate limit not waited for as a clear ActionError.
   const call = async <T>(what: string, body: () => Promise<T>): Promise<T> => {
+    refusedWait = undefined
     try {
       return await body()
     } catch (error) {
-      throw translate(what, error)
+      if (refusedWait !== undefined) throw new ActionError(`${what}: GitHub's API rate limit was hit (resets in ${refusedWait} s). Re-run the job later.`)
+      const status = statusOf(error)
+      if (status === undefined) throw error
+      throw new HttpError(status, `${what}: ${status} ${errorMessage(error).slice(0, 300)}`)
     }
   }
 
