@@ -66,8 +66,8 @@ export class HttpError extends Error {
 
 /**
  * Retries for the artifact service. Octokit retries the release calls itself; the
- * artifact client retries single requests too, but not a whole upload or download whose
- * stream broke half-way, which is what this repeats.
+ * artifact client retries its Twirp calls and downloads, but not a whole upload whose blob
+ * stream broke half-way, which is what this is mainly for.
  */
 export interface RetryPolicy {
   attempts: number
