@@ -152,7 +152,7 @@ export class FakeReleases implements ReleaseClient {
 
 /** Retries without waiting; records the waits. */
 export function instantRetry(waits: number[] = []): RetryPolicy {
-  return { attempts: 4, baseSeconds: 2, maxWaitSeconds: 90, sleep: async (seconds) => void waits.push(seconds) }
+  return { attempts: 4, baseSeconds: 2, sleep: async (seconds) => void waits.push(seconds) }
 }
 
 /** What `body` wrote to stdout, where @actions/core writes its `::warning::` and `::error::` commands. */

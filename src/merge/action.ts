@@ -10,7 +10,6 @@ import { MergeInput, MergeOutput } from '../common/constants.js'
 import { actionTempDir, apiUrl, commitSha, environment, hasArtifactService, workspace as runnerWorkspace } from '../common/runner.js'
 import { ActionError, InputError, failStep } from '../errors.js'
 import { writeJobSummary } from '../summary/write.js'
-import { actionsArtifactClient, restReleaseClient } from '../publish/github-clients.js'
 import { artifactMatcher, parseManifest, parseMergeInputs, planMerge, renderMergedManifest, type MergeInputs, type MergePlan, type TargetManifest } from './plan.js'
 import { hashFile } from '../common/checksum.js'
 import { dockerPath, renderSums } from '../package/plan.js'
@@ -119,13 +118,14 @@ export function releaseFiles(result: MergeResult): UploadFile[] {
 }
 
 export interface Clients {
-  artifacts: () => ArtifactClient
-  releases: (token: string, repository: string) => ReleaseClient
+  artifacts: () => ArtifactClient | Promise<ArtifactClient>
+  releases: (token: string, repository: string) => ReleaseClient | Promise<ReleaseClient>
 }
 
+// Loaded when used: a merge without upload: release never loads Octokit.
 const productionClients: Clients = {
-  artifacts: actionsArtifactClient,
-  releases: (token, repository) => restReleaseClient({ token, repository, apiUrl: apiUrl(), commit: commitSha() }),
+  artifacts: async () => (await import('../publish/artifact-client.js')).actionsArtifactClient(),
+  releases: async (token, repository) => (await import('../publish/release-client.js')).octokitReleaseClient({ token, repository, apiUrl: apiUrl(), commit: commitSha() }),
 }
 
 export async function run(clients: Clients = productionClients): Promise<void> {
@@ -136,7 +136,7 @@ export async function run(clients: Clients = productionClients): Promise<void> {
     const workspace = runnerWorkspace()
     if (!hasArtifactService()) throw new ActionError('The merge downloads this run’s artifacts, which needs a GitHub Actions runner (ACTIONS_RUNTIME_TOKEN is not set).')
     const tempDir = actionTempDir('merge')
-    const artifacts = clients.artifacts()
+    const artifacts = await clients.artifacts()
     const result = await core.group('Download and verify', () => mergeArtifacts(artifacts, inputs, workspace, tempDir))
     for (const file of result.plan.files) core.info(`${file.sha256}  ${file.path}`)
     core.setOutput(MergeOutput.Dir, result.dir)
@@ -152,7 +152,7 @@ export async function run(clients: Clients = productionClients): Promise<void> {
       if (inputs.upload.includes('release')) {
         const { tag, token, repository } = resolveRelease(inputs.releaseTag, inputs.token, environment())
         const files = releaseFiles(result)
-        const { release, replaced } = await uploadReleaseAssets(clients.releases(token, repository), tag, files)
+        const { release, replaced } = await uploadReleaseAssets(await clients.releases(token, repository), tag, files)
         core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
       }
     })

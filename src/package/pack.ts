@@ -10,7 +10,7 @@ import { parse as parseToml } from 'smol-toml'
 import { writeArchive, type MemberFile } from './archive.js'
 import { Input } from '../common/constants.js'
 import { InputError } from '../errors.js'
-import { dockerPath, globBase, globToRegExp, isGlob, planArchives, renderSums, sumsFileName, versionFromPackageId, versionFromRef, type ArchiveEntry } from './plan.js'
+import { dockerPath, planArchives, renderSums, sumsFileName, versionFromPackageId, versionFromRef, type ArchiveEntry } from './plan.js'
 import type { StagedFile } from '../stage/stage.js'
 import { hashFile, type Hashes, type ChecksumAlgorithm } from '../common/checksum.js'
 import { type ArchiveFormat } from '../inputs/packaging.js'
@@ -83,17 +83,22 @@ function isInside(parent: string, child: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
 }
 
-/** Files below `dir`, relative with `/`, skipping folders that are never release material. */
-function walk(dir: string, relativeTo: string): string[] {
-  const found: string[] = []
-  if (!fs.existsSync(dir)) return found
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) {
-      if (!['.git', 'target', 'node_modules'].includes(entry.name)) found.push(...walk(full, relativeTo))
-    } else if (entry.isFile() || entry.isSymbolicLink()) found.push(path.relative(relativeTo, full).split(path.sep).join('/'))
-  }
-  return found
+/** Folders that are never release material; the search does not even enter them. */
+const NEVER_SEARCHED = ['**/.git/**', '**/target/**', '**/node_modules/**']
+
+type Tinyglobby = typeof import('tinyglobby')
+
+/** Files a glob matches below workDir (relative, `/`), not through linked folders. */
+function globFiles({ globSync }: Tinyglobby, pattern: string, workDir: string): string[] {
+  const realWorkDir = fs.realpathSync(workDir)
+  return globSync(pattern, { cwd: workDir, ignore: NEVER_SEARCHED, dot: true, expandDirectories: false, followSymbolicLinks: true }).filter((name) => {
+    // A match inside a linked folder: the folder's real path is not where its name says.
+    try {
+      return fs.realpathSync(path.join(workDir, path.dirname(name))) === path.join(realWorkDir, path.dirname(name))
+    } catch {
+      return false
+    }
+  })
 }
 
 /**
@@ -101,14 +106,17 @@ function walk(dir: string, relativeTo: string): string[] {
  * literal name that is missing is an error (a typo); a glob matching nothing warns.
  * Every match must resolve (links followed) inside the workspace.
  */
-export function findIncludes(patterns: readonly string[], workDir: string, workspace: string): ArchiveEntry[] {
+export async function findIncludes(patterns: readonly string[], workDir: string, workspace: string): Promise<ArchiveEntry[]> {
+  if (!patterns.length) return []
+  // Loaded only when there is something to include, to keep the bundle's start-up small.
+  const globber = await import('tinyglobby')
   const root = fs.realpathSync(workspace)
   const entries = new Map<string, ArchiveEntry>()
   for (const pattern of patterns) {
+    const glob = globber.isDynamicPattern(pattern)
     let names: string[]
-    if (isGlob(pattern)) {
-      const matcher = globToRegExp(pattern)
-      names = walk(path.join(workDir, globBase(pattern)), workDir).filter((name) => matcher.test(name))
+    if (glob) {
+      names = globFiles(globber, pattern, workDir)
       if (!names.length) core.warning(`The include pattern '${pattern}' matches no file in ${workDir}.`)
     } else {
       names = [pattern.replace(/\/+$/, '')]
@@ -121,12 +129,12 @@ export function findIncludes(patterns: readonly string[], workDir: string, works
         real = fs.realpathSync(source)
       } catch {
         // A broken link: an error when named, skipped when a glob found it.
-        if (isGlob(pattern)) continue
+        if (glob) continue
         throw new InputError(Input.Include, pattern, `${name} is a link to nothing.`)
       }
       if (!isInside(root, real)) throw new InputError(Input.Include, pattern, `${name} leads to ${real}, outside the workspace; only files of the workspace are packaged.`)
       if (!fs.statSync(real).isFile()) {
-        if (isGlob(pattern)) continue
+        if (glob) continue
         throw new InputError(Input.Include, pattern, `${name} is not a file; name files or globs such as docs/*.md.`)
       }
       entries.set(name, { name, source })
@@ -165,7 +173,7 @@ export function renderPackageManifest(context: ManifestContext, files: readonly 
 
 export async function packageStaged(options: PackageOptions): Promise<PackageResult> {
   const { stageDir, checksums } = options
-  const includes = options.archive ? findIncludes(options.include, options.workDir, options.workspace) : []
+  const includes = options.archive ? await findIncludes(options.include, options.workDir, options.workspace) : []
   const plans = options.archive
     ? planArchives(
         options.binaries.map((file) => ({ name: file.name, path: file.path, version: file.version })),

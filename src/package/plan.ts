@@ -97,52 +97,6 @@ export function planArchives(binaries: readonly BinaryToPack[], includes: readon
   return [...byName.values()].sort((a, b) => a.fileName.localeCompare(b.fileName))
 }
 
-const GLOB_CHARS = /[*?[]/
-
-/** The leading folders of a pattern that hold no wildcard: where a walk has to start. */
-export function globBase(pattern: string): string {
-  const segments = pattern.split('/')
-  const base: string[] = []
-  for (const segment of segments.slice(0, -1)) {
-    if (GLOB_CHARS.test(segment)) break
-    base.push(segment)
-  }
-  return base.join('/')
-}
-
-export function isGlob(pattern: string): boolean {
-  return GLOB_CHARS.test(pattern)
-}
-
-/** `*` and `?` stay within a segment, `**` spans segments, `[abc]` is a class. Paths use `/`. */
-export function globToRegExp(pattern: string): RegExp {
-  let source = ''
-  const segments = pattern.split('/').filter((segment, i, all) => segment !== '' || i === all.length - 1)
-  segments.forEach((segment, i) => {
-    const last = i === segments.length - 1
-    if (segment === '**') {
-      source += last ? '.*' : '(?:[^/]+/)*'
-      return
-    }
-    for (let j = 0; j < segment.length; j++) {
-      const char = segment[j] ?? ''
-      if (char === '*') source += '[^/]*'
-      else if (char === '?') source += '[^/]'
-      else if (char === '[') {
-        const end = segment.indexOf(']', j + 1)
-        if (end === -1) source += '\\['
-        else {
-          const body = segment.slice(j + 1, end).replace(/\\/g, '\\\\')
-          source += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`
-          j = end
-        }
-      } else source += char.replace(/[.+^${}()|\\]/g, '\\$&')
-    }
-    if (!last) source += '/'
-  })
-  return new RegExp(`^${source}$`)
-}
-
 /** `<os>/<arch>[/<variant>]/<bin>` under the docker directory, for `COPY <dir>/$TARGETPLATFORM/<bin>`. */
 export function dockerPath(dockerPlatform: string, bin: string): string {
   return `${dockerPlatform}/${bin}`

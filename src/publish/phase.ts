@@ -29,7 +29,7 @@ export async function uploadPhase({ inputs, facts }: BuildRequest, staged: Stage
       return `skipped: not on a runner (artifact \`${name}\`)`
     }
     // Loaded only when uploading: the artifact client is most of the bundle's start-up time.
-    const { actionsArtifactClient } = await import('./github-clients.js')
+    const { actionsArtifactClient } = await import('./artifact-client.js')
     const result = await uploadArtifact(actionsArtifactClient(), name, staged.dir)
     core.info(`Uploaded the artifact ${name} (${result.files.length} files${result.size ? `, ${result.size} bytes` : ''}).`)
     core.setOutput(Output.ArtifactName, name)
@@ -41,8 +41,9 @@ export async function uploadPhase({ inputs, facts }: BuildRequest, staged: Stage
     { path: archive.path, name: archive.name },
     ...inputs.checksums.map((algorithm) => ({ path: `${archive.path}.${algorithm}`, name: `${archive.name}.${algorithm}` })),
   ])
-  const { restReleaseClient } = await import('./github-clients.js')
-  const client = restReleaseClient({ token, repository, apiUrl: apiUrl(), commit: commitSha() })
+  // Octokit is loaded only here, as the artifact client is above.
+  const { octokitReleaseClient } = await import('./release-client.js')
+  const client = octokitReleaseClient({ token, repository, apiUrl: apiUrl(), commit: commitSha() })
   const { release, replaced } = await uploadReleaseAssets(client, tag, files)
   core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
   return `${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release \`${tag}\``

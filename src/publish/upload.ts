@@ -1,7 +1,7 @@
 /**
  * Publishing behind two small interfaces, so the rules (names, replace-don't-duplicate,
- * bounded retries, clear errors) are tested with in-memory fakes; github-clients.ts has the
- * production clients.
+ * bounded retries, clear errors) are tested with in-memory fakes; artifact-client.ts and
+ * release-client.ts are the production clients.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -53,39 +53,38 @@ export interface ReleaseClient {
   uploadAsset(releaseId: number, name: string, file: string): Promise<AssetInfo>
 }
 
-/** An HTTP failure with what retrying needs to know. */
+/** An HTTP failure of a client, with its status. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    /** Seconds until a rate limit resets (Retry-After or X-RateLimit-Reset), when known */
-    readonly retryAfter?: number,
-    readonly rateLimited = false,
   ) {
     super(message)
     this.name = 'HttpError'
   }
 }
 
+/**
+ * Retries for the artifact service. Octokit retries the release calls itself; the
+ * artifact client retries its Twirp calls and downloads, but not a whole upload whose blob
+ * stream broke half-way, which is what this is mainly for.
+ */
 export interface RetryPolicy {
   attempts: number
   /** Delay before the second attempt; doubles after each */
   baseSeconds: number
-  /** A rate limit that resets later than this is reported instead of waited for */
-  maxWaitSeconds: number
   sleep: (seconds: number) => Promise<void>
 }
 
 export const defaultRetry: RetryPolicy = {
   attempts: 4,
   baseSeconds: 2,
-  maxWaitSeconds: 90,
   sleep: (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
 }
 
-/** Failures that can succeed on retry: rate limits, server errors, dropped connections. */
+/** Failures that can succeed on retry: server errors and dropped connections. */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof HttpError) return error.rateLimited || error.status === 429 || error.status >= 500
+  if (error instanceof HttpError) return error.status === 429 || error.status >= 500
   if (error instanceof Error) {
     if (error.name === 'NetworkError') return true
     return /ECONNRESET|ETIMEDOUT|ECONNREFUSED|EAI_AGAIN|socket hang up|fetch failed|\b50[234]\b/i.test(error.message)
@@ -99,21 +98,8 @@ export async function withRetry<T>(what: string, body: () => Promise<T>, policy:
     try {
       return await body()
     } catch (error) {
-      if (!isRetryable(error) || attempt >= policy.attempts) {
-        if (error instanceof HttpError && error.rateLimited) {
-          throw new ActionError(
-            `${what}: GitHub's API rate limit was hit${error.retryAfter ? ` (resets in ${Math.ceil(error.retryAfter)} s)` : ''}; gave up after ${attempt} attempt(s). Re-run the job later.`,
-          )
-        }
-        throw new ActionError(`${what} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${errorMessage(error)}`)
-      }
-      let wait = policy.baseSeconds * 2 ** (attempt - 1)
-      if (error instanceof HttpError && error.retryAfter !== undefined) {
-        if (error.retryAfter > policy.maxWaitSeconds) {
-          throw new ActionError(`${what}: GitHub's API rate limit resets in ${Math.ceil(error.retryAfter)} s, longer than the action waits (${policy.maxWaitSeconds} s). Re-run the job later.`)
-        }
-        wait = Math.max(wait, error.retryAfter)
-      }
+      if (!isRetryable(error) || attempt >= policy.attempts) throw new ActionError(`${what} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${errorMessage(error)}`)
+      const wait = policy.baseSeconds * 2 ** (attempt - 1)
       core.warning(`${what} failed (attempt ${attempt} of ${policy.attempts}): ${errorMessage(error)}; retrying in ${wait} s.`)
       await policy.sleep(wait)
     }
@@ -155,21 +141,31 @@ export async function uploadArtifact(client: ArtifactClient, name: string, dir: 
   return { ...result, files }
 }
 
+/** A client failure as the error the step reports, naming what was being done. */
+async function step<T>(what: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body()
+  } catch (error) {
+    if (error instanceof ActionError) throw error
+    throw new ActionError(`${what} failed: ${errorMessage(error)}`)
+  }
+}
+
 /**
  * The release for `tag`, created as a draft when there is none. Matrix jobs race to
  * create it: after creating, the oldest release with the tag wins and a duplicate draft
  * of ours is deleted, so every job ends up on the same release.
  */
-export async function ensureRelease(client: ReleaseClient, tag: string, policy: RetryPolicy = defaultRetry): Promise<ReleaseInfo> {
-  const existing = await withRetry(`Looking up the release ${tag}`, () => client.findReleases(tag), policy)
+export async function ensureRelease(client: ReleaseClient, tag: string): Promise<ReleaseInfo> {
+  const existing = await step(`Looking up the release ${tag}`, () => client.findReleases(tag))
   if (existing[0]) return existing[0]
-  const created = await withRetry(`Creating the draft release ${tag}`, () => client.createDraft(tag), policy)
+  const created = await step(`Creating the draft release ${tag}`, () => client.createDraft(tag))
   core.info(`Created the draft release ${tag}.`)
-  const all = await withRetry(`Looking up the release ${tag}`, () => client.findReleases(tag), policy)
+  const all = await step(`Looking up the release ${tag}`, () => client.findReleases(tag))
   const winner = all[0] ?? created
   if (winner.id !== created.id) {
     core.info(`Another job created release ${tag} first; using it.`)
-    await withRetry(`Deleting the duplicate draft ${tag}`, () => client.deleteRelease(created.id), policy)
+    await step(`Deleting the duplicate draft ${tag}`, () => client.deleteRelease(created.id))
   }
   return winner
 }
@@ -177,45 +173,38 @@ export async function ensureRelease(client: ReleaseClient, tag: string, policy: 
 /**
  * Upload files as release assets. A same-named asset is replaced (deleted, then
  * uploaded), never duplicated; an "already exists" answer from a racing upload is
- * handled the same way.
+ * handled the same way. The client retries what can succeed on retry.
  */
-export async function uploadReleaseAssets(client: ReleaseClient, tag: string, files: readonly UploadFile[], policy: RetryPolicy = defaultRetry): Promise<{ release: ReleaseInfo; replaced: string[] }> {
+export async function uploadReleaseAssets(client: ReleaseClient, tag: string, files: readonly UploadFile[]): Promise<{ release: ReleaseInfo; replaced: string[] }> {
   const names = new Set<string>()
   for (const file of files) {
     if (names.has(file.name)) throw new ActionError(`Two files would become the release asset ${file.name}.`)
     names.add(file.name)
   }
-  const release = await ensureRelease(client, tag, policy)
+  const release = await ensureRelease(client, tag)
   const replaced: string[] = []
-  const removeExisting = async (name: string): Promise<void> => {
-    const assets = await withRetry(`Listing the assets of ${tag}`, () => client.listAssets(release.id), policy)
+  const remove = async (assets: readonly AssetInfo[], name: string): Promise<void> => {
     for (const asset of assets.filter((a) => a.name === name)) {
-      await withRetry(`Deleting the old asset ${name}`, () => client.deleteAsset(asset.id), policy)
+      await step(`Deleting the old asset ${name}`, () => client.deleteAsset(asset.id))
       replaced.push(name)
     }
   }
-  const before = await withRetry(`Listing the assets of ${tag}`, () => client.listAssets(release.id), policy)
+  const listed = (): Promise<AssetInfo[]> => step(`Listing the assets of ${tag}`, () => client.listAssets(release.id))
+  const before = await listed()
   for (const file of files) {
-    for (const asset of before.filter((a) => a.name === file.name)) {
-      await withRetry(`Deleting the old asset ${file.name}`, () => client.deleteAsset(asset.id), policy)
-      replaced.push(file.name)
-    }
-    await withRetry(
-      `Uploading ${file.name} to the release ${tag}`,
-      async () => {
-        try {
+    await remove(before, file.name)
+    await step(`Uploading ${file.name} to the release ${tag}`, async () => {
+      try {
+        return await client.uploadAsset(release.id, file.name, file.path)
+      } catch (error) {
+        // 422 already_exists: another job uploaded the same name meanwhile; replace it once.
+        if (error instanceof HttpError && error.status === 422 && /already.exists/i.test(error.message)) {
+          await remove(await listed(), file.name)
           return await client.uploadAsset(release.id, file.name, file.path)
-        } catch (error) {
-          // 422 already_exists: another job uploaded the same name meanwhile; replace it once.
-          if (error instanceof HttpError && error.status === 422 && /already.exists/i.test(error.message)) {
-            await removeExisting(file.name)
-            return await client.uploadAsset(release.id, file.name, file.path)
-          }
-          throw error
         }
-      },
-      policy,
-    )
+        throw error
+      }
+    })
   }
   return { release, replaced }
 }

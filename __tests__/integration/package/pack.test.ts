@@ -152,24 +152,60 @@ describe('includes stay inside the workspace', () => {
   const refusal = (input: string, advice: RegExp) => (error: unknown) => error instanceof InputError && error.input === input && advice.test(error.message)
   test('a missing literal file is an error, an empty glob a warning', async () => {
     const base = await project()
-    assert.throws(() => findIncludes(['LICENCE'], base.workspace, base.workspace), refusal('include', /no such file/))
-    assert.deepEqual(findIncludes(['*.nothing'], base.workspace, base.workspace), [])
+    await assert.rejects(findIncludes(['LICENCE'], base.workspace, base.workspace), refusal('include', /no such file/))
+    assert.deepEqual(await findIncludes(['*.nothing'], base.workspace, base.workspace), [])
   })
   test('a link to outside the workspace is refused', async () => {
     const base = await project()
     fs.symlinkSync('/etc/hostname', path.join(base.workspace, 'HOSTNAME'))
-    assert.throws(() => findIncludes(['HOSTNAME'], base.workspace, base.workspace), refusal('include', /outside the workspace/))
-    assert.throws(() => findIncludes(['HOST*'], base.workspace, base.workspace), refusal('include', /outside the workspace/))
+    await assert.rejects(findIncludes(['HOSTNAME'], base.workspace, base.workspace), refusal('include', /outside the workspace/))
+    await assert.rejects(findIncludes(['HOST*'], base.workspace, base.workspace), refusal('include', /outside the workspace/))
   })
   test('a folder is refused; the target folder is never walked; globs skip broken links and linked folders', async () => {
     const base = await project()
     fs.symlinkSync(path.join(base.workspace, 'nowhere'), path.join(base.workspace, 'docs', 'broken.md'))
     fs.symlinkSync(path.join(base.workspace, 'docs', 'guide'), path.join(base.workspace, 'docs', 'linked.md'))
-    assert.throws(() => findIncludes(['docs/broken.md'], base.workspace, base.workspace), refusal('include', /no such file|link to nothing/))
-    assert.throws(() => findIncludes(['docs'], base.workspace, base.workspace), refusal('include', /not a file/))
+    await assert.rejects(findIncludes(['docs/broken.md'], base.workspace, base.workspace), refusal('include', /no such file|link to nothing/))
+    await assert.rejects(findIncludes(['docs'], base.workspace, base.workspace), refusal('include', /not a file/))
     assert.deepEqual(
-      findIncludes(['**/app', '**/*.md'], base.workspace, base.workspace).map((e) => e.name),
+      (await findIncludes(['**/app', '**/*.md'], base.workspace, base.workspace)).map((e) => e.name),
       ['docs/a.md', 'docs/guide/b.md'],
+    )
+  })
+})
+
+describe('include globs, matched on real files', () => {
+  // Each row: the pattern, the files it must find, files beside them it must not.
+  const rows: [string, string[], string[]][] = [
+    ['LICENSE*', ['LICENSE', 'LICENSE-MIT', 'LICENSE.txt'], ['docs/LICENSE', 'XLICENSE']],
+    ['docs/*.md', ['docs/a.md'], ['docs/sub/b.md', 'a.md', 'docs/a.mdx']],
+    ['docs/**/*.md', ['docs/a.md', 'docs/sub/deep/b.md'], ['a.md', 'docsx/a.md']],
+    ['**', ['a', 'x/y/z'], []],
+    ['file?.[ct]xt', ['file1.txt', 'fileA.cxt'], ['file10.txt', 'file1.dxt']],
+    ['{LICENSE,NOTICE}', ['LICENSE', 'NOTICE'], ['README']],
+    ['**/*.md', ['a.md', 'docs/b.md'], ['target/release/c.md', '.git/d.md', 'node_modules/m/e.md', 'crates/x/target/f.md']],
+  ]
+  for (const [pattern, yes, no] of rows) {
+    test(`${pattern} finds ${yes.join(', ')}`, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glob-'))
+      for (const name of [...yes, ...no]) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
+        fs.writeFileSync(path.join(dir, name), name)
+      }
+      assert.deepEqual(
+        (await findIncludes([pattern], dir, dir)).map((e) => e.name),
+        [...yes].sort(),
+      )
+    })
+  }
+  test('a glob under target/ finds nothing there; a literal path there is still taken', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glob-'))
+    fs.mkdirSync(path.join(dir, 'target', 'doc'), { recursive: true })
+    fs.writeFileSync(path.join(dir, 'target', 'doc', 'x.html'), 'x')
+    assert.deepEqual(await findIncludes(['target/doc/*.html'], dir, dir), [])
+    assert.deepEqual(
+      (await findIncludes(['target/doc/x.html'], dir, dir)).map((e) => e.name),
+      ['target/doc/x.html'],
     )
   })
 })

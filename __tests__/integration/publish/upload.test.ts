@@ -1,16 +1,15 @@
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import type { AddressInfo } from 'node:net'
 import { ActionError } from '../../../src/errors.js'
-import { restReleaseClient } from '../../../src/publish/github-clients.js'
+import { octokitReleaseClient } from '../../../src/publish/release-client.js'
 import { HttpError, isRetryable, renderArtifactName, uploadArtifact, uploadReleaseAssets, withRetry } from '../../../src/publish/upload.js'
 import { InputError } from '../../../src/errors.js'
 import { FakeArtifacts, FakeReleases, instantRetry } from '../../support/fakes.js'
 import { resolveRelease } from '../../../src/inputs/release.js'
+import { githubServer } from '../../support/github-server.js'
 
 function staged(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-'))
@@ -23,11 +22,10 @@ function staged(files: Record<string, string>): string {
 
 const networkError = (): Error => Object.assign(new Error('socket hang up'), { name: 'NetworkError' })
 
-describe('retries: only what can succeed on retry, a bounded number of times', () => {
+describe('artifact retries: only what can succeed on retry, a bounded number of times', () => {
   const cases: [string, unknown, boolean][] = [
     ['503', new HttpError(503, 'Service Unavailable'), true],
     ['429', new HttpError(429, 'Too Many Requests'), true],
-    ['403 rate limit', new HttpError(403, 'API rate limit exceeded', 30, true), true],
     ['403 forbidden', new HttpError(403, 'Resource not accessible by integration'), false],
     ['401', new HttpError(401, 'Bad credentials'), false],
     ['422', new HttpError(422, 'Validation Failed'), false],
@@ -53,34 +51,6 @@ describe('retries: only what can succeed on retry, a bounded number of times', (
     )
     assert.equal(calls, 4)
     assert.deepEqual(waits, [2, 4, 8])
-  })
-  test('a rate limit that resets soon is waited for', async () => {
-    const waits: number[] = []
-    let calls = 0
-    const value = await withRetry(
-      'Listing',
-      async () => {
-        if (++calls === 1) throw new HttpError(403, 'API rate limit exceeded', 30, true)
-        return 'ok'
-      },
-      instantRetry(waits),
-    )
-    assert.equal(value, 'ok')
-    assert.deepEqual(waits, [30])
-  })
-  test('a rate limit that resets in an hour is a clear error at once', async () => {
-    const waits: number[] = []
-    await assert.rejects(
-      withRetry(
-        'Listing',
-        async () => {
-          throw new HttpError(403, 'API rate limit exceeded', 3600, true)
-        },
-        instantRetry(waits),
-      ),
-      /rate limit resets in 3600 s, longer than the action waits \(90 s\)\. Re-run the job later/,
-    )
-    assert.deepEqual(waits, [])
   })
 })
 
@@ -146,7 +116,7 @@ describe('release assets', () => {
   test('a missing release is created as a draft, then the files are uploaded', async () => {
     const client = new FakeReleases()
     const dir = staged({ 'app.tar.gz': 'A', 'app.tar.gz.sha256': 'h' })
-    const { release, replaced } = await uploadReleaseAssets(client, 'v1.0.0', files(dir, ['app.tar.gz', 'app.tar.gz.sha256']), instantRetry())
+    const { release, replaced } = await uploadReleaseAssets(client, 'v1.0.0', files(dir, ['app.tar.gz', 'app.tar.gz.sha256']))
     assert.equal(release.draft, true)
     assert.deepEqual(replaced, [])
     assert.deepEqual(
@@ -161,14 +131,14 @@ describe('release assets', () => {
   test('an existing (published) release is used as it is', async () => {
     const client = new FakeReleases()
     const id = client.addRelease('v1.0.0', false)
-    const { release } = await uploadReleaseAssets(client, 'v1.0.0', files(staged({ a: 'A' }), ['a']), instantRetry())
+    const { release } = await uploadReleaseAssets(client, 'v1.0.0', files(staged({ a: 'A' }), ['a']))
     assert.equal(release.id, id)
     assert.ok(!client.calls.some((c) => c[0] === 'createDraft'))
   })
   test('re-running replaces same-named assets and never duplicates them', async () => {
     const client = new FakeReleases()
-    await uploadReleaseAssets(client, 'v1', files(staged({ a: 'old', b: 'B' }), ['a', 'b']), instantRetry())
-    const { replaced } = await uploadReleaseAssets(client, 'v1', files(staged({ a: 'new' }), ['a']), instantRetry())
+    await uploadReleaseAssets(client, 'v1', files(staged({ a: 'old', b: 'B' }), ['a', 'b']))
+    const { replaced } = await uploadReleaseAssets(client, 'v1', files(staged({ a: 'new' }), ['a']))
     assert.deepEqual(replaced, ['a'])
     assert.equal(client.releases.length, 1)
     const assets = client.releases[0]?.assets ?? []
@@ -189,7 +159,7 @@ describe('release assets', () => {
       }
       return result
     }
-    const { replaced } = await uploadReleaseAssets(client, 'v1', files(staged({ a: 'ours' }), ['a']), instantRetry())
+    const { replaced } = await uploadReleaseAssets(client, 'v1', files(staged({ a: 'ours' }), ['a']))
     assert.deepEqual(replaced, ['a'])
     assert.deepEqual(
       client.releases.find((r) => r.id === id)?.assets.map((a) => [a.name, a.data.toString()]),
@@ -202,105 +172,164 @@ describe('release assets', () => {
       client.onCreate = undefined
       client.addRelease(tag, true) // the other job's draft, created first
     }
-    const { release } = await uploadReleaseAssets(client, 'v2', files(staged({ a: 'A' }), ['a']), instantRetry())
+    const { release } = await uploadReleaseAssets(client, 'v2', files(staged({ a: 'A' }), ['a']))
     assert.equal(client.releases.length, 1)
     assert.equal(client.releases[0]?.id, release.id)
     assert.ok(client.calls.some((c) => c[0] === 'deleteRelease'))
   })
-  test('rate limited once while uploading: waits and succeeds', async () => {
-    const client = new FakeReleases()
-    client.failures.push({ method: 'uploadAsset', count: 1, error: () => new HttpError(403, 'You have exceeded a secondary rate limit', 60, true) })
-    const waits: number[] = []
-    await uploadReleaseAssets(client, 'v1', files(staged({ a: 'A' }), ['a']), instantRetry(waits))
-    assert.deepEqual(waits, [60])
-    assert.equal(client.releases[0]?.assets.length, 1)
-  })
-  test('bad credentials: one attempt and a clear error', async () => {
+  test('a failure stops the upload with the step named', async () => {
     const client = new FakeReleases()
     client.failures.push({ method: 'findReleases', count: 1, error: () => new HttpError(401, 'GET /repos/o/r/releases: 401 Bad credentials') })
-    await assert.rejects(uploadReleaseAssets(client, 'v1', files(staged({ a: 'A' }), ['a']), instantRetry()), /Looking up the release v1 failed: .*401 Bad credentials/)
+    await assert.rejects(uploadReleaseAssets(client, 'v1', files(staged({ a: 'A' }), ['a'])), /Looking up the release v1 failed: .*401 Bad credentials/)
     assert.equal(client.calls.length, 1)
   })
   test('two files with one asset name are refused before any call', async () => {
     const client = new FakeReleases()
     const dir = staged({ a: 'A' })
-    await assert.rejects(uploadReleaseAssets(client, 'v1', [...files(dir, ['a']), ...files(dir, ['a'])], instantRetry()), /Two files would become the release asset a/)
+    await assert.rejects(uploadReleaseAssets(client, 'v1', [...files(dir, ['a']), ...files(dir, ['a'])]), /Two files would become the release asset a/)
     assert.deepEqual(client.calls, [])
   })
 })
 
-describe('the REST client against a local server that answers like api.github.com', () => {
-  async function server(handler: (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => void): Promise<{ url: string; close: () => void }> {
-    const srv = http.createServer((req, res) => {
-      const chunks: Buffer[] = []
-      req.on('data', (chunk: Buffer) => chunks.push(chunk))
-      req.on('end', () => handler(req, Buffer.concat(chunks), res))
-    })
-    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
-    return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, close: () => srv.close() }
-  }
-  const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers })
-    res.end(JSON.stringify(body))
-  }
+describe('the Octokit release client against a local server that answers like api.github.com', () => {
+  const one = (dir: string, name: string) => [{ path: path.join(dir, name), name }]
 
-  test('creates a draft, uploads to its upload_url, replaces a same-named asset', async () => {
-    const seen: string[] = []
-    const assets: { id: number; name: string }[] = [{ id: 7, name: 'app.tar.gz' }]
-    let base = ''
-    const srv = await server((req, body, res) => {
-      seen.push(`${req.method} ${req.url} ${req.headers.authorization}`)
-      if (req.method === 'GET' && req.url?.startsWith('/repos/o/r/releases?')) return json(res, 200, [{ id: 1, tag_name: 'v0.9', draft: false, upload_url: 'x' }])
-      if (req.method === 'POST' && req.url === '/repos/o/r/releases') {
-        const request = JSON.parse(body.toString())
-        assert.deepEqual(request, { tag_name: 'v1.0.0', name: 'v1.0.0', draft: true, target_commitish: 'abc123' })
-        return json(res, 201, { id: 5, tag_name: 'v1.0.0', draft: true, upload_url: `${base}/uploads/repos/o/r/releases/5/assets{?name,label}` })
-      }
-      if (req.method === 'GET' && req.url?.startsWith('/repos/o/r/releases/5/assets?')) return json(res, 200, assets)
-      if (req.method === 'DELETE' && req.url === '/repos/o/r/releases/assets/7') {
-        assets.splice(0, 1)
-        res.writeHead(204).end()
-        return
-      }
-      if (req.method === 'POST' && req.url === '/uploads/repos/o/r/releases/5/assets?name=app.tar.gz') {
-        assert.equal(req.headers['content-type'], 'application/octet-stream')
-        assert.equal(body.toString(), 'ARCHIVE')
-        return json(res, 201, { id: 8, name: 'app.tar.gz' })
-      }
-      json(res, 404, { message: 'Not Found' })
-    })
-    base = srv.url
+  test('creates a missing draft, uploads to its upload_url; a re-run replaces the same-named asset', async () => {
+    const gh = await githubServer()
     try {
-      const client = restReleaseClient({ token: 't0k3n', repository: 'o/r', apiUrl: srv.url, commit: 'abc123' })
-      const dir = staged({ 'app.tar.gz': 'ARCHIVE' })
-      // The first lookup finds no v1.0.0; after creating, the listing is mocked to show it.
-      let lookups = 0
-      const find = client.findReleases.bind(client)
-      client.findReleases = async (tag) => (++lookups === 1 ? find(tag) : [{ id: 5, tag, draft: true }])
-      const { release, replaced } = await uploadReleaseAssets(client, 'v1.0.0', [{ path: path.join(dir, 'app.tar.gz'), name: 'app.tar.gz' }], instantRetry())
-      assert.equal(release.id, 5)
-      assert.deepEqual(replaced, ['app.tar.gz'])
-      assert.ok(seen.every((line) => line.endsWith('Bearer t0k3n')))
-      assert.ok(seen.some((line) => line.startsWith('POST /uploads/repos/o/r/releases/5/assets?name=app.tar.gz')))
+      const client = octokitReleaseClient({ token: 't0k3n', repository: 'o/r', apiUrl: gh.url, commit: 'abc123' })
+      const first = await uploadReleaseAssets(client, 'v1.0.0', one(staged({ 'app.tar.gz': 'OLD' }), 'app.tar.gz'))
+      const second = await uploadReleaseAssets(octokitReleaseClient({ token: 't0k3n', repository: 'o/r', apiUrl: gh.url }), 'v1.0.0', one(staged({ 'app.tar.gz': 'NEW' }), 'app.tar.gz'))
+      assert.equal(first.release.draft, true)
+      assert.deepEqual(first.replaced, [])
+      assert.deepEqual(second.replaced, ['app.tar.gz'])
+      assert.equal(second.release.id, first.release.id)
+      assert.equal(gh.releases.length, 1)
+      assert.deepEqual(
+        gh.releases[0]?.assets.map((a) => [a.name, a.data]),
+        [['app.tar.gz', 'NEW']],
+      )
+      const creates = gh.seen.filter((r) => r.method === 'POST' && r.path === '/repos/o/r/releases')
+      assert.deepEqual(
+        creates.map((r) => JSON.parse(r.body)),
+        [{ tag_name: 'v1.0.0', name: 'v1.0.0', draft: true, target_commitish: 'abc123' }],
+      )
+      const uploads = gh.seen.filter((r) => r.path.startsWith('/uploads/'))
+      assert.deepEqual(
+        uploads.map((r) => {
+          const url = new URL(r.path, gh.url)
+          return [r.method, url.pathname, url.searchParams.get('name'), r.contentType, r.body]
+        }),
+        [
+          ['POST', `/uploads/repos/o/r/releases/${first.release.id}/assets`, 'app.tar.gz', 'application/octet-stream', 'OLD'],
+          ['POST', `/uploads/repos/o/r/releases/${first.release.id}/assets`, 'app.tar.gz', 'application/octet-stream', 'NEW'],
+        ],
+      )
+      assert.ok(gh.seen.some((r) => r.method === 'DELETE' && /^\/repos\/o\/r\/releases\/assets\/\d+$/.test(r.path)))
+      assert.deepEqual([...new Set(gh.seen.map((r) => r.authorization))], ['token t0k3n'])
     } finally {
-      srv.close()
+      gh.close()
     }
-  })
-  test('a 403 with x-ratelimit-remaining 0 becomes a rate-limit error with the reset time', async () => {
-    const reset = Math.floor(Date.now() / 1000) + 42
-    const srv = await server((_req, _body, res) => json(res, 403, { message: 'API rate limit exceeded for installation' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }))
+  }, 30_000)
+
+  test('a release on the second page of the listing is found and used as it is', async () => {
+    const gh = await githubServer()
     try {
-      const client = restReleaseClient({ token: 't', repository: 'o/r', apiUrl: srv.url })
-      await assert.rejects(client.findReleases('v1'), (error: unknown) => {
-        assert.ok(error instanceof HttpError)
-        assert.equal(error.status, 403)
-        assert.equal(error.rateLimited, true)
-        assert.ok((error.retryAfter ?? 0) > 30 && (error.retryAfter ?? 0) <= 43, String(error.retryAfter))
-        assert.match(error.message, /API rate limit exceeded/)
-        return true
-      })
+      for (let i = 0; i < 120; i++) gh.releases.push({ id: i + 1, tag_name: `v0.${i}`, draft: false, assets: [] })
+      const { release } = await uploadReleaseAssets(octokitReleaseClient({ token: 't', repository: 'o/r', apiUrl: gh.url }), 'v0.110', one(staged({ a: 'A' }), 'a'))
+      assert.deepEqual(release, { id: 111, tag: 'v0.110', draft: false })
+      assert.ok(!gh.seen.some((r) => r.method === 'POST' && r.path === '/repos/o/r/releases'))
+      assert.equal(gh.seen.filter((r) => r.method === 'GET' && r.path.startsWith('/repos/o/r/releases?')).length, 2)
     } finally {
-      srv.close()
+      gh.close()
     }
-  })
+  }, 30_000)
+
+  test('a 502 is retried and the call succeeds', async () => {
+    const gh = await githubServer()
+    try {
+      gh.fail.push({ route: 'GET /repos/o/r/releases', status: 502, message: 'Server Error' })
+      const releases = await octokitReleaseClient({ token: 't', repository: 'o/r', apiUrl: gh.url }).findReleases('v1')
+      assert.deepEqual(releases, [])
+      assert.equal(gh.seen.filter((r) => r.path.startsWith('/repos/o/r/releases?')).length, 2)
+      assert.equal(gh.fail.length, 0)
+    } finally {
+      gh.close()
+    }
+  }, 30_000)
+
+  test('a 403 secondary rate limit with retry-after is waited for, then the upload succeeds', async () => {
+    const gh = await githubServer()
+    try {
+      gh.releases.push({ id: 1, tag_name: 'v1', draft: false, assets: [] })
+      gh.fail.push({ route: 'POST /uploads/', status: 403, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', headers: { 'retry-after': '2' } })
+      const start = performance.now()
+      await uploadReleaseAssets(octokitReleaseClient({ token: 't', repository: 'o/r', apiUrl: gh.url }), 'v1', one(staged({ a: 'A' }), 'a'))
+      const seconds = (performance.now() - start) / 1000
+      const uploads = gh.seen.filter((r) => r.path.startsWith('/uploads/'))
+      assert.equal(uploads.length, 2)
+      assert.ok(seconds >= 1.9, `waited ${seconds} s for a retry-after of 2 s`)
+      assert.deepEqual(
+        gh.releases[0]?.assets.map((a) => a.name),
+        ['a'],
+      )
+    } finally {
+      gh.close()
+    }
+  }, 30_000)
+
+  test('a rate limit that resets in an hour is a clear error at once, not a wait', async () => {
+    const gh = await githubServer()
+    try {
+      const reset = String(Math.floor(Date.now() / 1000) + 3600)
+      gh.fail.push({ route: 'GET /repos/o/r/releases', status: 403, message: 'API rate limit exceeded for installation ID 1.', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } })
+      let error: unknown
+      await uploadReleaseAssets(octokitReleaseClient({ token: 't', repository: 'o/r', apiUrl: gh.url }), 'v1', one(staged({ a: 'A' }), 'a')).catch((e: unknown) => (error = e))
+      assert.ok(error instanceof ActionError, String(error))
+      assert.match(error.message, /^Looking up the release v1: GitHub's API rate limit was hit \(resets in 3[56]\d\d s\)\. Re-run the job later\.$/)
+      assert.equal(gh.seen.length, 1)
+    } finally {
+      gh.close()
+    }
+  }, 30_000)
+
+  test('bad credentials: one request and an error naming the step and the status', async () => {
+    const gh = await githubServer()
+    try {
+      gh.fail.push({ route: 'GET /repos/o/r/releases', status: 401, message: 'Bad credentials' })
+      let error: unknown
+      await uploadReleaseAssets(octokitReleaseClient({ token: 'bad', repository: 'o/r', apiUrl: gh.url }), 'v1', one(staged({ a: 'A' }), 'a')).catch((e: unknown) => (error = e))
+      assert.ok(error instanceof ActionError, String(error))
+      assert.match(error.message, /^Looking up the release v1 failed: Looking up the release v1: 401 Bad credentials/)
+      assert.equal(gh.seen.length, 1)
+    } finally {
+      gh.close()
+    }
+  }, 30_000)
+
+  test('an asset uploaded by a racing job meanwhile (422 already_exists) is replaced', async () => {
+    const gh = await githubServer()
+    try {
+      gh.releases.push({ id: 1, tag_name: 'v1', draft: true, assets: [] })
+      const client = octokitReleaseClient({ token: 't', repository: 'o/r', apiUrl: gh.url })
+      // The other job's upload lands between our listing and our upload.
+      const listAssets = client.listAssets.bind(client)
+      let raced = false
+      client.listAssets = async (id) => {
+        const assets = await listAssets(id)
+        if (!raced) gh.releases[0]?.assets.push({ id: 50, name: 'a', data: 'theirs' })
+        raced = true
+        return assets
+      }
+      const { replaced } = await uploadReleaseAssets(client, 'v1', one(staged({ a: 'ours' }), 'a'))
+      assert.deepEqual(replaced, ['a'])
+      assert.deepEqual(
+        gh.releases[0]?.assets.map((a) => [a.name, a.data]),
+        [['a', 'ours']],
+      )
+      assert.deepEqual(gh.seen.filter((r) => r.path.startsWith('/uploads/')).length, 2)
+    } finally {
+      gh.close()
+    }
+  }, 30_000)
 })

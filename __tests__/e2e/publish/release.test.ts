@@ -1,0 +1,64 @@
+/**
+ * upload: release through the bundled action: dist/index.js loads its Octokit chunk and
+ * talks to a local server that answers like api.github.com (GITHUB_API_URL points at it).
+ */
+import { describe, test } from '@jest/globals'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { errors, fixture, ROOT, runAction } from '../../support/harness.js'
+import type { Seen } from '../../support/github-server.js'
+
+interface ServerState {
+  seen: Seen[]
+  releases: { tag_name: string; draft: boolean; target_commitish?: string; assets: { name: string; data: string }[] }[]
+}
+
+/** Starts the server process; stop() ends it and returns what it saw. */
+async function startServer(): Promise<{ url: string; stop: () => Promise<ServerState> }> {
+  const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gh-state-')), 'state.json')
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, '__tests__', 'support', 'github-server-main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, GITHUB_SERVER_STATE: stateFile },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))
+    child.once('exit', (code) => reject(new Error(`the server process ended (${code})`)))
+  })
+  const stop = async (): Promise<ServerState> => {
+    const ended = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    await ended
+    return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as ServerState
+  }
+  return { url, stop }
+}
+
+describe('upload: release through the bundled action', () => {
+  test('a missing release is created as a draft on the commit and gets the archive and its checksum', async () => {
+    const server = await startServer()
+    let state: ServerState | undefined
+    let run: ReturnType<typeof runAction> | undefined
+    try {
+      run = runAction(
+        { target: 'x86_64-unknown-linux-gnu', toolchain: 'system', upload: 'release', 'release-tag': 'v1.0.0', token: 'e2e-token', name: '{bin}-{target}' },
+        { workspace: fixture('hello'), env: { GITHUB_API_URL: server.url, GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'c0ffee' } },
+      )
+    } finally {
+      state = await server.stop()
+    }
+    assert.equal(run.code, 0, run.log)
+    assert.deepEqual(errors(run), [])
+    assert.deepEqual(
+      state.releases.map((r) => [r.tag_name, r.draft, r.target_commitish, r.assets.map((a) => a.name).sort()]),
+      [['v1.0.0', true, 'c0ffee', ['hello-x86_64-unknown-linux-gnu.tar.gz', 'hello-x86_64-unknown-linux-gnu.tar.gz.sha256']]],
+    )
+    const sums = state.releases[0]?.assets.find((a) => a.name.endsWith('.sha256'))?.data ?? ''
+    assert.match(sums, /^[0-9a-f]{64} {2}hello-x86_64-unknown-linux-gnu\.tar\.gz\n$/)
+    assert.deepEqual([...new Set(state.seen.map((r) => r.authorization))], ['token e2e-token'])
+    assert.match(run.log, /Uploaded 2 file\(s\) to the draft release v1\.0\.0/)
+  })
+})
