@@ -45,3 +45,17 @@ export function mingwPlan(facts: TargetFacts): LinkerPlan {
 export function mingwEnv(facts: TargetFacts): Record<string, string> {
   return { WINAPI_NO_BUNDLED_LIBRARIES: '1', [`CXXSTDLIB_${facts.underscored}`]: 'static=stdc++' }
 }
+
+/**
+ * rustc links i686 windows-gnu executables with `rsbegin.o` and `rsend.o` (unwinding
+ * registration), looked up in the native search paths. They come with a prebuilt std;
+ * build-std does not build them, so the action compiles them from std's source.
+ */
+export function needsStartupObjects(facts: TargetFacts, buildStd: boolean): boolean {
+  return buildStd && facts.family === 'x86' && mingwTriple(facts) !== undefined
+}
+
+/** rustc's arguments for one of them: an object for the target, no unwinding of its own. */
+export function startupObjectArgs(source: string, output: string, triple: string): string[] {
+  return ['--target', triple, '--emit=obj', '-C', 'panic=abort', '-O', source, '-o', output]
+}

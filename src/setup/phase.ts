@@ -20,7 +20,8 @@ import { hostPkgConfigEnv, planSystemPackages, type SystemPackagesPlan } from '.
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
 import { smokeRequirements, testRunner } from '../common/emulator.js'
 import { runsUnderWine, wineCannotRun } from '../common/wine.js'
-import { mingwEnv } from './mingw.js'
+import { mingwEnv, needsStartupObjects } from './mingw.js'
+import { buildStartupObjects } from './rtstartup.js'
 import { prepareWine } from './wine.js'
 
 export interface SelectedToolchain {
@@ -55,17 +56,19 @@ export interface TargetSetup {
 }
 
 export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { toolchain, host }: SelectedToolchain): Promise<TargetSetup> {
-  const linker = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
+  const planned = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
   const tests = testRunner(inputs.command, facts, host)
-  core.info(`Linker: ${linker.description}`)
-  // Independent steps run concurrently: the target's std, distribution packages, zig, protoc.
-  const [knowledge, , , zig, protoc] = await Promise.all([
+  core.info(`Linker: ${planned.description}`)
+  // Independent steps run concurrently: the target's std, distribution packages, zig, protoc, i686 mingw's start objects.
+  const [knowledge, , , zig, protoc, startup] = await Promise.all([
     learnTarget(inputs, facts, toolchain, host, workDir),
     ensureTarget(toolchain, facts.triple, inputs.buildStd),
-    ensureCommands([...linker.requirements, ...tests.requirements, ...(inputs.smokeTest ? smokeRequirements(facts, host) : [])]),
-    linker.needsZig ? ensureZig() : Promise.resolve(undefined),
+    ensureCommands([...planned.requirements, ...tests.requirements, ...(inputs.smokeTest ? smokeRequirements(facts, host) : [])]),
+    planned.needsZig ? ensureZig() : Promise.resolve(undefined),
     inputs.protoc ? ensureProtoc(inputs.protoc) : Promise.resolve(undefined),
+    needsStartupObjects(facts, inputs.buildStd) ? buildStartupObjects(facts, toolchain) : Promise.resolve(undefined),
   ])
+  const linker = startup ? { ...planned, linkFlags: [...planned.linkFlags, `-Lnative=${startup}`] } : planned
   if (protoc) core.info(`protoc: ${protoc.description}`)
   const resolved = await resolvePrograms(linker, zig)
   const systemPackages = planSystemPackages(inputs.systemPackages, facts, host, linker.kind)

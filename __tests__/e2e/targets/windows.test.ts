@@ -33,7 +33,7 @@ requires(missing.length > 0 && `needs ${missing.join(', ')} (scripts/setup-debia
   test('ring-hello: built with mingw-w64, tested and smoke-tested under wine, PE x86-64, zipped', () => {
     const workspace = fixture('ring-hello')
     const started = Date.now()
-    const run = runAction({ target: 'x86_64-pc-windows-gnu', toolchain: 'system', 'build-std': 'true', locked: 'true', command: 'both', 'smoke-test': '', 'target-cpu': 'x86-64-v2' }, { workspace })
+    const run = runAction({ target: 'x86_64-pc-windows-gnu', toolchain: 'system', 'build-std': 'true', locked: 'true', command: 'both', 'smoke-test': 'x', 'target-cpu': 'x86-64-v2' }, { workspace })
     console.log(`x86_64-pc-windows-gnu ring-hello (build-std, build + test under wine): ${((Date.now() - started) / 1000).toFixed(1)} s`)
     assert.equal(run.code, 0, run.log)
     assert.deepEqual(errors(run), [])
@@ -60,5 +60,28 @@ requires(missing.length > 0 && `needs ${missing.join(', ')} (scripts/setup-debia
     assert.match(archives[0] ?? '', /\.zip$/)
     assert.match(sh('unzip', ['-Z1', archives[0] ?? '']), /^ring-hello\.exe$/m)
     assert.match(sh('sha256sum', ['-c', 'SHA256SUMS'], { cwd: path.dirname(exe) }), /ring-hello\.exe: OK/)
+  })
+})
+
+requires(missing.length > 0 && `needs ${missing.join(', ')} (scripts/setup-debian.sh)`)('i686-pc-windows-gnu on a Linux runner', () => {
+  test('tests are refused before anything is built: wine64 would exit 0 without running them', () => {
+    const run = runAction({ target: 'i686-pc-windows-gnu', toolchain: 'system', 'build-std': 'true', command: 'test' }, { workspace: fixture('hello') })
+    assert.equal(run.code, 1, run.log)
+    assert.match(errors(run).join('\n'), /Input 'command' has the value 'test': tests of i686-pc-windows-gnu cannot run on this Linux runner: an i686 \.exe needs 32-bit wine/)
+    assert.doesNotMatch(run.log, /Compiling/)
+  })
+
+  test('ring-hello: built with std from source and rsbegin.o/rsend.o, PE i386; the smoke test says why it is skipped', () => {
+    const workspace = fixture('ring-hello')
+    const started = Date.now()
+    const run = runAction({ target: 'i686-pc-windows-gnu', toolchain: 'system', 'build-std': 'true', locked: 'true', 'smoke-test': 'x' }, { workspace })
+    console.log(`i686-pc-windows-gnu ring-hello (build-std): ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    assert.equal(run.code, 0, run.log)
+    assert.match(run.log, /Built rsbegin\.o and rsend\.o for i686-pc-windows-gnu from std's source/)
+    const exe = (JSON.parse(run.outputs.binaries ?? '[]') as string[])[0] ?? ''
+    assert.equal(path.basename(exe), 'ring-hello.exe')
+    assert.equal(peMachine(exe), 0x014c)
+    assert.match(run.summary, /\| `ring-hello\.exe` \| x86 \(PE 32-bit\) \| n\/a \| — \| skipped: an i686 \.exe needs 32-bit wine .* \| ✅ \|/)
+    assert.doesNotMatch(run.log, /wineboot/, 'no wine prefix for an .exe that wine64 cannot run')
   })
 })
