@@ -54,10 +54,18 @@ function didYouMean(name: string, candidates: readonly string[], kind: string): 
  */
 export function checkSelection(members: readonly Member[], selection: Selection): void {
   const names = members.map((member) => member.name)
+  const dependencies = new Set(members.flatMap((member) => member.dependencies))
+  // A package spec may carry a version (name@1.2.3, name:1.2.3); cargo also builds a dependency by name.
+  const specName = (spec: string): string => spec.replace(/[@:].*$/, '')
   for (const pkg of selection.packages) {
-    if (!names.includes(pkg)) throw new InputError(Input.Package, pkg, `the project has no such package (cargo metadata --no-deps).${didYouMean(pkg, names, 'packages')}`)
+    if (!names.includes(specName(pkg)) && !dependencies.has(specName(pkg))) {
+      throw new InputError(Input.Package, pkg, `the project has no such package, nor a dependency of that name (cargo metadata --no-deps).${didYouMean(specName(pkg), names, 'packages')}`)
+    }
   }
-  const selected = selection.packages.length ? members.filter((member) => selection.packages.includes(member.name)) : members
+  const wanted = selection.packages.map(specName)
+  // The bins and features of a dependency are not in the project's manifests: cargo checks those.
+  if (wanted.some((name) => !names.includes(name))) return
+  const selected = selection.packages.length ? members.filter((member) => wanted.includes(member.name)) : members
   const bins = [...new Set(selected.flatMap((member) => member.bins))].sort()
   for (const bin of selection.bins) {
     if (!bins.includes(bin)) {

@@ -42,7 +42,14 @@ describe('package, bin and features are checked against the manifests', () => {
     { name: 'a bin of any member when no package is named', selection: { bins: ['server'] } },
     { name: "a member's feature as member/feature", selection: { features: ['client-lib/blocking'] } },
     { name: "a dependency's feature is cargo's to check", selection: { packages: ['server'], features: ['tokio/rt', 'json/preserve_order', 'tokio?/macros'] } },
-    { name: 'misspelt package', selection: { packages: ['sever'] }, error: /^Input 'package' has the value 'sever': the project has no such package .* Did you mean server\?$/ },
+    {
+      name: 'misspelt package',
+      selection: { packages: ['sever'] },
+      error: /^Input 'package' has the value 'sever': the project has no such package, nor a dependency of that name .* Did you mean server\?$/,
+    },
+    { name: 'a package spec with a version', selection: { packages: ['server@0.1.0'], bins: ['server'] } },
+    { name: "a dependency as the package: its bins are cargo's to check", selection: { packages: ['tokio'], bins: ['tokio-console'] } },
+    { name: 'a misspelt bin with a versioned spec', selection: { packages: ['server:0.1.0'], bins: ['sever'] }, error: /^Input 'bin' has the value 'sever': package server:0\.1\.0 has no binary/ },
     { name: 'misspelt bin', selection: { bins: ['server-admn'] }, error: /^Input 'bin' has the value 'server-admn': the project has no binary of that name\. Did you mean server-admin\?$/ },
     {
       name: 'a bin of another package than the one named',
