@@ -3,7 +3,7 @@
 # from Debian's packages only: Debian's Rust toolchain (rustc-web, with an aarch64 std and
 # std's source for build-std), the aarch64 cross gcc, qemu-user, musl-tools and Debian's
 # packaged crates (ring, cc, zstd with pkg-config and bindgen, prost-build) as an offline
-# registry, and protoc. Idempotent: does nothing when all is there.
+# registry, protoc, and mingw-w64 with wine64 for Windows from Linux. Idempotent: does nothing when all is there.
 set -euo pipefail
 
 packages=(
@@ -13,6 +13,7 @@ packages=(
   qemu-user musl-tools
   librust-ring-dev librust-cc-dev
   librust-zstd-dev pkg-config protobuf-compiler librust-prost-build-dev librust-prost-dev
+  gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32 wine64
 )
 
 sudo_cmd=()

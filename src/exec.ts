@@ -72,10 +72,10 @@ export interface BoundedResult extends ExecResult {
  * Run a program that may misbehave (a freshly built binary): stdin closed, a time limit,
  * and the terminating signal reported, which @actions/exec does not expose.
  */
-export async function runBounded(program: string, args: readonly string[], options: { cwd?: string; timeoutMs: number }): Promise<BoundedResult> {
+export async function runBounded(program: string, args: readonly string[], options: { cwd?: string; timeoutMs: number; env?: Record<string, string> }): Promise<BoundedResult> {
   core.debug(`run (limit ${options.timeoutMs} ms): ${[program, ...args].join(' ')}`)
   return new Promise((resolve) => {
-    const child = spawn(program, [...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(program, [...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: { ...environment(), ...options.env } } : {}) })
     let stdout = ''
     let stderr = ''
     let timedOut = false

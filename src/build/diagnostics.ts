@@ -4,6 +4,7 @@
  */
 import type { TargetFacts } from '../common/target.js'
 import { stripAnsi } from '../common/text.js'
+import type { PreflightReport } from './preflight.js'
 
 export interface DiagnosisContext {
   facts: TargetFacts
@@ -11,6 +12,8 @@ export interface DiagnosisContext {
   linker: string
   systemPackages: readonly string[]
   protoc: boolean
+  /** What the preflight found, to name a flagged crate's remedy */
+  preflight?: PreflightReport
 }
 
 /** -l<name> → the Debian/Ubuntu -dev package that ships it, for names that are not lib<name>-dev. */
@@ -93,6 +96,31 @@ export function diagnose(stderr: readonly string[], context: DiagnosisContext): 
   for (const rule of RULES) {
     const match = rule.pattern.exec(text)
     if (match) return rule.message(match, context)
+  }
+  return undefined
+}
+
+/** The crates cargo reports as failed: a build script that did not succeed, or a crate that did not compile. */
+export function failedCrates(stderr: readonly string[]): { name: string; version?: string }[] {
+  const found = new Map<string, string | undefined>()
+  for (const line of stderr.map(stripAnsi)) {
+    const script = /^error: failed to run custom build command for `(\S+) v([^`\s]+)/.exec(line)
+    const compile = /^error: could not compile `([^`]+)`/.exec(line)
+    if (script?.[1]) found.set(script[1], script[2])
+    else if (compile?.[1] && !found.has(compile[1])) found.set(compile[1], undefined)
+  }
+  return [...found].map(([name, version]) => (version ? { name, version } : { name }))
+}
+
+/**
+ * When cargo failed in a crate the preflight had notes on (ring 0.16 on an architecture
+ * it lacks, openssl-sys on musl), those notes are the likely remedy: one sentence naming
+ * the crate and them, or undefined.
+ */
+export function flaggedFailure(stderr: readonly string[], preflight: PreflightReport | undefined): string | undefined {
+  for (const failed of failedCrates(stderr)) {
+    const flagged = preflight?.crates.find((crate) => crate.name === failed.name && (!failed.version || crate.version === failed.version))
+    if (flagged?.notes.length) return `the build failed in ${flagged.name} ${flagged.version}; the preflight's notes on it for this target: ${flagged.notes.join(' ')}`
   }
   return undefined
 }

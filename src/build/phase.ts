@@ -14,8 +14,8 @@ import type { TargetSetup } from '../setup/phase.js'
 import { cargoFeatureArgs, type BuildPlan } from '../plan/build-plan.js'
 import type { Host } from '../common/target.js'
 import { MATCHER_OWNER, rustcMatcher } from './matcher.js'
-import { diagnose, type DiagnosisContext } from './diagnostics.js'
-import { advice, nativeCrates, renderPreflightSummary, type PreflightContext } from './preflight.js'
+import { diagnose, flaggedFailure, type DiagnosisContext } from './diagnostics.js'
+import { nativeCrates, preflightReport, type PreflightContext, type PreflightReport } from './preflight.js'
 import { summariseWrapperLog } from '../plan/wrappers.js'
 
 export function reportCargoErrors(errors: readonly CargoDiagnostic[], workDir: string): void {
@@ -31,8 +31,8 @@ export interface BuildOutcome {
   nativeReplacements: number
 }
 
-export async function build({ inputs, facts, workDir }: BuildRequest, setup: TargetSetup, plan: BuildPlan): Promise<BuildOutcome> {
-  const diagnosis: DiagnosisContext = { facts, linker: setup.linker.description, systemPackages: inputs.systemPackages, protoc: Boolean(inputs.protoc) }
+export async function build({ inputs, facts, workDir }: BuildRequest, setup: TargetSetup, plan: BuildPlan, preflight?: PreflightReport): Promise<BuildOutcome> {
+  const diagnosis: DiagnosisContext = { facts, linker: setup.linker.description, systemPackages: inputs.systemPackages, protoc: Boolean(inputs.protoc), preflight }
   // rustc's warnings become annotations while cargo runs; the matcher is removed afterwards.
   const matcherFile = path.join(path.dirname(plan.configPath), 'rustc-matcher.json')
   fs.writeFileSync(matcherFile, JSON.stringify(rustcMatcher))
@@ -52,7 +52,8 @@ export async function runCargoCommands(plan: BuildPlan, workDir: string, target:
     if (outcome.code !== 0) {
       reportCargoErrors(outcome.errors, workDir)
       // A recognised failure (missing protoc, pkg-config, a library, a linker) ends with what to do about it.
-      const known = diagnose(outcome.stderr, diagnosis)
+      // A crate the preflight flagged comes first: its remedy is more specific than the symptom.
+      const known = [flaggedFailure(outcome.stderr, diagnosis.preflight), diagnose(outcome.stderr, diagnosis)].filter(Boolean).join('. ')
       throw new ActionError(`cargo ${args[0]} for ${target} failed (exit ${outcome.code})${known ? `: ${known}` : outcome.errors.length ? '.' : '; see the log above.'}`)
     }
   }
@@ -66,7 +67,7 @@ export async function runCargoCommands(plan: BuildPlan, workDir: string, target:
 }
 
 /** The native build steps cargo is about to run, from cargo metadata; problems here only warn. */
-export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, host: Host, setup: TargetSetup, plan: BuildPlan): Promise<string> {
+export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, host: Host, setup: TargetSetup, plan: BuildPlan): Promise<PreflightReport> {
   const context: PreflightContext = {
     facts,
     linker: setup.linker.description,
@@ -79,17 +80,14 @@ export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, h
   try {
     const crates = nativeCrates((await exec('cargo', args, { cwd: workDir, env: plan.env })).stdout)
     if (!crates.length) core.info('No crate in the dependency graph has a native build step.')
-    for (const crate of crates) {
+    const report = preflightReport(crates, context)
+    crates.forEach((crate, i) => {
       const what = [crate.links ? `links ${crate.links}` : '', ...crate.tools].filter(Boolean).join(', ') || 'build script'
-      core.info(
-        `${crate.name} ${crate.version} (${what})${advice(crate, context)
-          .map((note) => `\n    ${note}`)
-          .join('')}`,
-      )
-    }
-    return renderPreflightSummary(crates, context)
+      core.info(`${crate.name} ${crate.version} (${what})${(report.crates[i]?.notes ?? []).map((note) => `\n    ${note}`).join('')}`)
+    })
+    return report
   } catch (error) {
     core.warning(`Preflight skipped: cargo metadata failed: ${errorMessage(error)}`)
-    return ''
+    return { crates: [], markdown: '' }
   }
 }

@@ -114,6 +114,16 @@ export function advice(crate: NativeCrate, context: PreflightContext): string[] 
   return notes
 }
 
+/** What the preflight found: each native crate with its notes for this target, and the summary's table. */
+export interface PreflightReport {
+  crates: { name: string; version: string; notes: string[] }[]
+  markdown: string
+}
+
+export function preflightReport(crates: readonly NativeCrate[], context: PreflightContext): PreflightReport {
+  return { crates: crates.map((crate) => ({ name: crate.name, version: crate.version, notes: advice(crate, context) })), markdown: renderPreflightSummary(crates, context) }
+}
+
 export function renderPreflightSummary(crates: readonly NativeCrate[], context: PreflightContext): string {
   if (!crates.length) return ''
   const lines = ['<details><summary>Crates with native build steps: ' + crates.length + '</summary>', '', '| Crate | Native build | Needs / remedies |', '|---|---|---|']

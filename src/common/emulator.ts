@@ -4,9 +4,11 @@
  * the smoke test, and to know which packages those need. Pure.
  */
 import type { Host, Requirement, TargetFacts } from './target.js'
+import { runsUnderWine, wineRequirement, wineCannotRun, wineSmokePlan, wineTestRunner } from './wine.js'
 
 /** The emulator runner for tests of a foreign architecture. */
 export function testRunner(command: 'build' | 'test' | 'both', facts: TargetFacts, host: Host): { runner?: string[]; requirements: Requirement[] } {
+  if (command !== 'build' && runsUnderWine(facts, host)) return wineTestRunner(facts)
   if (command === 'build' || facts.family === host.family || !facts.qemu || host.os !== 'linux') return { requirements: [] }
   const requirements: Requirement[] = [{ command: facts.qemu, packages: ['qemu-user'] }]
   const runner = [facts.qemu]
@@ -49,6 +51,7 @@ const AARCH64_QEMU_CPUS = new Set(['cortex-a35', 'cortex-a53', 'cortex-a57', 'co
 export function smokePlan(binary: string, args: readonly string[], facts: TargetFacts, host: Host, cpu: string | undefined): SmokePlan {
   const baseline = cpu === 'native' ? undefined : cpu
   const same = facts.family === host.family && facts.os === host.os
+  if (runsUnderWine(facts, host)) return wineSmokePlan(binary, args, facts)
   if (facts.os !== 'linux' || host.os !== 'linux') {
     return same ? { command: [binary, ...args], how: 'natively' } : { skip: `a ${facts.os} binary for ${facts.family} cannot run on this ${host.os} ${host.family} runner` }
   }
@@ -76,6 +79,7 @@ export function smokePlan(binary: string, args: readonly string[], facts: Target
 
 /** What the smoke tests need installed on a Linux runner. */
 export function smokeRequirements(facts: TargetFacts, host: Host): Requirement[] {
+  if (runsUnderWine(facts, host)) return wineCannotRun(facts) ? [] : [wineRequirement]
   if (host.os !== 'linux' || facts.os !== 'linux') return []
   const needsQemu = facts.family !== host.family || facts.family === 'x86_64'
   if (!needsQemu || !facts.qemu) return []

@@ -31,7 +31,7 @@ export async function configureCargo({ inputs, facts, workDir }: BuildRequest, {
     resolved: setup.resolved,
     tempDir,
     runner: setup.testRunner,
-    extraEnv: { ...systemPackages?.env, ...setup.protoc?.env },
+    extraEnv: { ...systemPackages?.env, ...setup.protoc?.env, ...setup.windowsEnv },
   })
   writePlanFiles(plan, tempDir)
   core.info(`Project rustflags (${project.source}): ${project.flags.join(' ') || '(none)'}`)

@@ -6,6 +6,8 @@ import { Input } from '../common/constants.js'
 import { InputError } from '../errors.js'
 import type { LinkerChoice } from '../inputs/parse.js'
 import { type Host, type TargetFacts, type Requirement } from '../common/target.js'
+import { mingwTriple } from '../common/wine.js'
+import { mingwPlan } from './mingw.js'
 
 /**
  * host: the machine's own cc (target is the host triple); gcc: a distribution cross gcc;
@@ -138,6 +140,7 @@ function untouched(kind: 'native' | 'none', description: string): LinkerPlan {
 export function planLinker(choice: LinkerChoice, facts: TargetFacts, host: Host, glibc?: string, buildStd = false): LinkerPlan {
   if (choice === 'none') return untouched('none', 'configured by the project')
   if (choice === 'zig') return zigPlan(facts, glibc)
+  if (choice === 'gcc' && facts.os === 'windows') return mingwPlan(facts)
   if (choice === 'gcc') return facts.libc === 'musl' ? muslGccPlan(facts, host) : gccPlan(facts)
 
   // auto
@@ -146,6 +149,8 @@ export function planLinker(choice: LinkerChoice, facts: TargetFacts, host: Host,
   }
   if (facts.os !== 'linux') {
     if (facts.os === host.os) return untouched('native', `the ${host.os} runner’s own toolchain`)
+    // Windows from Linux: the distribution's mingw-w64 (wine runs the tests).
+    if (host.os === 'linux' && mingwTriple(facts)) return mingwPlan(facts)
     throw new InputError(
       Input.Target,
       facts.triple,

@@ -19,6 +19,10 @@ import { planLinker, type LinkerPlan } from './linker.js'
 import { hostPkgConfigEnv, planSystemPackages, type SystemPackagesPlan } from './system-packages.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
 import { smokeRequirements, testRunner } from '../common/emulator.js'
+import { runsUnderWine, wineCannotRun } from '../common/wine.js'
+import { mingwEnv, needsStartupObjects } from './mingw.js'
+import { buildStartupObjects } from './rtstartup.js'
+import { prepareWine } from './wine.js'
 
 export interface SelectedToolchain {
   toolchain: Toolchain
@@ -47,24 +51,35 @@ export interface TargetSetup {
   linkerVersion: string
   /** The target's C libraries to install, when system-packages asks for any */
   systemPackages?: SystemPackagesPlan
+  /** windows-gnu from Linux: mingw's variables for cargo, and wine's when tests or the smoke test run */
+  windowsEnv?: Record<string, string>
 }
 
 export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { toolchain, host }: SelectedToolchain): Promise<TargetSetup> {
-  const linker = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
+  const planned = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
   const tests = testRunner(inputs.command, facts, host)
-  core.info(`Linker: ${linker.description}`)
-  // Independent steps run concurrently: the target's std, distribution packages, zig, protoc.
-  const [knowledge, , , zig, protoc] = await Promise.all([
+  core.info(`Linker: ${planned.description}`)
+  // Independent steps run concurrently: the target's std, distribution packages, zig, protoc, i686 mingw's start objects.
+  const [knowledge, , , zig, protoc, startup] = await Promise.all([
     learnTarget(inputs, facts, toolchain, host, workDir),
     ensureTarget(toolchain, facts.triple, inputs.buildStd),
-    ensureCommands([...linker.requirements, ...tests.requirements, ...(inputs.smokeTest ? smokeRequirements(facts, host) : [])]),
-    linker.needsZig ? ensureZig() : Promise.resolve(undefined),
+    ensureCommands([...planned.requirements, ...tests.requirements, ...(inputs.smokeTest ? smokeRequirements(facts, host) : [])]),
+    planned.needsZig ? ensureZig() : Promise.resolve(undefined),
     inputs.protoc ? ensureProtoc(inputs.protoc) : Promise.resolve(undefined),
+    needsStartupObjects(facts, inputs.buildStd) ? buildStartupObjects(facts, toolchain) : Promise.resolve(undefined),
   ])
+  const linker = startup ? { ...planned, linkFlags: [...planned.linkFlags, `-Lnative=${startup}`] } : planned
   if (protoc) core.info(`protoc: ${protoc.description}`)
   const resolved = await resolvePrograms(linker, zig)
   const systemPackages = planSystemPackages(inputs.systemPackages, facts, host, linker.kind)
-  return { linker, testRunner: tests.runner, knowledge, zig, protoc, resolved, linkerVersion: await linkerVersion(linker, resolved), systemPackages }
+  const windowsEnv = runsUnderWine(facts, host) ? await windowsSetup(facts, linker, resolved, Boolean(tests.runner || (inputs.smokeTest && !wineCannotRun(facts)))) : undefined
+  return { linker, testRunner: tests.runner, knowledge, zig, protoc, resolved, linkerVersion: await linkerVersion(linker, resolved), systemPackages, windowsEnv }
+}
+
+/** mingw's variables for cargo, and wine's when an .exe will run. */
+async function windowsSetup(facts: TargetFacts, linker: LinkerPlan, resolved: Record<string, string>, runs: boolean): Promise<Record<string, string>> {
+  const cc = linker.cc ? resolved[linker.cc.program] : undefined
+  return { ...(linker.cc ? mingwEnv(facts) : {}), ...(runs ? await prepareWine(facts, cc) : {}) }
 }
 
 /** The System packages phase: the target's libraries through multiarch, and pkg-config pointed at them. */

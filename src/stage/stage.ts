@@ -11,6 +11,7 @@ import { errorMessage } from '../errors.js'
 import { exec, which } from '../exec.js'
 import type { Artifact } from '../build/cargo.js'
 import type { TargetFacts } from '../common/target.js'
+import { mingwTriple } from '../common/wine.js'
 
 export interface StagedFile {
   name: string
@@ -31,6 +32,8 @@ export function binariesToStage(artifacts: readonly Artifact[]): Artifact[] {
 export function stripCandidates(facts: TargetFacts, hostFamily: string, zig?: string): string[][] {
   const candidates: string[][] = []
   if (facts.gnuTriple) candidates.push([`${facts.gnuTriple}-strip`])
+  const mingw = mingwTriple(facts)
+  if (mingw) candidates.push([`${mingw}-strip`])
   if (facts.family === hostFamily) candidates.push(['strip'])
   candidates.push(['llvm-strip'])
   if (zig) candidates.push([zig, 'objcopy', '--strip-all'])

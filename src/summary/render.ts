@@ -9,6 +9,7 @@ import type { BuildPlan } from '../plan/build-plan.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
 import type { StagedFile, StageResult } from '../stage/stage.js'
 import { renderVerificationSummary, type VerificationReport } from '../verify/checks.js'
+import type { PreflightReport } from '../build/preflight.js'
 import type { PhaseTiming } from './write.js'
 
 export interface SummaryData {
@@ -78,7 +79,7 @@ export interface JobResults {
   setup: TargetSetup
   plan: BuildPlan
   cache: CacheOutcome
-  preflight: string
+  preflight: PreflightReport
   built: BuildOutcome
   staged: StageResult
   verification?: VerificationReport
@@ -105,5 +106,19 @@ export function summariseJob(results: JobResults): string {
     cache: cache.entries.map((entry) => ({ name: entry.name, key: entry.keys.key, parts: entry.keys.parts, matched: entry.matched, restoredBytes: entry.restoredBytes })),
     stamp: cache.stamp,
   })
-  return summary + (results.preflight ? `\n${results.preflight}` : '') + (results.verification ? `\n${renderVerificationSummary(results.verification)}` : '')
+  return summary + (results.preflight.markdown ? `\n${results.preflight.markdown}` : '') + (results.verification ? `\n${renderVerificationSummary(results.verification)}` : '')
+}
+
+/**
+ * The summary of a failed step: the phases that ran (the last one failed), what they
+ * kept (the target, the preflight table), and the error as the diagnosis.
+ */
+export function renderFailureSummary(phases: readonly PhaseTiming[], kept: readonly string[], diagnosis: string): string {
+  const lines = ['## rust-xbuild: failed', '']
+  for (const section of kept) lines.push(section.trimEnd(), '')
+  lines.push('| Phase | Seconds | Result |', '|---|---:|---|')
+  for (const phase of phases) lines.push(`| ${phase.name} | ${phase.seconds.toFixed(1)} | ${phase.ok === false ? '**failed**' : 'done'} |`)
+  if (!phases.length) lines.push('| (none) | | |')
+  lines.push('', '### Diagnosis', '', ...diagnosis.split('\n').map((line) => `> ${line}`))
+  return `${lines.join('\n')}\n`
 }

@@ -16,18 +16,38 @@ export async function writeJobSummary(markdown: string): Promise<void> {
 export interface PhaseTiming {
   name: string
   seconds: number
+  /** False for the phase that threw */
+  ok?: boolean
 }
 
-/** Runs each phase in its own log group and keeps its duration for the summary. */
+/**
+ * Runs each phase in its own log group and keeps its duration for the summary, and what
+ * a phase wants shown when a later one fails (`keep`): a failed step's summary has
+ * nothing else to go on.
+ */
 export class PhaseLog {
   readonly timings: PhaseTiming[] = []
+  /** Markdown kept from the phases that finished, in order */
+  readonly kept: string[] = []
+  /** Whether the full summary was written (a failure after it adds nothing) */
+  written = false
 
-  async run<T>(name: string, body: () => Promise<T> | T): Promise<T> {
+  async run<T>(name: string, body: () => Promise<T> | T, keep?: (result: T) => string): Promise<T> {
     const started = performance.now()
+    let ok = false
     try {
-      return await core.group(name, async () => body())
+      const result = await core.group(name, async () => body())
+      ok = true
+      const section = keep?.(result)
+      if (section) this.kept.push(section)
+      return result
     } finally {
-      this.timings.push({ name, seconds: (performance.now() - started) / 1000 })
+      this.timings.push({ name, seconds: (performance.now() - started) / 1000, ok })
     }
+  }
+
+  async write(markdown: string): Promise<void> {
+    this.written = true
+    await writeJobSummary(markdown)
   }
 }

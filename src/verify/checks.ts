@@ -152,6 +152,8 @@ export interface VerifyOptions {
   rustflags: readonly string[]
   maxGlibc?: string
   smokeTest?: readonly string[]
+  /** Added to the smoke test's environment (wine's prefix and DLL path) */
+  smokeEnv?: Record<string, string>
   /** Called as each result is known, for the log */
   log?: (line: string) => void
 }
@@ -187,7 +189,7 @@ export async function verifyBinaries(files: readonly Pick<StagedFile, 'name' | '
       } else {
         log(`${file.name}: ${plan.command.join(' ')}`)
         const [program, ...args] = plan.command
-        const result = await runBounded(program ?? '', args, { timeoutMs: SMOKE_TIMEOUT_MS })
+        const result = await runBounded(program ?? '', args, { timeoutMs: SMOKE_TIMEOUT_MS, env: options.smokeEnv })
         const smoke = judgeSmoke(result, plan.how, plan.how.replace(/^natively.*/, "the runner's CPU"))
         entry.smoke = smoke
         log(`${file.name}: smoke test ${smoke.passed ? 'passed' : 'FAILED'} (${plan.how}): ${smoke.detail}`)

@@ -8,6 +8,7 @@ import type { BuildRequest } from '../inputs/phase.js'
 import { type BuildPlan } from '../plan/build-plan.js'
 import { type StageResult } from '../stage/stage.js'
 import { type Host } from '../common/target.js'
+import { isWineVariable } from '../common/wine.js'
 import { verifyBinaries, type VerificationReport } from './checks.js'
 
 /** Verification runs unless verify: off and no smoke test was asked for. */
@@ -23,6 +24,7 @@ export async function verify({ inputs, facts }: BuildRequest, host: Host, plan: 
     rustflags: plan.rustflags,
     maxGlibc: inputs.maxGlibc,
     smokeTest: inputs.smokeTest,
+    smokeEnv: Object.fromEntries(Object.entries(plan.env).filter(([name]) => isWineVariable(name))),
     log: (line) => core.info(line),
   })
   // verify: warn turns every problem into a warning; a failed smoke test still fails with verify: off (it was asked for).

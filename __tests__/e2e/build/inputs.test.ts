@@ -27,23 +27,27 @@ describe('bad input is refused clearly', () => {
     ['non-boolean boolean', { target: 'x86_64-unknown-linux-gnu', 'all-features': 'sometimes' }, /Input 'all-features' has the value 'sometimes': expected true or false/],
     ['missing working-directory', { target: 'x86_64-unknown-linux-gnu', 'working-directory': 'nope' }, /Input 'working-directory' has the value 'nope': no such directory/],
     ['working-directory without Cargo.toml', { target: 'x86_64-unknown-linux-gnu', 'working-directory': 'src' }, /Input 'working-directory' has the value 'src': .* has no Cargo.toml/],
-    ['a bin cargo rejects', { target: 'x86_64-unknown-linux-gnu', bin: 'nope' }, /::error::no bin target named `nope`/],
-    ['features cargo rejects', { target: 'x86_64-unknown-linux-gnu', features: 'nope' }, /::error::.*feature.*nope/],
+    ['misspelt bin, with the closest', { target: 'x86_64-unknown-linux-gnu', bin: 'helo' }, /Input 'bin' has the value 'helo': the project has no binary of that name\. Did you mean hello\?/],
+    ['misspelt package, with the closest', { target: 'x86_64-unknown-linux-gnu', package: 'hell' }, /Input 'package' has the value 'hell': the project has no such package, nor a dependency of that name .*Did you mean hello\?/],
+    ['a feature the project lacks', { target: 'x86_64-unknown-linux-gnu', features: 'nope' }, /Input 'features' has the value 'nope': the selected packages have no such feature/],
   ]
   for (const [name, inputs, message] of cases) {
     test(name, () => {
       const workspace = fixture('hello')
+      // Cargo would write a new Cargo.lock while resolving; a refused input must not get that far.
+      fs.rmSync(path.join(workspace, 'Cargo.lock'))
       const before = listing(workspace)
       const run = runAction({ toolchain: 'system', ...inputs }, { workspace })
       assert.equal(run.code, 1, run.log)
       assert.ok(errors(run).length >= 1, run.log)
       assert.match(errors(run).join('\n'), message)
       assert.doesNotMatch(run.log, /^\s+at .*\.(js|ts):\d+/m, 'no stack trace')
-      const after = listing(workspace).filter((entry) => !entry.startsWith('target') && entry !== 'Cargo.lock')
       assert.deepEqual(
-        after,
-        before.filter((entry) => entry !== 'Cargo.lock'),
+        listing(workspace).filter((entry) => !entry.startsWith('target')),
+        before,
       )
+      // The job summary of a failed step: the phases that ran and the error as the diagnosis.
+      assert.match(run.summary, /## rust-xbuild: failed[\s\S]*\*\*failed\*\*[\s\S]*### Diagnosis\n\n> Input '/)
       assert.equal(fs.existsSync(path.join(workspace, '.cargo')), false)
     })
   }

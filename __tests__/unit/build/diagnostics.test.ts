@@ -1,7 +1,12 @@
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
-import { diagnose, type DiagnosisContext } from '../../../src/build/diagnostics.js'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { diagnose, failedCrates, flaggedFailure, type DiagnosisContext } from '../../../src/build/diagnostics.js'
+import { preflightReport, type PreflightReport } from '../../../src/build/preflight.js'
 import { targetFacts } from '../../../src/common/target.js'
+import { preflightContext } from '../../support/hosts.js'
 
 const context = (triple = 'aarch64-unknown-linux-gnu', over: Partial<DiagnosisContext> = {}): DiagnosisContext => ({
   facts: targetFacts(triple),
@@ -80,4 +85,51 @@ describe('known failures give one actionable message', () => {
   test('colour codes are ignored', () => {
     assert.match(diagnose(['\x1b[1m\x1b[31merror\x1b[0m: linker `cc-x` not found'], context()) ?? '', /^The linker cc-x is not installed/)
   })
+})
+
+describe('a failure in a crate the preflight flagged names the crate and its remedy', () => {
+  // Real stderr: Debian's ring 0.16.20 built for powerpc64le-unknown-linux-gnu (build-std, cargo 1.96).
+  const ringStderr = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'stderr', 'ring-0.16-powerpc64le.txt'), 'utf8').split('\n')
+  // Real stderr: a path dependency with a type error.
+  const compileStderr = [
+    '   Compiling broken-dep v0.2.0 (/tmp/cf/dep)',
+    'error[E0308]: mismatched types',
+    ' --> dep/src/lib.rs:1:21',
+    'For more information about this error, try `rustc --explain E0308`.',
+    'error: could not compile `broken-dep` (lib) due to 1 previous error',
+  ]
+  const ringFacts = preflightContext('powerpc64le-unknown-linux-gnu', { linker: 'powerpc64le-linux-gnu-gcc' })
+  const ringReport = preflightReport([{ name: 'ring', version: '0.16.20', links: 'ring-asm', tools: ['cc'], features: [] }], ringFacts)
+
+  test('cargo names the failed crates', () => {
+    assert.deepEqual(failedCrates(ringStderr), [{ name: 'ring', version: '0.16.20' }])
+    assert.deepEqual(failedCrates(compileStderr), [{ name: 'broken-dep' }])
+    assert.deepEqual(failedCrates(['error: linking with `cc` failed: exit status: 1']), [])
+  })
+
+  const table: { name: string; stderr: string[]; report?: PreflightReport; expected: RegExp | undefined }[] = [
+    {
+      name: "ring 0.16 on powerpc64le: ring's panic becomes the preflight's remedy",
+      stderr: ringStderr,
+      report: ringReport,
+      expected: /^the build failed in ring 0\.16\.20; the preflight's notes on it for this target: .*ring 0\.16\.20 has no support for powerpc64; ring 0\.17 added it: upgrade/,
+    },
+    { name: 'no preflight report', stderr: ringStderr, expected: undefined },
+    { name: 'another version of the crate than the one flagged', stderr: ringStderr.map((line) => line.replace('v0.16.20', 'v0.16.19')), report: ringReport, expected: undefined },
+    { name: 'a crate the preflight did not list', stderr: compileStderr, report: ringReport, expected: undefined },
+    {
+      name: 'a crate that failed to compile, flagged without a version in the message',
+      stderr: compileStderr,
+      report: { crates: [{ name: 'broken-dep', version: '0.2.0', notes: ['needs cmake on the build host.'] }], markdown: '' },
+      expected: /^the build failed in broken-dep 0\.2\.0; the preflight's notes on it for this target: needs cmake on the build host\.$/,
+    },
+    { name: 'a listed crate with no notes', stderr: compileStderr, report: { crates: [{ name: 'broken-dep', version: '0.2.0', notes: [] }], markdown: '' }, expected: undefined },
+  ]
+  for (const row of table) {
+    test(row.name, () => {
+      const message = flaggedFailure(row.stderr, row.report)
+      if (row.expected) assert.match(message ?? '', row.expected)
+      else assert.equal(message, undefined)
+    })
+  }
 })

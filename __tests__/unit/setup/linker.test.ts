@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { InputError } from '../../../src/errors.js'
 import type { LinkerChoice } from '../../../src/inputs/parse.js'
 import { planLinker } from '../../../src/setup/linker.js'
+import { mingwEnv } from '../../../src/setup/mingw.js'
 import { targetFacts, type Host } from '../../../src/common/target.js'
 
 const LINUX_X64: Host = { triple: 'x86_64-unknown-linux-gnu', family: 'x86_64', os: 'linux' }
@@ -27,6 +28,10 @@ describe('which linker each host/target/choice gets', () => {
     ['aarch64-unknown-linux-gnu', MACOS_ARM64, 'auto', undefined, 'zig', 'zig cc -target aarch64-linux-gnu'],
     ['x86_64-apple-darwin', MACOS_ARM64, 'auto', undefined, 'native', 'the macos runner’s own toolchain'],
     ['aarch64-pc-windows-msvc', WINDOWS, 'auto', undefined, 'native', 'the windows runner’s own toolchain'],
+    ['x86_64-pc-windows-gnu', WINDOWS, 'auto', undefined, 'native', 'the windows runner’s own toolchain'],
+    ['x86_64-pc-windows-gnu', LINUX_X64, 'auto', undefined, 'gcc', 'x86_64-w64-mingw32-gcc-win32'],
+    ['i686-pc-windows-gnu', LINUX_X64, 'auto', undefined, 'gcc', 'i686-w64-mingw32-gcc-win32'],
+    ['x86_64-pc-windows-gnu', LINUX_ARM64, 'gcc', undefined, 'gcc', 'x86_64-w64-mingw32-gcc-win32'],
   ]
   for (const [triple, host, choice, glibc, kind, description] of cases) {
     test(`${triple} on ${host.triple}, linker ${choice}${glibc ? `, glibc ${glibc}` : ''} → ${kind}`, () => {
@@ -51,7 +56,22 @@ describe('which linker each host/target/choice gets', () => {
     assert.deepEqual(planLinker('zig', targetFacts('aarch64-unknown-linux-gnu'), LINUX_X64).linkFlags, [])
   })
 
+  test('mingw-w64 from the distribution, -win32 flavour, C++ too', () => {
+    const plan = planLinker('auto', targetFacts('x86_64-pc-windows-gnu'), LINUX_X64)
+    assert.deepEqual([plan.cc?.program, plan.cxx?.program, plan.ar?.program, plan.setsLinker], ['x86_64-w64-mingw32-gcc-win32', 'x86_64-w64-mingw32-g++-win32', 'x86_64-w64-mingw32-ar', true])
+    assert.deepEqual(plan.requirements, [
+      { command: 'x86_64-w64-mingw32-gcc-win32', packages: ['gcc-mingw-w64-x86-64-win32'] },
+      { command: 'x86_64-w64-mingw32-g++-win32', packages: ['g++-mingw-w64-x86-64-win32'] },
+    ])
+    assert.deepEqual(planLinker('auto', targetFacts('i686-pc-windows-gnu'), LINUX_X64).requirements[0], { command: 'i686-w64-mingw32-gcc-win32', packages: ['gcc-mingw-w64-i686-win32'] })
+  })
+  test("mingw's environment: winapi links mingw's import libraries, C++ links libstdc++ statically", () => {
+    assert.deepEqual(mingwEnv(targetFacts('x86_64-pc-windows-gnu')), { WINAPI_NO_BUNDLED_LIBRARIES: '1', CXXSTDLIB_x86_64_pc_windows_gnu: 'static=stdc++' })
+  })
+
   const refused: [string, Host, LinkerChoice, string][] = [
+    ['aarch64-pc-windows-gnullvm', LINUX_X64, 'auto', 'target'],
+    ['x86_64-pc-windows-msvc', LINUX_X64, 'gcc', 'target'],
     ['aarch64-unknown-linux-musl', LINUX_X64, 'gcc', 'linker'],
     ['x86_64-pc-windows-msvc', LINUX_X64, 'auto', 'target'],
     ['x86_64-pc-windows-msvc', LINUX_X64, 'zig', 'linker'],

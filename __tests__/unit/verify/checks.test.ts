@@ -87,7 +87,9 @@ describe('smoke test command lines on the declared baseline', () => {
     { name: 'aarch64 on aarch64: natively', triple: 'aarch64-unknown-linux-gnu', host: arm64, cpu: 'generic', expected: ['/b', '--version'] },
     { name: 'armv7: qemu-arm', triple: 'armv7-unknown-linux-gnueabihf', host: x64, expected: ['qemu-arm', '-L', '/usr/arm-linux-gnueabihf', '/b', '--version'] },
     { name: 'macOS on macOS', triple: 'aarch64-apple-darwin', host: mac, expected: ['/b', '--version'] },
-    { name: 'Windows on Linux: skipped', triple: 'x86_64-pc-windows-gnu', host: x64, expected: /cannot run on this linux x86_64 runner/ },
+    { name: 'Windows gnu on Linux: wine64', triple: 'x86_64-pc-windows-gnu', host: x64, expected: ['/usr/lib/wine/wine64', '/b', '--version'] },
+    { name: 'i686 Windows on Linux: skipped, as wine64 would exit 0 without running it', triple: 'i686-pc-windows-gnu', host: x64, expected: /needs 32-bit wine .*wine64 exits 0 without running it/ },
+    { name: 'Windows msvc on Linux: skipped', triple: 'x86_64-pc-windows-msvc', host: x64, expected: /cannot run on this linux x86_64 runner/ },
   ]
   for (const row of table) {
     test(row.name, () => {
@@ -103,6 +105,8 @@ describe('smoke test command lines on the declared baseline', () => {
       { command: 'aarch64-linux-gnu-gcc', packages: ['libc6-arm64-cross'] },
     ])
     assert.deepEqual(smokeRequirements(targetFacts('aarch64-unknown-linux-gnu'), arm64), [])
+    assert.deepEqual(smokeRequirements(targetFacts('x86_64-pc-windows-gnu'), x64), [{ path: '/usr/lib/wine/wine64', packages: ['wine64'] }])
+    assert.deepEqual(smokeRequirements(targetFacts('i686-pc-windows-gnu'), x64), [])
   })
 })
 

@@ -1,0 +1,103 @@
+/**
+ * The Project check: `package`, `bin` and `features` against the project's own manifests
+ * (`cargo metadata --no-deps`), before anything resolves or builds. Cargo would find a
+ * misspelt name only after resolving the graph, and would leave a new Cargo.lock behind.
+ */
+import * as core from '@actions/core'
+import { Input } from '../common/constants.js'
+import { closest } from '../common/target.js'
+import { InputError } from '../errors.js'
+import { exec } from '../exec.js'
+import type { BuildRequest } from '../inputs/phase.js'
+import type { Toolchain } from './toolchain.js'
+
+export interface Member {
+  name: string
+  bins: string[]
+  /** Feature names, including the implicit ones of optional dependencies */
+  features: string[]
+  /** Names of its dependencies (a `dep/feature` entry may name one) */
+  dependencies: string[]
+}
+
+interface NoDepsMetadata {
+  packages?: { name: string; features?: Record<string, string[]>; targets?: { name: string; kind?: string[] }[]; dependencies?: { name: string; rename?: string | null }[] }[]
+}
+
+/** The workspace members as `cargo metadata --no-deps --format-version 1` lists them. */
+export function workspaceMembers(metadataJson: string): Member[] {
+  const metadata = JSON.parse(metadataJson) as NoDepsMetadata
+  return (metadata.packages ?? []).map((pkg) => ({
+    name: pkg.name,
+    bins: (pkg.targets ?? []).filter((target) => target.kind?.includes('bin')).map((target) => target.name),
+    features: Object.keys(pkg.features ?? {}),
+    dependencies: (pkg.dependencies ?? []).map((dep) => dep.rename ?? dep.name),
+  }))
+}
+
+export interface Selection {
+  packages: readonly string[]
+  bins: readonly string[]
+  features: readonly string[]
+}
+
+function didYouMean(name: string, candidates: readonly string[], kind: string): string {
+  const suggestions = closest(name, candidates)
+  if (suggestions.length) return ` Did you mean ${suggestions.join(', ')}?`
+  return candidates.length ? ` The ${kind} are: ${candidates.slice(0, 10).join(', ')}.` : ''
+}
+
+/**
+ * Refuse a package, bin or feature the project does not have, naming the closest ones.
+ * Bins and features are looked up in the selected packages (every member when none is
+ * selected, as cargo's default members are a subset of them).
+ */
+export function checkSelection(members: readonly Member[], selection: Selection): void {
+  const names = members.map((member) => member.name)
+  const dependencies = new Set(members.flatMap((member) => member.dependencies))
+  // A package spec may carry a version (name@1.2.3, name:1.2.3); cargo also builds a dependency by name.
+  const specName = (spec: string): string => spec.replace(/[@:].*$/, '')
+  for (const pkg of selection.packages) {
+    if (!names.includes(specName(pkg)) && !dependencies.has(specName(pkg))) {
+      throw new InputError(Input.Package, pkg, `the project has no such package, nor a dependency of that name (cargo metadata --no-deps).${didYouMean(specName(pkg), names, 'packages')}`)
+    }
+  }
+  const wanted = selection.packages.map(specName)
+  // The bins and features of a dependency are not in the project's manifests: cargo checks those.
+  if (wanted.some((name) => !names.includes(name))) return
+  const selected = selection.packages.length ? members.filter((member) => wanted.includes(member.name)) : members
+  const bins = [...new Set(selected.flatMap((member) => member.bins))].sort()
+  for (const bin of selection.bins) {
+    if (!bins.includes(bin)) {
+      const where = selection.packages.length ? `package ${selection.packages.join(', ')}` : 'the project'
+      throw new InputError(Input.Bin, bin, `${where} has no binary of that name.${didYouMean(bin, bins, 'binaries')}`)
+    }
+  }
+  const features = [...new Set(selected.flatMap((member) => member.features))].sort()
+  for (const feature of selection.features) {
+    const slash = feature.indexOf('/')
+    if (slash < 0) {
+      if (!features.includes(feature)) throw new InputError(Input.Features, feature, `the selected packages have no such feature.${didYouMean(feature, features, 'features')}`)
+      continue
+    }
+    // pkg/feature: a member's feature is checked here; a dependency's is cargo's to check.
+    const owner = feature.slice(0, slash).replace(/\?$/, '')
+    const own = feature.slice(slash + 1)
+    const member = members.find((candidate) => candidate.name === owner)
+    if (member) {
+      if (!member.features.includes(own)) throw new InputError(Input.Features, feature, `package ${owner} has no feature ${own}.${didYouMean(own, member.features, 'features')}`)
+    } else if (!selected.some((candidate) => candidate.dependencies.includes(owner))) {
+      const known = [...names, ...new Set(selected.flatMap((candidate) => candidate.dependencies))]
+      throw new InputError(Input.Features, feature, `${owner} is neither a package of the project nor a dependency of the selected packages.${didYouMean(owner, known, 'names')}`)
+    }
+  }
+}
+
+/** The Project phase: read the manifests without resolving (no Cargo.lock is written) and check the selection. */
+export async function checkProject({ inputs, workDir }: BuildRequest, toolchain: Toolchain): Promise<void> {
+  if (!inputs.packages.length && !inputs.bins.length && !inputs.features.length) return
+  const metadata = await exec('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: workDir, env: toolchain.env })
+  const members = workspaceMembers(metadata.stdout)
+  checkSelection(members, inputs)
+  core.info(`package, bin and features found in ${members.map((member) => member.name).join(', ')}`)
+}
