@@ -3,7 +3,8 @@
 # from Debian's packages only: Debian's Rust toolchain (rustc-web, with an aarch64 std and
 # std's source for build-std), the aarch64 cross gcc, qemu-user, musl-tools and Debian's
 # packaged crates (ring, cc, zstd with pkg-config and bindgen, prost-build) as an offline
-# registry, and protoc. Idempotent: does nothing when all is there.
+# registry, protoc, and for the image tests skopeo, Debian's docker-registry, htpasswd
+# (apache2-utils) and the armhf cross gcc (static arm/v7 test binaries). Idempotent: does nothing when all is there.
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,7 @@ packages=(
   qemu-user musl-tools
   librust-ring-dev librust-cc-dev
   librust-zstd-dev pkg-config protobuf-compiler librust-prost-build-dev librust-prost-dev
+  skopeo docker-registry apache2-utils gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 )
 
 sudo_cmd=()
