@@ -226,6 +226,18 @@ requires(missing.length > 0 && `programs ${missing.join(', ')} (scripts/setup-de
     assert.ok(!open.log().includes('/v2/team/dynamic/'))
   })
 
+  test('dirs are verified against their manifest.json like artifacts; a folder that matches nothing is named', () => {
+    const tampered = path.join(work, 'tampered')
+    fs.cpSync(path.join(workspace, 'target', 'xbuild', 'x86_64-unknown-linux-gnu'), tampered, { recursive: true })
+    fs.appendFileSync(path.join(tampered, 'hello'), 'x')
+    const run = mergeStep(workspace, { dirs: tampered, image: `${open.host}/team/tampered:1` })
+    assert.notEqual(run.code, 0)
+    assert.match(run.log, /::error::The merge found 1 problem\(s\):%0A- .*tampered: hello does not match its checksum in manifest.json/)
+    assert.ok(!open.log().includes('/v2/team/tampered/'))
+    const none = mergeStep(workspace, { dirs: 'target/nothing-*' })
+    assert.match(none.log, /::error::Input 'dirs' has the value 'target\/nothing-\*': no folder matches it/)
+  })
+
   test('a bad reference names the input and the value', () => {
     const run = mergeStep(workspace, { dirs: 'target/xbuild/*', image: 'ghcr.io/Example/hello:1' })
     assert.notEqual(run.code, 0)
