@@ -3,7 +3,9 @@
 # from Debian's packages only: Debian's Rust toolchain (rustc-web, with an aarch64 std and
 # std's source for build-std), the aarch64 cross gcc, qemu-user, musl-tools and Debian's
 # packaged crates (ring, cc, zstd with pkg-config and bindgen, prost-build) as an offline
-# registry, protoc, and mingw-w64 with wine64 for Windows from Linux. Idempotent: does nothing when all is there.
+# registry, protoc, mingw-w64 with wine64 for Windows from Linux, and for the image tests
+# skopeo, Debian's docker-registry, htpasswd (apache2-utils) and the armhf cross gcc (static
+# arm/v7 test binaries). Idempotent: does nothing when all is there.
 set -euo pipefail
 
 packages=(
@@ -14,6 +16,7 @@ packages=(
   librust-ring-dev librust-cc-dev
   librust-zstd-dev pkg-config protobuf-compiler librust-prost-build-dev librust-prost-dev
   gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32 wine64
+  skopeo docker-registry apache2-utils gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 )
 
 sudo_cmd=()

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src')
 /** The pipeline's order (docs/architecture.md): a folder may import only those before it. */
-const ORDER = ['common', 'inputs', 'setup', 'plan', 'cache', 'build', 'stage', 'verify', 'package', 'publish', 'summary', 'merge']
+const ORDER = ['common', 'inputs', 'setup', 'plan', 'cache', 'build', 'stage', 'verify', 'package', 'publish', 'summary', 'image', 'merge']
 const SHARED_ROOT = ['errors.ts', 'exec.ts']
 const ENTRIES = ['index.ts', 'post.ts', 'merge.ts', 'main.ts']
 

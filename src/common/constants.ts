@@ -48,6 +48,13 @@ export const MergeInput = {
   ArtifactName: 'artifact-name',
   ReleaseTag: 'release-tag',
   Token: 'token',
+  Dirs: 'dirs',
+  Image: 'image',
+  ImageBase: 'image-base',
+  ImageEntrypoint: 'image-entrypoint',
+  ImageArchive: 'image-archive',
+  RegistryUsername: 'registry-username',
+  RegistryPassword: 'registry-password',
 } as const
 
 export const MergeOutput = {
@@ -55,6 +62,7 @@ export const MergeOutput = {
   Manifest: 'manifest',
   Targets: 'targets',
   ArtifactName: 'artifact-name',
+  ImageDigest: 'image-digest',
 } as const
 
 export const Output = {

@@ -66,3 +66,17 @@ export function sourceDateEpoch(): number | undefined {
   const epoch = Number(process.env.SOURCE_DATE_EPOCH)
   return Number.isFinite(epoch) && epoch > 0 ? epoch : undefined
 }
+
+/** `owner/name` of the workflow's repository. */
+export function repository(): string | undefined {
+  return process.env.GITHUB_REPOSITORY || undefined
+}
+
+export function serverUrl(): string {
+  return process.env.GITHUB_SERVER_URL || 'https://github.com'
+}
+
+/** The user the workflow runs for: the default registry user name for ghcr.io. */
+export function actor(): string | undefined {
+  return process.env.GITHUB_ACTOR || undefined
+}

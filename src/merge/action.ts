@@ -1,113 +1,23 @@
 /**
- * The merge action, after the matrix: download the run's rust-xbuild-* artifacts, verify
- * every file against its target's manifest, combine them into one folder with one
- * SHA256SUMS and manifest.json (and the Docker platform layout), then upload the result.
+ * The merge action, after the matrix: collect the run's rust-xbuild-* artifacts or local
+ * folders (`dirs`), verify every file against its target's manifest, combine them into one
+ * folder (collect.ts), build and push the multi-platform image when asked (image/), then
+ * upload the result.
  */
-import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { MergeInput, MergeOutput } from '../common/constants.js'
-import { actionTempDir, apiUrl, commitSha, environment, hasArtifactService, workspace as runnerWorkspace } from '../common/runner.js'
-import { ActionError, InputError, failStep } from '../errors.js'
-import { writeJobSummary } from '../summary/write.js'
-import { artifactMatcher, parseManifest, parseMergeInputs, planMerge, renderMergedManifest, type MergeInputs, type MergePlan, type TargetManifest } from './plan.js'
-import { hashFile } from '../common/checksum.js'
-import { dockerPath, renderSums } from '../package/plan.js'
-import { defaultRetry, uploadArtifact, uploadReleaseAssets, withRetry, type ArtifactClient, type ReleaseClient, type RetryPolicy, type UploadFile } from '../publish/upload.js'
+import { actionTempDir, actor, apiUrl, commitSha, environment, gitRef, hasArtifactService, repository, serverUrl, sourceDateEpoch, workspace as runnerWorkspace } from '../common/runner.js'
 import { targetFacts } from '../common/target.js'
+import { ActionError, InputError, failStep } from '../errors.js'
+import { parseImageInputs, workflowLabels, type ImageInputs } from '../image/inputs.js'
+import { createdTimestamp } from '../image/layout.js'
+import { buildImage, type ImageResult, type ImageTarget } from '../image/phase.js'
 import { resolveRelease } from '../inputs/release.js'
-
-export interface MergeResult {
-  dir: string
-  plan: MergePlan
-  sums: string[]
-  manifestPath: string
-  docker: string[]
-}
-
-/** Verify each file of an artifact against its manifest: present, same size, same hashes. */
-async function verifyArtifact(artifact: string, dir: string, manifest: TargetManifest): Promise<string[]> {
-  const problems: string[] = []
-  for (const file of manifest.files) {
-    const local = path.join(dir, file.name)
-    if (!fs.existsSync(local)) {
-      problems.push(`${artifact}: ${file.name} is listed in manifest.json but missing.`)
-      continue
-    }
-    const hashes = await hashFile(local, file.sha512 ? ['sha512'] : [])
-    if (hashes.sha256 !== file.sha256 || (file.sha512 && hashes.sha512 !== file.sha512))
-      problems.push(`${artifact}: ${file.name} does not match its checksum in manifest.json (sha256 ${hashes.sha256}).`)
-    else if (fs.statSync(local).size !== file.size) problems.push(`${artifact}: ${file.name} has ${fs.statSync(local).size} bytes, manifest.json says ${file.size}.`)
-  }
-  return problems
-}
-
-export async function mergeArtifacts(client: ArtifactClient, inputs: MergeInputs, workspace: string, tempDir: string, policy: RetryPolicy = defaultRetry): Promise<MergeResult> {
-  const matcher = artifactMatcher(inputs.pattern)
-  const all = await withRetry('Listing the run’s artifacts', () => client.list(), policy)
-  // The merged artifact of an earlier attempt matches rust-xbuild-* too: never merge it into itself.
-  const chosen = all.filter((a) => matcher.test(a.name) && a.name !== inputs.artifactName).sort((a, b) => (a.name < b.name ? -1 : 1))
-  core.info(`Artifacts matching ${inputs.pattern}: ${chosen.map((a) => a.name).join(', ') || 'none'}`)
-
-  const downloaded: { artifact: string; manifest: TargetManifest; dir: string }[] = []
-  const problems: string[] = []
-  for (const artifact of chosen) {
-    const dir = path.join(tempDir, artifact.name)
-    fs.rmSync(dir, { recursive: true, force: true })
-    fs.mkdirSync(dir, { recursive: true })
-    await withRetry(`Downloading the artifact ${artifact.name}`, () => client.download(artifact, dir), policy)
-    const manifestFile = path.join(dir, 'manifest.json')
-    if (!fs.existsSync(manifestFile)) {
-      problems.push(`${artifact.name} has no manifest.json: not a rust-xbuild artifact; narrow the pattern input.`)
-      continue
-    }
-    const manifest = parseManifest(fs.readFileSync(manifestFile, 'utf8'), artifact.name)
-    problems.push(...(await verifyArtifact(artifact.name, dir, manifest)))
-    downloaded.push({ artifact: artifact.name, manifest, dir })
-    core.info(`${artifact.name}: ${manifest.target}, ${manifest.files.length} file(s) verified`)
-  }
-  const plan = planMerge(downloaded, inputs.expect)
-  problems.push(...plan.problems)
-  if (!chosen.length) problems.push(`No artifact of this run matches ${inputs.pattern}; the build jobs upload rust-xbuild-<target> by default.`)
-  if (problems.length) throw new ActionError(`The merge found ${problems.length} problem(s):\n- ${problems.join('\n- ')}`)
-
-  // Start from an empty folder, so a re-run writes exactly the same result.
-  const dir = path.resolve(workspace, inputs.path)
-  fs.rmSync(dir, { recursive: true, force: true })
-  fs.mkdirSync(dir, { recursive: true })
-  const sources = new Map(downloaded.map((d) => [d.artifact, d.dir]))
-  for (const file of plan.files) {
-    const destination = path.join(dir, ...file.path.split('/'))
-    fs.mkdirSync(path.dirname(destination), { recursive: true })
-    fs.copyFileSync(path.join(sources.get(file.artifact) ?? '', file.source), destination)
-    // Artifacts do not keep file modes.
-    fs.chmodSync(destination, file.kind === 'binary' ? 0o755 : 0o644)
-  }
-  const sums = ['SHA256SUMS']
-  fs.writeFileSync(path.join(dir, 'SHA256SUMS'), renderSums(plan.files.map((file) => ({ name: file.path, hash: file.sha256 }))))
-  if (plan.files.length && plan.files.every((file) => file.sha512)) {
-    fs.writeFileSync(path.join(dir, 'SHA512SUMS'), renderSums(plan.files.map((file) => ({ name: file.path, hash: file.sha512 ?? '' }))))
-    sums.push('SHA512SUMS')
-  }
-
-  const docker: string[] = []
-  if (inputs.dockerDir) {
-    const dockerRoot = path.resolve(workspace, inputs.dockerDir)
-    for (const file of plan.files.filter((f) => f.kind === 'binary')) {
-      const platform = targetFacts(file.target).dockerPlatform
-      if (!platform) continue
-      const relative = dockerPath(platform, file.source)
-      const destination = path.join(dockerRoot, ...relative.split('/'))
-      fs.mkdirSync(path.dirname(destination), { recursive: true })
-      fs.copyFileSync(path.join(dir, ...file.path.split('/')), destination)
-      fs.chmodSync(destination, 0o755)
-      docker.push(relative)
-    }
-  }
-  const manifestPath = path.join(dir, 'manifest.json')
-  fs.writeFileSync(manifestPath, renderMergedManifest(downloaded, plan, sums, docker))
-  return { dir, plan, sums, manifestPath, docker }
-}
+import { uploadArtifact, uploadReleaseAssets, type ArtifactClient, type ReleaseClient, type UploadFile } from '../publish/upload.js'
+import { writeJobSummary } from '../summary/write.js'
+import { collectArtifacts, collectDirs, combine, writeMergedManifest, type MergeResult } from './collect.js'
+import { parseMergeInputs } from './plan.js'
 
 /** Release assets: the archives and the combined checksum files and manifest (asset names have no folders). */
 export function releaseFiles(result: MergeResult): UploadFile[] {
@@ -131,20 +41,31 @@ const productionClients: Clients = {
 export async function run(clients: Clients = productionClients): Promise<void> {
   try {
     const inputs = parseMergeInputs((name) => core.getInput(name))
+    const image = parseImageInputs((name) => core.getInput(name))
     // Checked before downloading anything.
     if (inputs.upload.includes('release')) resolveRelease(inputs.releaseTag, inputs.token, environment())
     const workspace = runnerWorkspace()
-    if (!hasArtifactService()) throw new ActionError('The merge downloads this run’s artifacts, which needs a GitHub Actions runner (ACTIONS_RUNTIME_TOKEN is not set).')
+    const needsService = !inputs.dirs.length || inputs.upload.includes('artifact')
+    if (needsService && !hasArtifactService())
+      throw new ActionError(
+        `The merge ${inputs.dirs.length ? 'uploads an artifact' : 'downloads this run’s artifacts'}, which needs a GitHub Actions runner (ACTIONS_RUNTIME_TOKEN is not set); merge local folders with dirs and upload: none.`,
+      )
     const tempDir = actionTempDir('merge')
-    const artifacts = await clients.artifacts()
-    const result = await core.group('Download and verify', () => mergeArtifacts(artifacts, inputs, workspace, tempDir))
+    const artifacts = needsService ? await clients.artifacts() : undefined
+    const collected = await core.group(inputs.dirs.length ? 'Read and verify the folders' : 'Download and verify', () =>
+      artifacts && !inputs.dirs.length ? collectArtifacts(artifacts, inputs, tempDir) : collectDirs(inputs, workspace),
+    )
+    const result = combine(collected, inputs, workspace)
     for (const file of result.plan.files) core.info(`${file.sha256}  ${file.path}`)
     core.setOutput(MergeOutput.Dir, result.dir)
     core.setOutput(MergeOutput.Manifest, path.join(result.dir, 'SHA256SUMS'))
     core.setOutput(MergeOutput.Targets, JSON.stringify(result.plan.targets))
 
+    const pushed = image ? await core.group('Image', () => mergedImage(image, result, workspace, inputs.token)) : undefined
+    if (pushed) core.setOutput(MergeOutput.ImageDigest, pushed.digest)
+
     await core.group('Upload', async () => {
-      if (inputs.upload.includes('artifact')) {
+      if (inputs.upload.includes('artifact') && artifacts) {
         const uploaded = await uploadArtifact(artifacts, inputs.artifactName, result.dir)
         core.info(`Uploaded the artifact ${inputs.artifactName} (${uploaded.files.length} files).`)
         core.setOutput(MergeOutput.ArtifactName, inputs.artifactName)
@@ -156,14 +77,39 @@ export async function run(clients: Clients = productionClients): Promise<void> {
         core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
       }
     })
-    await writeJobSummary(renderMergeSummary(result))
+    await writeJobSummary(renderMergeSummary(result, pushed))
   } catch (error) {
     failStep(error, 'rust-xbuild merge')
   }
 }
 
-function renderMergeSummary(result: MergeResult): string {
+/** The image of every merged target with a Docker platform; its digests go into the merged manifest.json. */
+async function mergedImage(image: ImageInputs, result: MergeResult, workspace: string, token: string | undefined): Promise<ImageResult> {
+  const targets: ImageTarget[] = []
+  for (const target of result.plan.targets) {
+    const platform = targetFacts(target).dockerPlatform
+    const binaries = result.plan.files.filter((file) => file.target === target && file.kind === 'binary')
+    if (!platform || !binaries.length) continue
+    targets.push({ target, platform, binaries: binaries.map((file) => ({ name: file.source, path: path.join(result.dir, ...file.path.split('/')) })) })
+  }
+  const pushed = await buildImage(image, targets, {
+    tempDir: actionTempDir('image'),
+    workspace,
+    created: createdTimestamp(sourceDateEpoch(), new Date()),
+    labels: workflowLabels({ serverUrl: serverUrl(), repository: repository(), sha: commitSha(), ref: gitRef() }, image.references),
+    workflow: { actor: actor(), token },
+  })
+  core.info(`The image step took ${(pushed.milliseconds / 1000).toFixed(2)} s.`)
+  writeMergedManifest(result, { digest: pushed.digest, references: pushed.references, platforms: pushed.platforms, ...(pushed.archive ? { archive: path.relative(result.dir, pushed.archive) } : {}) })
+  return pushed
+}
+
+function renderMergeSummary(result: MergeResult, image: ImageResult | undefined): string {
   const lines = [`## rust-xbuild merge: ${result.plan.targets.length} target(s)`, '', '| File | Target | SHA256 |', '|---|---|---|']
   for (const file of result.plan.files) lines.push(`| \`${file.path}\` | \`${file.target}\` | \`${file.sha256}\` |`)
+  if (image) {
+    const where = [...image.references, ...(image.archive ? [image.archive] : [])].map((name) => `\`${name}\``).join(', ')
+    lines.push(`| image: ${where} | ${image.platforms.map((p) => `\`${p.platform}\``).join(', ')} | \`${image.digest}\` |`)
+  }
   return `${lines.join('\n')}\n`
 }

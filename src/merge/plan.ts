@@ -16,6 +16,8 @@ export type MergeUpload = 'artifact' | 'release'
 export interface MergeInputs {
   /** Artifact names to collect: a glob with `*` */
   pattern: string
+  /** Local folders (the build action's `dir` outputs, globs allowed) instead of artifacts */
+  dirs: string[]
   /** Triples, or Docker platforms (any libc), that must be present */
   expect: string[]
   /** Output folder, relative to the workspace */
@@ -55,13 +57,18 @@ export function parseMergeInputs(read: InputReader): MergeInputs {
     if (item === 'artifact' || item === 'release') upload.add(item)
     else if (item !== 'none') throw new InputError(MergeInput.Upload, uploadValue, 'expected artifact, release, both (artifact, release), or none.')
   }
-  if (uploadValue === '') upload.add('artifact')
+  const dirs = parseList(read(MergeInput.Dirs))
+  for (const dir of dirs)
+    if (dir.includes('\0') || /[?[\]{}]/.test(dir)) throw new InputError(MergeInput.Dirs, dir, "expected folders (the build action's dir outputs); * is the only wildcard, e.g. target/xbuild/*.")
+  // From local folders there may be no artifact service: upload only when asked.
+  if (uploadValue === '' && !dirs.length) upload.add('artifact')
 
   const artifactName = read(MergeInput.ArtifactName).trim() || 'rust-xbuild-merged'
   checkArtifactName(MergeInput.ArtifactName, artifactName)
   const dockerDir = read(MergeInput.DockerDir).trim()
   return {
     pattern,
+    dirs,
     expect: [...new Set(expect)].sort(),
     path: relativeInside(MergeInput.Path, read(MergeInput.Path).trim() || 'rust-xbuild'),
     dockerDir: dockerDir === '' ? undefined : relativeInside(MergeInput.DockerDir, dockerDir),
@@ -70,6 +77,11 @@ export function parseMergeInputs(read: InputReader): MergeInputs {
     releaseTag: parseReleaseTag(read, MergeInput.ReleaseTag),
     token: optional(read(MergeInput.Token)),
   }
+}
+
+/** One segment of a `dirs` glob (`*` only) → a matcher; hidden folders match only a pattern starting with a dot. */
+export function segmentMatcher(segment: string): RegExp {
+  return new RegExp(`^${segment.startsWith('.') ? '' : '(?!\\.)'}${segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`)
 }
 
 /** `rust-xbuild-*` → a matcher for artifact names. */
@@ -177,7 +189,13 @@ export function planMerge(artifacts: readonly { artifact: string; manifest: Targ
   return { files, targets, problems }
 }
 
-export function renderMergedManifest(artifacts: readonly { artifact: string; manifest: TargetManifest }[], plan: MergePlan, sums: readonly string[], docker: readonly string[]): string {
+export function renderMergedManifest(
+  artifacts: readonly { artifact: string; manifest: TargetManifest }[],
+  plan: MergePlan,
+  sums: readonly string[],
+  docker: readonly string[],
+  image?: Record<string, unknown>,
+): string {
   const manifest = {
     targets: [...artifacts]
       .sort((a, b) => (a.manifest.target < b.manifest.target ? -1 : a.manifest.target > b.manifest.target ? 1 : a.artifact < b.artifact ? -1 : 1))
@@ -185,6 +203,7 @@ export function renderMergedManifest(artifacts: readonly { artifact: string; man
     files: plan.files.map((file) => ({ name: file.path, target: file.target, kind: file.kind, size: file.size, sha256: file.sha256, ...(file.sha512 ? { sha512: file.sha512 } : {}) })),
     sums,
     docker,
+    ...(image ? { image } : {}),
   }
   return `${JSON.stringify(manifest, null, 2)}\n`
 }

@@ -1,7 +1,7 @@
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { ActionError, InputError } from '../../../src/errors.js'
-import { artifactMatcher, parseManifest, parseMergeInputs, planMerge, type TargetManifest } from '../../../src/merge/plan.js'
+import { artifactMatcher, parseManifest, parseMergeInputs, planMerge, segmentMatcher, type TargetManifest } from '../../../src/merge/plan.js'
 
 const read =
   (values: Record<string, string>) =>
@@ -13,6 +13,7 @@ describe('merge inputs', () => {
   test('defaults', () => {
     assert.deepEqual(parseMergeInputs(read({})), {
       pattern: 'rust-xbuild-*',
+      dirs: [],
       expect: [],
       path: 'rust-xbuild',
       dockerDir: undefined,
@@ -32,6 +33,12 @@ describe('merge inputs', () => {
     assert.equal(inputs.dockerDir, 'docker-bin')
     assert.deepEqual(parseMergeInputs(read({ upload: 'none' })).upload, [])
   })
+  test('dirs: folders, and no artifact upload unless asked', () => {
+    const inputs = parseMergeInputs(read({ dirs: 'target/xbuild/*\nbuild/a, build/b' }))
+    assert.deepEqual(inputs.dirs, ['target/xbuild/*', 'build/a', 'build/b'])
+    assert.deepEqual(inputs.upload, [])
+    assert.deepEqual(parseMergeInputs(read({ dirs: 'a', upload: 'artifact' })).upload, ['artifact'])
+  })
   const bad: [Record<string, string>, string, RegExp][] = [
     [{ expect: 'linux/mips' }, 'expect', /Docker platform/],
     [{ expect: 'arm64' }, 'expect', /triples/],
@@ -41,6 +48,8 @@ describe('merge inputs', () => {
     [{ 'docker-dir': 'a/../../b' }, 'docker-dir', /inside the workspace/],
     [{ pattern: 'a/b' }, 'pattern', /artifact name pattern/],
     [{ 'artifact-name': 'merged*' }, 'artifact-name', /may not contain/],
+    [{ dirs: 'target/xbuild/{a,b}' }, 'dirs', /only wildcard/],
+    [{ dirs: 'target/?' }, 'dirs', /only wildcard/],
   ]
   for (const [values, input, advice] of bad) {
     test(`refused: ${JSON.stringify(values)}`, () =>
@@ -54,6 +63,17 @@ describe('merge inputs', () => {
     assert.ok(matcher.test('rust-xbuild-aarch64-unknown-linux-gnu'))
     assert.ok(!matcher.test('other-rust-xbuild-x'))
     assert.ok(!artifactMatcher('a.b').test('axb'))
+  })
+  test('dirs glob segments: * within one folder name, hidden folders only when asked', () => {
+    const cases: [string, string, boolean][] = [
+      ['*', 'x86_64-unknown-linux-gnu', true],
+      ['*', '.cache', false],
+      ['.*', '.cache', true],
+      ['*-linux-*', 'aarch64-unknown-linux-musl', true],
+      ['*-linux-*', 'x86_64-pc-windows-gnu', false],
+      ['a.b', 'axb', false],
+    ]
+    for (const [pattern, name, matches] of cases) assert.equal(segmentMatcher(pattern).test(name), matches, `${pattern} vs ${name}`)
   })
 })
 

@@ -1,0 +1,173 @@
+/**
+ * Where the merge's inputs come from, and the one combined folder they become: the run's
+ * artifacts (downloaded) or local folders (`dirs`, the build action's `dir` outputs), each
+ * verified against its own manifest.json the same way, then written as one folder with one
+ * SHA256SUMS and manifest.json (and the Docker platform layout).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { MergeInput } from '../common/constants.js'
+import { hashFile } from '../common/checksum.js'
+import { targetFacts } from '../common/target.js'
+import { ActionError, InputError } from '../errors.js'
+import { dockerPath, renderSums } from '../package/plan.js'
+import { defaultRetry, withRetry, type ArtifactClient, type RetryPolicy } from '../publish/upload.js'
+import { artifactMatcher, parseManifest, planMerge, renderMergedManifest, segmentMatcher, type MergeInputs, type MergePlan, type TargetManifest } from './plan.js'
+
+export interface Source {
+  /** The artifact's name, or the folder relative to the workspace */
+  artifact: string
+  manifest: TargetManifest
+  dir: string
+}
+
+export interface Collected {
+  sources: Source[]
+  problems: string[]
+}
+
+export interface MergeResult {
+  dir: string
+  plan: MergePlan
+  sums: string[]
+  manifestPath: string
+  docker: string[]
+  sources: Source[]
+}
+
+/** Verify each file of a source against its manifest: present, same size, same hashes. */
+async function verifySource(artifact: string, dir: string, manifest: TargetManifest): Promise<string[]> {
+  const problems: string[] = []
+  for (const file of manifest.files) {
+    const local = path.join(dir, file.name)
+    if (!fs.existsSync(local)) {
+      problems.push(`${artifact}: ${file.name} is listed in manifest.json but missing.`)
+      continue
+    }
+    const hashes = await hashFile(local, file.sha512 ? ['sha512'] : [])
+    if (hashes.sha256 !== file.sha256 || (file.sha512 && hashes.sha512 !== file.sha512))
+      problems.push(`${artifact}: ${file.name} does not match its checksum in manifest.json (sha256 ${hashes.sha256}).`)
+    else if (fs.statSync(local).size !== file.size) problems.push(`${artifact}: ${file.name} has ${fs.statSync(local).size} bytes, manifest.json says ${file.size}.`)
+  }
+  return problems
+}
+
+async function readSource(artifact: string, dir: string, missing: string, collected: Collected): Promise<void> {
+  const manifestFile = path.join(dir, 'manifest.json')
+  if (!fs.existsSync(manifestFile)) {
+    collected.problems.push(missing)
+    return
+  }
+  const manifest = parseManifest(fs.readFileSync(manifestFile, 'utf8'), artifact)
+  collected.problems.push(...(await verifySource(artifact, dir, manifest)))
+  collected.sources.push({ artifact, manifest, dir })
+  core.info(`${artifact}: ${manifest.target}, ${manifest.files.length} file(s) verified`)
+}
+
+export async function collectArtifacts(client: ArtifactClient, inputs: MergeInputs, tempDir: string, policy: RetryPolicy = defaultRetry): Promise<Collected> {
+  const matcher = artifactMatcher(inputs.pattern)
+  const all = await withRetry('Listing the run’s artifacts', () => client.list(), policy)
+  // The merged artifact of an earlier attempt matches rust-xbuild-* too: never merge it into itself.
+  const chosen = all.filter((a) => matcher.test(a.name) && a.name !== inputs.artifactName).sort((a, b) => (a.name < b.name ? -1 : 1))
+  core.info(`Artifacts matching ${inputs.pattern}: ${chosen.map((a) => a.name).join(', ') || 'none'}`)
+  const collected: Collected = { sources: [], problems: [] }
+  for (const artifact of chosen) {
+    const dir = path.join(tempDir, artifact.name)
+    fs.rmSync(dir, { recursive: true, force: true })
+    fs.mkdirSync(dir, { recursive: true })
+    await withRetry(`Downloading the artifact ${artifact.name}`, () => client.download(artifact, dir), policy)
+    await readSource(artifact.name, dir, `${artifact.name} has no manifest.json: not a rust-xbuild artifact; narrow the pattern input.`, collected)
+  }
+  if (!chosen.length) collected.problems.push(`No artifact of this run matches ${inputs.pattern}; the build jobs upload rust-xbuild-<target> by default.`)
+  return collected
+}
+
+/** Expand one `dirs` entry (relative to the workspace, `*` within a path segment) to the folders it names. */
+export function expandDir(pattern: string, workspace: string): string[] {
+  const absolute = path.resolve(workspace, pattern)
+  if (!pattern.includes('*')) return fs.existsSync(absolute) && fs.statSync(absolute).isDirectory() ? [absolute] : []
+  const [root = '/', ...segments] = absolute.split(path.sep).map((segment, i) => (i === 0 ? segment || path.sep : segment))
+  let current = [root]
+  for (const segment of segments) {
+    if (!segment.includes('*')) {
+      current = current.map((dir) => path.join(dir, segment)).filter((dir) => fs.existsSync(dir))
+      continue
+    }
+    const matcher = segmentMatcher(segment)
+    current = current.flatMap((dir) =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && matcher.test(entry.name))
+        .map((entry) => path.join(dir, entry.name))
+        .sort(),
+    )
+  }
+  return current.filter((dir) => fs.statSync(dir).isDirectory())
+}
+
+export async function collectDirs(inputs: MergeInputs, workspace: string): Promise<Collected> {
+  const collected: Collected = { sources: [], problems: [] }
+  const seen = new Set<string>()
+  for (const pattern of inputs.dirs) {
+    const dirs = expandDir(pattern, workspace)
+    if (!dirs.length) throw new InputError(MergeInput.Dirs, pattern, `no folder matches it (relative to ${workspace}); give the build action's dir output, e.g. \${{ steps.build.outputs.dir }}.`)
+    for (const dir of dirs.filter((d) => !seen.has(d))) {
+      seen.add(dir)
+      const name = path.relative(workspace, dir) || '.'
+      // A glob may also match folders that are not staging folders: skip those, but a folder named on its own must be one.
+      if (pattern.includes('*') && !fs.existsSync(path.join(dir, 'manifest.json'))) continue
+      await readSource(name, dir, `${name} has no manifest.json: give the build action's dir output (its staging folder).`, collected)
+    }
+  }
+  if (!collected.sources.length && !collected.problems.length) collected.problems.push(`No folder of ${inputs.dirs.join(', ')} holds a manifest.json.`)
+  return collected
+}
+
+/** Combine verified sources into the merged folder, emptied first so a re-run writes exactly the same result. */
+export function combine(collected: Collected, inputs: MergeInputs, workspace: string): MergeResult {
+  const plan = planMerge(collected.sources, inputs.expect)
+  const problems = [...collected.problems, ...plan.problems]
+  if (problems.length) throw new ActionError(`The merge found ${problems.length} problem(s):\n- ${problems.join('\n- ')}`)
+
+  const dir = path.resolve(workspace, inputs.path)
+  fs.rmSync(dir, { recursive: true, force: true })
+  fs.mkdirSync(dir, { recursive: true })
+  const sources = new Map(collected.sources.map((d) => [d.artifact, d.dir]))
+  for (const file of plan.files) {
+    const destination = path.join(dir, ...file.path.split('/'))
+    fs.mkdirSync(path.dirname(destination), { recursive: true })
+    fs.copyFileSync(path.join(sources.get(file.artifact) ?? '', file.source), destination)
+    // Artifacts do not keep file modes.
+    fs.chmodSync(destination, file.kind === 'binary' ? 0o755 : 0o644)
+  }
+  const sums = ['SHA256SUMS']
+  fs.writeFileSync(path.join(dir, 'SHA256SUMS'), renderSums(plan.files.map((file) => ({ name: file.path, hash: file.sha256 }))))
+  if (plan.files.length && plan.files.every((file) => file.sha512)) {
+    fs.writeFileSync(path.join(dir, 'SHA512SUMS'), renderSums(plan.files.map((file) => ({ name: file.path, hash: file.sha512 ?? '' }))))
+    sums.push('SHA512SUMS')
+  }
+
+  const docker: string[] = []
+  if (inputs.dockerDir) {
+    const dockerRoot = path.resolve(workspace, inputs.dockerDir)
+    for (const file of plan.files.filter((f) => f.kind === 'binary')) {
+      const platform = targetFacts(file.target).dockerPlatform
+      if (!platform) continue
+      const relative = dockerPath(platform, file.source)
+      const destination = path.join(dockerRoot, ...relative.split('/'))
+      fs.mkdirSync(path.dirname(destination), { recursive: true })
+      fs.copyFileSync(path.join(dir, ...file.path.split('/')), destination)
+      fs.chmodSync(destination, 0o755)
+      docker.push(relative)
+    }
+  }
+  const result = { dir, plan, sums, manifestPath: path.join(dir, 'manifest.json'), docker, sources: collected.sources }
+  writeMergedManifest(result)
+  return result
+}
+
+/** manifest.json of the merged folder; written again with the image's digests once it is pushed. */
+export function writeMergedManifest(result: MergeResult, image?: Record<string, unknown>): void {
+  fs.writeFileSync(result.manifestPath, renderMergedManifest(result.sources, result.plan, result.sums, result.docker, image))
+}
