@@ -28,7 +28,11 @@ describe('bad input is refused clearly', () => {
     ['missing working-directory', { target: 'x86_64-unknown-linux-gnu', 'working-directory': 'nope' }, /Input 'working-directory' has the value 'nope': no such directory/],
     ['working-directory without Cargo.toml', { target: 'x86_64-unknown-linux-gnu', 'working-directory': 'src' }, /Input 'working-directory' has the value 'src': .* has no Cargo.toml/],
     ['misspelt bin, with the closest', { target: 'x86_64-unknown-linux-gnu', bin: 'helo' }, /Input 'bin' has the value 'helo': the project has no binary of that name\. Did you mean hello\?/],
-    ['misspelt package, with the closest', { target: 'x86_64-unknown-linux-gnu', package: 'hell' }, /Input 'package' has the value 'hell': the project has no such package, nor a dependency of that name .*Did you mean hello\?/],
+    [
+      'misspelt package, with the closest',
+      { target: 'x86_64-unknown-linux-gnu', package: 'hell' },
+      /Input 'package' has the value 'hell': the project has no such package, nor a dependency of that name .*Did you mean hello\?/,
+    ],
     ['a feature the project lacks', { target: 'x86_64-unknown-linux-gnu', features: 'nope' }, /Input 'features' has the value 'nope': the selected packages have no such feature/],
   ]
   for (const [name, inputs, message] of cases) {
