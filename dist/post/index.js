@@ -29895,12 +29895,20 @@ const MergeInput = {
     ArtifactName: 'artifact-name',
     ReleaseTag: 'release-tag',
     Token: 'token',
+    Dirs: 'dirs',
+    Image: 'image',
+    ImageBase: 'image-base',
+    ImageEntrypoint: 'image-entrypoint',
+    ImageArchive: 'image-archive',
+    RegistryUsername: 'registry-username',
+    RegistryPassword: 'registry-password',
 };
 const MergeOutput = {
     Dir: 'dir',
     Manifest: 'manifest',
     Targets: 'targets',
     ArtifactName: 'artifact-name',
+    ImageDigest: 'image-digest',
 };
 const constants_Output = {
     Binaries: 'binaries',
@@ -29969,6 +29977,17 @@ function gitRef() {
 function sourceDateEpoch() {
     const epoch = Number(process.env.SOURCE_DATE_EPOCH);
     return Number.isFinite(epoch) && epoch > 0 ? epoch : undefined;
+}
+/** `owner/name` of the workflow's repository. */
+function repository() {
+    return process.env.GITHUB_REPOSITORY || undefined;
+}
+function serverUrl() {
+    return process.env.GITHUB_SERVER_URL || 'https://github.com';
+}
+/** The user the workflow runs for: the default registry user name for ghcr.io. */
+function actor() {
+    return process.env.GITHUB_ACTOR || undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/cache/store.ts
@@ -30185,7 +30204,7 @@ async function which(program) {
 async function runBounded(program, args, options) {
     core.debug(`run (limit ${options.timeoutMs} ms): ${[program, ...args].join(' ')}`);
     return new Promise((resolve) => {
-        const child = spawn(program, [...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(program, [...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: { ...environment(), ...options.env } } : {}) });
         let stdout = '';
         let stderr = '';
         let timedOut = false;
