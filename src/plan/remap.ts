@@ -60,8 +60,10 @@ export const cRemapFlags = (maps: readonly PathRemap[]): string[] => maps.map((m
  * itself rebuilds what a changed flag affects; the remaps change no crate hash, measured).
  */
 export function portableFlags(flags: readonly string[], maps: readonly PathRemap[]): string[] {
-  const ours = new Map(maps.map((map) => [`--remap-path-prefix=${map.from}=${map.to}`, `--remap-path-prefix=<${map.to.slice(1).split('/')[0]}>=${map.to}`]))
-  return flags.map((flag) => ours.get(flag) ?? flag)
+  const ours = new Set(rustRemapFlags(maps))
+  // Ordered by name: the real order follows the lengths of the runner's paths.
+  const recorded = [...maps].sort((a, b) => (a.to < b.to ? -1 : 1)).map((map) => `--remap-path-prefix=<${map.to.slice(1).split('/')[0]}>=${map.to}`)
+  return [...recorded, ...flags.filter((flag) => !ours.has(flag))]
 }
 
 /** `[source.<name>] directory = "..."` of every config file, relative paths against the folder holding `.cargo/`. */
