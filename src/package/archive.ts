@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import { pipeline } from 'node:stream/promises'
 import { Transform, type TransformCallback } from 'node:stream'
 import zlib from 'node:zlib'
-import archiver from 'archiver'
+import type archiver from 'archiver'
 import { ActionError } from '../errors.js'
 import { exec, which } from '../exec.js'
 import { type ArchiveFormat } from '../inputs/packaging.js'
@@ -53,10 +53,12 @@ function fixedGzipHeader(): Transform {
   })
 }
 
-function archiveOf(format: 'tar' | 'zip', files: readonly MemberFile[]): archiver.Archiver {
+type Archiver = typeof archiver
+
+function archiveOf(create: Archiver, format: 'tar' | 'zip', files: readonly MemberFile[]): archiver.Archiver {
   // zip: deflate 9, times as UTC (zip-stream's default), no comment; unix modes in the external attributes.
   // statConcurrency 1: archiver queues a member when its stat returns, so parallel stats would shuffle the order.
-  const archive = format === 'zip' ? archiver('zip', { zlib: { level: 9 }, statConcurrency: 1 }) : archiver('tar', { statConcurrency: 1 })
+  const archive = format === 'zip' ? create('zip', { zlib: { level: 9 }, statConcurrency: 1 }) : create('tar', { statConcurrency: 1 })
   for (const file of files) {
     // The real path: archiver stores a link as a link, and an included link must arrive as the file it names.
     archive.file(fs.realpathSync(file.source), { name: file.name, mode: file.mode, date: new Date(file.mtime * 1000) })
@@ -69,12 +71,14 @@ function archiveOf(format: 'tar' | 'zip', files: readonly MemberFile[]): archive
 
 /** Write one archive of the given format to `output`, streaming every member from disk. */
 export async function writeArchive(format: ArchiveFormat, files: readonly MemberFile[], output: string): Promise<void> {
-  if (format === 'zip') return pipeline(archiveOf('zip', files), fs.createWriteStream(output))
-  if (format === 'tar.gz') return pipeline(archiveOf('tar', files), zlib.createGzip(GZIP_OPTIONS), fixedGzipHeader(), fs.createWriteStream(output))
+  // Loaded when packaging: it shares a bundle chunk with the artifact client, off the start-up path.
+  const { default: create } = await import('archiver')
+  if (format === 'zip') return pipeline(archiveOf(create, 'zip', files), fs.createWriteStream(output))
+  if (format === 'tar.gz') return pipeline(archiveOf(create, 'tar', files), zlib.createGzip(GZIP_OPTIONS), fixedGzipHeader(), fs.createWriteStream(output))
   // Node 20 has no zstd; the runners' images have the zstd program (its output does not depend on -T, measured).
   if (!(await which('zstd'))) throw new ActionError('archive: tar.zst needs the zstd program on PATH (apt-get install zstd, brew install zstd); or use archive: tar.gz.')
   const temporary = `${output}.tar`
-  await pipeline(archiveOf('tar', files), fs.createWriteStream(temporary))
+  await pipeline(archiveOf(create, 'tar', files), fs.createWriteStream(temporary))
   try {
     await exec('zstd', ['-q', '-f', '-19', '-T0', '-o', output, temporary])
   } finally {

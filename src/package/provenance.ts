@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { exec } from '../exec.js'
-import { buildSbom, sbomFileName, type CargoMetadata } from './sbom.js'
+import type { CargoMetadata } from './sbom.js'
 
 /** 1980-01-01T00:00:00Z: the earliest time a zip can hold. */
 export const FIXED_EPOCH = 315532800
@@ -47,6 +47,8 @@ export interface SbomRequest {
 /** One `<package>-<target>.cdx.json` per built package, written into the staging folder. */
 export async function writeSboms(request: SbomRequest): Promise<{ name: string; path: string; components: number }[]> {
   if (!request.packageIds.length) return []
+  // The CycloneDX library is loaded only when an SBOM is written.
+  const { buildSbom, sbomFileName } = await import('./sbom.js')
   const args = ['metadata', '--format-version', '1', '--filter-platform', request.triple, ...request.cargoArgs]
   const metadata = JSON.parse((await exec('cargo', args, { cwd: request.workDir, env: request.env })).stdout) as CargoMetadata & { workspace_root: string }
   const lockFile = path.join(metadata.workspace_root, 'Cargo.lock')
