@@ -39,8 +39,21 @@ function staged(dir: string): Map<string, Buffer> {
   return new Map(names.sort().map((name) => [name, fs.readFileSync(path.join(dir, name))]))
 }
 
-function build(workspace: string, home: string, target: string): Map<string, Buffer> {
-  const run = runAction({ target, toolchain: 'system', locked: 'true', upload: 'none' }, { workspace, env: { CARGO_HOME: home } })
+/** Two checkouts whose crates are real copies inside the workspace (`cargo vendor`, as a project commits them). */
+function vendoredPair(first: string, second: string): [string, string] {
+  const a = checkout(first)
+  sh('cargo', ['vendor', '--locked', '--respect-source-config', '-q', 'vendor'], { cwd: a, env: { PATH: debianPath(), CARGO_HOME: offlineCargoHome() } })
+  fs.mkdirSync(path.join(a, '.cargo'))
+  fs.writeFileSync(path.join(a, '.cargo', 'config.toml'), '[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "vendor"\n')
+  assert.ok(fs.existsSync(path.join(a, 'vendor', 'ring', 'src', 'digest.rs')), 'real copies inside the workspace')
+  const b = checkout(second)
+  fs.cpSync(path.join(a, 'vendor'), path.join(b, 'vendor'), { recursive: true })
+  fs.cpSync(path.join(a, '.cargo'), path.join(b, '.cargo'), { recursive: true })
+  return [a, b]
+}
+
+function build(workspace: string, home: string, target: string, inputs: Record<string, string> = {}): Map<string, Buffer> {
+  const run = runAction({ target, toolchain: 'system', locked: 'true', upload: 'none', ...inputs }, { workspace, env: { CARGO_HOME: home } })
   assert.equal(run.code, 0, run.log)
   assert.deepEqual(errors(run), [])
   return staged(run.outputs.dir ?? '')
@@ -71,14 +84,7 @@ function assertSumsFormat(files: Map<string, Buffer>): void {
 
 describe('two checkouts, two CARGO_HOMEs, two RUNNER_TEMPs: the same bytes', () => {
   test('crates vendored inside the workspace (x86_64)', () => {
-    const a = checkout('a/some/where/deeper/ring-hello')
-    sh('cargo', ['vendor', '--locked', '--respect-source-config', '-q', 'vendor'], { cwd: a, env: { PATH: debianPath(), CARGO_HOME: offlineCargoHome() } })
-    fs.mkdirSync(path.join(a, '.cargo'))
-    fs.writeFileSync(path.join(a, '.cargo', 'config.toml'), '[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "vendor"\n')
-    const b = checkout('b/rh')
-    fs.cpSync(path.join(a, 'vendor'), path.join(b, 'vendor'), { recursive: true })
-    fs.cpSync(path.join(a, '.cargo'), path.join(b, '.cargo'), { recursive: true })
-    assert.ok(fs.existsSync(path.join(a, 'vendor', 'ring', 'src', 'digest.rs')), 'real copies inside the workspace')
+    const [a, b] = vendoredPair('a/some/where/deeper/ring-hello', 'b/rh')
     // Empty CARGO_HOMEs: the vendored sources are all cargo needs.
     const first = build(a, fs.mkdtempSync(path.join(base, 'home-a-')), 'x86_64-unknown-linux-gnu')
     const second = build(b, fs.mkdtempSync(path.join(base, 'h-')), 'x86_64-unknown-linux-gnu')
@@ -106,5 +112,18 @@ describe('two checkouts, two CARGO_HOMEs, two RUNNER_TEMPs: the same bytes', () 
     const binary = first.get('ring-hello')?.toString('latin1') ?? ''
     for (const leak of [base, offlineCargoHome()]) assert.ok(!binary.includes(leak), `${leak} is not in the binary`)
     assert.match(binary, /\/cargo\/vendor\/ring-0\.16\.20\/src\//)
+  })
+
+  test('with full debug info (profile dev, unstripped): Rust and C debug info name /ws, not the checkout', () => {
+    // ring's C and assembly objects record the folder they were compiled in: only -ffile-prefix-map makes them agree.
+    const [a, b] = vendoredPair('deb/u/g/ring-hello', 'dbg')
+    const first = build(a, fs.mkdtempSync(path.join(base, 'home-a-')), 'x86_64-unknown-linux-gnu', { profile: 'dev', strip: 'false' })
+    const second = build(b, fs.mkdtempSync(path.join(base, 'h-')), 'x86_64-unknown-linux-gnu', { profile: 'dev', strip: 'false' })
+    assertIdentical(first, second, 'ring-hello-x86_64-unknown-linux-gnu.cdx.json', 'ring-hello-0.1.0-x86_64-unknown-linux-gnu.tar.gz')
+    const binary = first.get('ring-hello')?.toString('latin1') ?? ''
+    assert.ok(!binary.includes(base), 'no path of the checkouts')
+    // The assembly's file names come from the C compiler (through the wrapper), the crate's from rustc.
+    assert.match(binary, /\/ws\/vendor\/ring\/pregenerated\/[a-z0-9_-]+-elf\.S/)
+    assert.match(binary, /\/ws\/vendor\/ring\/src\//)
   })
 })
