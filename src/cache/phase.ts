@@ -16,6 +16,7 @@ import { exec } from '../exec.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import { cargoSelectionArgs, type BuildPlan } from '../plan/build-plan.js'
 import { defaultCargoHome } from '../plan/cargo-config.js'
+import { encodeRustflags } from '../plan/rustflags.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
 import { actionsCacheBackend } from './store.js'
 
@@ -144,13 +145,14 @@ export async function restoreBuildCache({ inputs, facts, workDir, stageDir }: Bu
     workDir,
     cargoHome: defaultCargoHome(environment()),
     env: { ...toolchain.env },
-    buildEnv: plan.env,
+    buildEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
     triple: facts.triple,
     profile: inputs.profile,
     rustcVerbose: toolchain.verbose,
     stageDir,
     parts: {
-      rustflags: plan.rustflags,
+      // The remaps' runner paths change no crate hash: a new checkout path keeps the key.
+      rustflags: plan.portableRustflags,
       cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [resolved[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
       cFlags: plan.cFlags,
       linker: linker.description,

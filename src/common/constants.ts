@@ -31,6 +31,7 @@ export const Input = {
   Name: 'name',
   Include: 'include',
   Checksum: 'checksum',
+  Sbom: 'sbom',
   DockerDir: 'docker-dir',
   Upload: 'upload',
   ArtifactName: 'artifact-name',

@@ -64,6 +64,8 @@ export interface Inputs {
   /** Files or globs relative to the working directory, put in each archive (checked) */
   include: string[]
   checksums: ChecksumAlgorithm[]
+  /** Write a CycloneDX SBOM per built package into the staging folder */
+  sbom: boolean
   /** Relative to the workspace; undefined: no Docker platform layout */
   dockerDir?: string
   upload: UploadMode
@@ -194,7 +196,7 @@ export function parseInputs(read: InputReader): Inputs {
 }
 
 /** The packaging and publishing inputs (archive, name, include, checksum, docker-dir, upload, ...). */
-function parsePublishing(read: InputReader): Pick<Inputs, 'archive' | 'nameTemplate' | 'include' | 'checksums' | 'dockerDir' | 'upload' | 'artifactName' | 'releaseTag' | 'token'> {
+function parsePublishing(read: InputReader): Pick<Inputs, 'archive' | 'nameTemplate' | 'include' | 'checksums' | 'sbom' | 'dockerDir' | 'upload' | 'artifactName' | 'releaseTag' | 'token'> {
   const archive = parseChoice(read, Input.Archive, ['auto', 'tar.gz', 'zip', 'tar.zst', 'none'] as const, 'auto')
 
   const nameTemplate = read(Input.Name).trim() || DEFAULT_NAME_TEMPLATE
@@ -232,6 +234,7 @@ function parsePublishing(read: InputReader): Pick<Inputs, 'archive' | 'nameTempl
     nameTemplate,
     include,
     checksums: [...checksums].sort(),
+    sbom: parseBoolean(read, Input.Sbom, true),
     dockerDir,
     upload: parseChoice(read, Input.Upload, ['artifact', 'release', 'none'] as const, 'artifact'),
     artifactName,

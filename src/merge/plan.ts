@@ -89,9 +89,12 @@ export function artifactMatcher(pattern: string): RegExp {
   return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`)
 }
 
+/** Archives and SBOMs carry their target in their name; loose binaries go under `<target>/`. */
+export type FileKind = 'binary' | 'archive' | 'sbom'
+
 export interface ManifestFile {
   name: string
-  kind: 'binary' | 'archive'
+  kind: FileKind
   size: number
   sha256: string
   sha512?: string
@@ -128,7 +131,13 @@ export function parseManifest(text: string, artifact: string): TargetManifest {
     if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) return fail(`${name} has no sha256.`)
     if (typeof entry.size !== 'number') return fail(`${name} has no size.`)
     if (entry.sha512 !== undefined && (typeof entry.sha512 !== 'string' || !/^[0-9a-f]{128}$/.test(entry.sha512))) return fail(`${name} has a malformed sha512.`)
-    return { name, kind: entry.kind === 'archive' ? 'archive' : 'binary', size: entry.size, sha256: entry.sha256, ...(entry.sha512 ? { sha512: entry.sha512 as string } : {}) }
+    return {
+      name,
+      kind: entry.kind === 'archive' || entry.kind === 'sbom' ? entry.kind : 'binary',
+      size: entry.size,
+      sha256: entry.sha256,
+      ...(entry.sha512 ? { sha512: entry.sha512 as string } : {}),
+    }
   })
   return { target: target as string, files: parsed, build }
 }
@@ -140,7 +149,7 @@ export interface MergedFile {
   artifact: string
   /** The file's name inside its artifact */
   source: string
-  kind: 'binary' | 'archive'
+  kind: FileKind
   size: number
   sha256: string
   sha512?: string
@@ -153,7 +162,7 @@ export interface MergePlan {
 }
 
 export function mergedPath(file: ManifestFile, target: string): string {
-  return file.kind === 'archive' ? file.name : `${target}/${file.name}`
+  return file.kind === 'binary' ? `${target}/${file.name}` : file.name
 }
 
 export function planMerge(artifacts: readonly { artifact: string; manifest: TargetManifest }[], expect: readonly string[]): MergePlan {

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { parse as parseToml } from 'smol-toml'
-import { writeArchive, type MemberFile } from './archive.js'
+import { normalMode, writeArchive, type MemberFile } from './archive.js'
 import { Input } from '../common/constants.js'
 import { InputError } from '../errors.js'
 import { dockerPath, planArchives, renderSums, sumsFileName, versionFromPackageId, versionFromRef, type ArchiveEntry } from './plan.js'
@@ -24,12 +24,14 @@ export interface ManifestContext {
   targetFeatures: string[]
   linker: string
   glibc?: string
+  /** The time given to archive members, recorded so that a rebuild can use the same */
+  sourceDateEpoch: number
 }
 
 export interface PackagedFile {
   name: string
   path: string
-  kind: 'binary' | 'archive'
+  kind: 'binary' | 'archive' | 'sbom'
   size: number
   hashes: Hashes
   stripped?: boolean
@@ -51,8 +53,10 @@ export interface PackageOptions {
   dockerDir?: string
   dockerPlatform?: string
   context: ManifestContext
-  /** Seconds since the epoch for archive members (SOURCE_DATE_EPOCH when set) */
+  /** Seconds since the epoch for archive members (SOURCE_DATE_EPOCH, else HEAD's commit time) */
   mtime: number
+  /** SBOMs already written into the staging folder, covered by the sums and the manifest */
+  sboms?: readonly { name: string; path: string }[]
 }
 
 export interface PackageResult {
@@ -144,8 +148,7 @@ export async function findIncludes(patterns: readonly string[], workDir: string,
 }
 
 function member(entry: ArchiveEntry, mtime: number): MemberFile {
-  const stat = fs.statSync(entry.source)
-  return { name: entry.name, data: fs.readFileSync(entry.source), mode: stat.mode & 0o777, mtime }
+  return { name: entry.name, source: entry.source, mode: normalMode(fs.statSync(entry.source).mode), mtime }
 }
 
 export function renderPackageManifest(context: ManifestContext, files: readonly PackagedFile[], sums: readonly string[], docker: readonly string[]): string {
@@ -157,6 +160,7 @@ export function renderPackageManifest(context: ManifestContext, files: readonly 
     baseline: { targetCpu: context.targetCpu ?? null, targetFeatures: context.targetFeatures },
     linker: context.linker,
     glibc: context.glibc ?? null,
+    sourceDateEpoch: context.sourceDateEpoch,
     files: files.map((file) => ({
       name: file.name,
       kind: file.kind,
@@ -206,6 +210,10 @@ export async function packageStaged(options: PackageOptions): Promise<PackageRes
     }
     archives.push(archive)
     files.push(archive)
+  }
+
+  for (const sbom of options.sboms ?? []) {
+    files.push({ name: sbom.name, path: sbom.path, kind: 'sbom', size: fs.statSync(sbom.path).size, hashes: await hashFile(sbom.path, checksums) })
   }
 
   // `<file>.sha256` beside each file, and one SUMS file per algorithm over all of them.

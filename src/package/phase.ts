@@ -10,6 +10,8 @@ import { packageStaged, resolveVersion, type PackageResult, type ManifestContext
 import { defaultArchiveFormat } from './plan.js'
 import { binariesToStage, type StageResult } from '../stage/stage.js'
 import { gitRef, sourceDateEpoch, workspace } from '../common/runner.js'
+import { chooseEpoch, commitTime, writeSboms } from './provenance.js'
+import { cargoFeatureArgs } from '../plan/build-plan.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
@@ -18,15 +20,22 @@ import type { BuildOutcome } from '../build/phase.js'
 export async function packagePhase(request: BuildRequest, { toolchain }: SelectedToolchain, setup: TargetSetup, plan: BuildPlan, built: BuildOutcome, staged: StageResult): Promise<PackageResult> {
   const { inputs, facts, workDir } = request
   const { baseline } = setup.knowledge
+  const fromEnvironment = sourceDateEpoch()
+  const { epoch, source } = chooseEpoch(fromEnvironment, fromEnvironment === undefined ? await commitTime(workDir) : undefined)
+  core.info(
+    `Archive member times and the SBOM timestamp: ${epoch} (${new Date(epoch * 1000).toISOString()}, from ${source === 'commit' ? "HEAD's commit time" : source === 'fixed' ? 'the fixed epoch: no SOURCE_DATE_EPOCH and no git commit' : 'SOURCE_DATE_EPOCH'}).`,
+  )
   const context: ManifestContext = {
     target: facts.triple,
     toolchain: toolchain.rustupName ?? 'system',
     rustc: toolchain.version,
-    rustflags: plan.rustflags,
+    // Without the runner's paths of the remaps: the manifest of another checkout has the same bytes.
+    rustflags: plan.portableRustflags,
     targetCpu: baseline.cpu,
     targetFeatures: baseline.features,
     linker: setup.linker.description,
     glibc: inputs.glibc,
+    sourceDateEpoch: epoch,
   }
   const packageIds = new Map(binariesToStage(built.artifacts).map((artifact) => [path.basename(artifact.executable), artifact.packageId]))
   const binaries = staged.files.map((file) => {
@@ -36,6 +45,18 @@ export async function packagePhase(request: BuildRequest, { toolchain }: Selecte
     }
     return { ...file, version: version ?? '' }
   })
+  const sboms = inputs.sbom
+    ? await writeSboms({
+        workDir,
+        stageDir: staged.dir,
+        triple: facts.triple,
+        packageIds: [...new Set(packageIds.values())],
+        cargoArgs: cargoFeatureArgs(inputs),
+        env: plan.env,
+        sourceDateEpoch: epoch,
+      })
+    : []
+  for (const sbom of sboms) core.info(`SBOM ${sbom.name}: ${sbom.components} crate(s) compiled into the binaries (CycloneDX 1.6).`)
   const archive = inputs.archive === 'auto' ? defaultArchiveFormat(facts.os) : inputs.archive === 'none' ? undefined : inputs.archive
   const result = await packageStaged({
     stageDir: staged.dir,
@@ -49,8 +70,8 @@ export async function packagePhase(request: BuildRequest, { toolchain }: Selecte
     dockerDir: inputs.dockerDir ? path.resolve(workspace(), inputs.dockerDir) : undefined,
     dockerPlatform: facts.dockerPlatform,
     context,
-    // Reproducible archives when the workflow sets SOURCE_DATE_EPOCH.
-    mtime: sourceDateEpoch() ?? Math.floor(Date.now() / 1000),
+    mtime: epoch,
+    sboms,
   })
   for (const file of result.archives) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes: ${file.contents?.join(', ')})`)
   for (const file of result.docker) core.info(`Docker layout: ${path.relative(workspace(), file)}`)

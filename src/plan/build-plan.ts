@@ -11,6 +11,7 @@ import type { LinkerPlan, Tool } from '../setup/linker.js'
 import { composeRustflags, encodeRustflags, type ProjectFlags } from './rustflags.js'
 import type { TargetFacts, Host } from '../common/target.js'
 import { renderCompilerWrapper } from './wrappers.js'
+import { cRemapFlags, portableFlags, rustRemapFlags, type PathRemap } from './remap.js'
 
 export interface ToolchainFacts {
   /** rustup toolchain name, or undefined for the system toolchain */
@@ -35,6 +36,8 @@ export interface PlanRequest {
   runner?: string[]
   /** Variables the setup phases add for cargo (pkg-config for system-packages, PROTOC); the plan's own win */
   extraEnv?: Record<string, string>
+  /** Folders mapped to fixed names in binaries (remap.ts) */
+  remaps?: PathRemap[]
 }
 
 export interface WrapperFile {
@@ -44,6 +47,10 @@ export interface WrapperFile {
 
 export interface BuildPlan {
   rustflags: string[]
+  /** rustflags with the runner's paths of the remaps left out, for the manifest and the cache fingerprint */
+  portableRustflags: string[]
+  /** What the C/C++ wrappers add after the baseline: -ffile-prefix-map for each remap */
+  cRemapFlags: string[]
   warnings: string[]
   notices: string[]
   /** Variables added to cargo's environment (never to the job's) */
@@ -88,6 +95,7 @@ export function makePlan(request: PlanRequest): BuildPlan {
     cross: facts.triple !== host.triple,
     linkFlags: linker.linkFlags,
     extra: inputs.rustflags,
+    remapFlags: rustRemapFlags(request.remaps ?? []),
   })
   const warnings = [...composed.warnings]
   if (request.project.shadowed) {
@@ -95,6 +103,7 @@ export function makePlan(request: PlanRequest): BuildPlan {
   }
 
   const cFlags = cFlagsForBaseline(facts.family, baseline)
+  const cMaps = cRemapFlags(request.remaps ?? [])
   const env: Record<string, string> = { CARGO_ENCODED_RUSTFLAGS: encodeRustflags(composed.flags) }
   const binDir = path.join(tempDir, 'bin')
   const wrapperLog = path.join(tempDir, 'native-flags.log')
@@ -106,7 +115,7 @@ export function makePlan(request: PlanRequest): BuildPlan {
       path: file,
       content: renderCompilerWrapper({
         command: resolvedCommand(tool, request.resolved),
-        baselineFlags: withBaseline ? cFlags : [],
+        baselineFlags: withBaseline ? [...cFlags, ...cMaps] : [],
         logFile: wrapperLog,
         dropArgs: withBaseline ? linker.dropArgs : [],
         renameArgs: withBaseline ? linker.renameArgs : {},
@@ -147,5 +156,18 @@ export function makePlan(request: PlanRequest): BuildPlan {
   if (inputs.command !== 'test') commands.push(['build', ...common, ...inputs.args])
   if (inputs.command !== 'build') commands.push(['test', ...common, ...inputs.args])
 
-  return { rustflags: composed.flags, warnings, notices, env: { ...request.extraEnv, ...env }, configPath, configToml, wrappers, wrapperLog, cFlags, cargoCommands: commands }
+  return {
+    rustflags: composed.flags,
+    portableRustflags: portableFlags(composed.flags, request.remaps ?? []),
+    cRemapFlags: cMaps,
+    warnings,
+    notices,
+    env: { ...request.extraEnv, ...env },
+    configPath,
+    configToml,
+    wrappers,
+    wrapperLog,
+    cFlags,
+    cargoCommands: commands,
+  }
 }

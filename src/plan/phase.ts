@@ -7,12 +7,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { Output } from '../common/constants.js'
-import { actionTempDir, environment } from '../common/runner.js'
+import { actionTempDir, environment, workspace } from '../common/runner.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
 import { makePlan, type BuildPlan } from './build-plan.js'
 import { defaultCargoHome, findConfigFiles, readConfigFiles } from './cargo-config.js'
 import { projectRustflags } from './rustflags.js'
+import { configTargetDir, directorySources, pathRemaps } from './remap.js'
 
 export async function configureCargo({ inputs, facts, workDir }: BuildRequest, { toolchain, host }: SelectedToolchain, setup: TargetSetup): Promise<BuildPlan> {
   const env = environment()
@@ -20,6 +21,15 @@ export async function configureCargo({ inputs, facts, workDir }: BuildRequest, {
   const project = projectRustflags(configs, env, facts.triple, facts.cargoEnvName, setup.knowledge.cfg)
   const { linker, systemPackages } = setup
   const tempDir = actionTempDir(facts.triple)
+  const targetDir = env.CARGO_TARGET_DIR ?? env.CARGO_BUILD_TARGET_DIR
+  const remaps = pathRemaps({
+    workspace: workspace(),
+    workDir,
+    cargoHome: defaultCargoHome(env),
+    targetDir: targetDir ? path.resolve(workDir, targetDir) : configTargetDir(configs),
+    directorySources: directorySources(configs),
+    rustSrc: inputs.buildStd ? path.join(toolchain.sysroot, 'lib', 'rustlib', 'src', 'rust') : undefined,
+  })
   const plan = makePlan({
     inputs,
     facts,
@@ -32,6 +42,7 @@ export async function configureCargo({ inputs, facts, workDir }: BuildRequest, {
     tempDir,
     runner: setup.testRunner,
     extraEnv: { ...systemPackages?.env, ...setup.protoc?.env, ...setup.windowsEnv },
+    remaps,
   })
   writePlanFiles(plan, tempDir)
   core.info(`Project rustflags (${project.source}): ${project.flags.join(' ') || '(none)'}`)
@@ -39,6 +50,7 @@ export async function configureCargo({ inputs, facts, workDir }: BuildRequest, {
   for (const notice of plan.notices) core.notice(notice)
   core.info(`Effective rustflags: ${plan.rustflags.join(' ') || '(none)'}`)
   core.info(`C/C++ baseline flags: ${plan.cFlags.join(' ') || '(compiler default)'}`)
+  core.info(`Paths mapped for reproducible binaries: ${remaps.map((map) => `${map.from} → ${map.to}`).join(', ')}`)
   core.info(`Cargo config ${plan.configPath}:\n${plan.configToml}`)
   core.setOutput(Output.Rustflags, plan.rustflags.join(' '))
   return plan

@@ -2,7 +2,7 @@
  * The effective rustflags (cargo's rules, DESIGN.md 1-5): the project's own flags from
  * the one source cargo would use; `-C target-cpu`/`target-feature` that contradict the
  * requested baseline replaced, and `target-cpu=native` dropped for a cross target; then
- * the baseline, the linker's flags and the `rustflags` input. They reach cargo as
+ * the baseline, the linker's flags and the `rustflags` input; the path remaps go first. They reach cargo as
  * CARGO_ENCODED_RUSTFLAGS, the source cargo prefers over every other. Pure.
  */
 import { cfgMatches, type CfgSet } from '../common/cfg.js'
@@ -103,6 +103,8 @@ export interface ComposeRequest {
   linkFlags: string[]
   /** The `rustflags` input, appended last */
   extra: string[]
+  /** --remap-path-prefix flags, put first so that the project's and the input's own maps win (the last match wins) */
+  remapFlags?: string[]
 }
 
 export interface ComposedFlags {
@@ -146,7 +148,7 @@ export function composeRustflags(request: ComposeRequest): ComposedFlags {
     }
     kept.push(...original)
   }
-  return { flags: [...kept, ...rustFlagsForBaseline(baseline), ...request.linkFlags, ...request.extra], warnings }
+  return { flags: [...(request.remapFlags ?? []), ...kept, ...rustFlagsForBaseline(baseline), ...request.linkFlags, ...request.extra], warnings }
 }
 
 /** CARGO_ENCODED_RUSTFLAGS: the one source cargo always prefers, with no quoting issues. */

@@ -37,9 +37,10 @@ export async function uploadPhase({ inputs, facts }: BuildRequest, staged: Stage
   }
   const { tag, token, repository } = resolveRelease(inputs.releaseTag, inputs.token, environment())
   if (!packaged.archives.length) throw new ActionError('upload: release found no archives to upload.')
-  const files: UploadFile[] = packaged.archives.flatMap((archive) => [
-    { path: archive.path, name: archive.name },
-    ...inputs.checksums.map((algorithm) => ({ path: `${archive.path}.${algorithm}`, name: `${archive.name}.${algorithm}` })),
+  // The archives and the SBOMs, each with its checksum files.
+  const files: UploadFile[] = [...packaged.archives, ...packaged.files.filter((file) => file.kind === 'sbom')].flatMap((file) => [
+    { path: file.path, name: file.name },
+    ...inputs.checksums.map((algorithm) => ({ path: `${file.path}.${algorithm}`, name: `${file.name}.${algorithm}` })),
   ])
   // Octokit is loaded only here, as the artifact client is above.
   const { octokitReleaseClient } = await import('./release-client.js')

@@ -91,8 +91,15 @@ describe('merge over two real target builds', () => {
     assert.equal(first.outputs.manifest, path.join(dir, 'SHA256SUMS'))
     assert.deepEqual(JSON.parse(first.outputs.targets ?? ''), [ARM, X86])
     const checked = sh('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir })
-    assert.deepEqual(checked.trim().split('\n'), [`${ARM}/ring-hello: OK`, `ring-hello-0.1.0-${ARM}.tar.gz: OK`, `ring-hello-0.1.0-${X86}.tar.gz: OK`, `${X86}/ring-hello: OK`])
-    assert.equal(sh('sha512sum', ['-c', 'SHA512SUMS'], { cwd: dir }).trim().split('\n').length, 4)
+    assert.deepEqual(checked.trim().split('\n'), [
+      `${ARM}/ring-hello: OK`,
+      `ring-hello-0.1.0-${ARM}.tar.gz: OK`,
+      `ring-hello-0.1.0-${X86}.tar.gz: OK`,
+      `ring-hello-${ARM}.cdx.json: OK`,
+      `ring-hello-${X86}.cdx.json: OK`,
+      `${X86}/ring-hello: OK`,
+    ])
+    assert.equal(sh('sha512sum', ['-c', 'SHA512SUMS'], { cwd: dir }).trim().split('\n').length, 6)
   })
   test('the binaries are the built ones, executable again, and they run', () => {
     const dir = first.outputs.dir ?? ''
@@ -121,8 +128,18 @@ describe('merge over two real target builds', () => {
       ],
     )
     assert.match(manifest.targets[0].linker, /aarch64-linux-gnu-gcc/)
-    assert.equal(manifest.files.length, 4)
+    assert.equal(manifest.files.length, 6)
     assert.deepEqual(manifest.docker, ['linux/arm64/ring-hello', 'linux/amd64/ring-hello'])
+  })
+  test("each target's SBOM is carried at the top, unchanged and not executable; the Docker layout has binaries only", () => {
+    for (const target of [X86, ARM]) {
+      const name = `ring-hello-${target}.cdx.json`
+      const merged = path.join(first.outputs.dir ?? '', name)
+      assert.ok(fs.readFileSync(merged).equals(fs.readFileSync(path.join(builds[target]?.outputs.dir ?? '', name))))
+      assert.equal(mode(merged), 0o644)
+      assert.equal(JSON.parse(fs.readFileSync(merged, 'utf8')).metadata.properties[0].value, target)
+    }
+    assert.deepEqual(Array.from(fs.readdirSync(path.join(first.workspace, 'docker-bin', 'linux', 'arm64'))), ['ring-hello'])
   })
   test('the Docker layout: <docker-dir>/$TARGETPLATFORM/<bin>', () => {
     const docker = path.join(first.workspace, 'docker-bin')
@@ -139,6 +156,8 @@ describe('merge over two real target builds', () => {
       'manifest.json',
       `ring-hello-0.1.0-${ARM}.tar.gz`,
       `ring-hello-0.1.0-${X86}.tar.gz`,
+      `ring-hello-${ARM}.cdx.json`,
+      `ring-hello-${X86}.cdx.json`,
       `${X86}/ring-hello`,
     ])
     // The re-run's service also holds the first merge's artifact, which must not be merged into itself.
@@ -151,10 +170,16 @@ describe('merge over two real target builds', () => {
       assert.equal(fs.readFileSync(path.join(again.outputs.dir ?? '', file), 'utf8'), before, file)
     }
   })
-  test('upload release: the archives, the checksums and the manifest become assets of a draft', () => {
+  test('upload release: the archives, the SBOMs, the checksums and the manifest become assets of a draft', () => {
     const result = merge({ upload: 'release', 'release-tag': 'v0.1.0', token: 't' }, uploaded(), { GITHUB_REPOSITORY: 'o/r' })
     assert.equal(result.code, 0, result.stdout)
-    assert.deepEqual(result.state.releases, [{ tag: 'v0.1.0', draft: true, assets: ['SHA256SUMS', 'SHA512SUMS', 'manifest.json', `ring-hello-0.1.0-${ARM}.tar.gz`, `ring-hello-0.1.0-${X86}.tar.gz`] }])
+    assert.deepEqual(result.state.releases, [
+      {
+        tag: 'v0.1.0',
+        draft: true,
+        assets: ['SHA256SUMS', 'SHA512SUMS', 'manifest.json', `ring-hello-0.1.0-${ARM}.tar.gz`, `ring-hello-0.1.0-${X86}.tar.gz`, `ring-hello-${ARM}.cdx.json`, `ring-hello-${X86}.cdx.json`],
+      },
+    ])
     assert.deepEqual(result.state.artifacts['rust-xbuild-merged'], undefined)
   })
 })

@@ -47,13 +47,31 @@ describe('docker-dir, zip and sha512 through the bundled action', () => {
     assert.equal(sh(path.join(workspace, 'docker-bin', 'linux', 'amd64', 'hello'), []).trim(), 'hello from x86_64')
     const dir = run.outputs.dir ?? ''
     assert.deepEqual(JSON.parse(run.outputs.archives ?? ''), [path.join(dir, 'hello-x86_64-unknown-linux-gnu.zip')])
-    assert.match(sh('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir }), /hello: OK\nhello-x86_64-unknown-linux-gnu\.zip: OK/)
+    assert.match(sh('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir }), /^hello: OK\nhello-x86_64-unknown-linux-gnu\.cdx\.json: OK\nhello-x86_64-unknown-linux-gnu\.zip: OK\n$/)
     assert.match(sh('sha512sum', ['-c', 'hello-x86_64-unknown-linux-gnu.zip.sha512'], { cwd: dir }), /OK/)
     assert.match(sh('unzip', ['-Z1', path.join(dir, 'hello-x86_64-unknown-linux-gnu.zip')]), /^hello\nLICENSE\n$/)
     assert.match(run.log, /upload: none/)
     assert.match(run.summary, /\| Upload \| none \|/)
     assert.match(run.summary, /\| `hello-x86_64-unknown-linux-gnu\.zip` \| .* \| `[0-9a-f]{64}` \|/)
     assert.deepEqual(errors(run), [])
+  })
+})
+
+describe('sbom: false', () => {
+  test('no SBOM is staged, summed or listed', () => {
+    const workspace = fixture('hello')
+    const run = runAction({ target: 'x86_64-unknown-linux-gnu', toolchain: 'system', sbom: 'false', upload: 'none' }, { workspace })
+    assert.equal(run.code, 0, run.log)
+    const dir = run.outputs.dir ?? ''
+    assert.deepEqual(
+      Array.from(fs.readdirSync(dir)).filter((name) => name.includes('.cdx.json')),
+      [],
+    )
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8'), /cdx/)
+    assert.deepEqual(
+      JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).files.map((file: { kind: string }) => file.kind),
+      ['binary', 'archive'],
+    )
   })
 })
 

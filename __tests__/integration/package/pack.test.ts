@@ -1,5 +1,5 @@
 /**
- * Packaging for real: archives written by the action's own writers, extracted by the
+ * Packaging for real: archives written through archiver, extracted by the
  * system's tar, unzip and zstd to byte-identical files with their modes; every checksum
  * file verifies with sha256sum -c / sha512sum -c.
  */
@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { crc32 } from '../../../src/package/archive.js'
 import { InputError } from '../../../src/errors.js'
 import { findIncludes, packageStaged, resolveVersion, type PackageOptions } from '../../../src/package/pack.js'
 import { sha256Of } from '../../../src/common/checksum.js'
@@ -51,7 +50,7 @@ function options(base: Awaited<ReturnType<typeof project>>, extra: Partial<Packa
     nameTemplate: '{bin}-{version}-{target}',
     include: [],
     checksums: ['sha256'],
-    context: { target: 'aarch64-unknown-linux-gnu', toolchain: 'system', rustc: 'rustc 1.96.0', rustflags: [], targetFeatures: [], linker: 'gcc' },
+    context: { target: 'aarch64-unknown-linux-gnu', toolchain: 'system', rustc: 'rustc 1.96.0', rustflags: [], targetFeatures: [], linker: 'gcc', sourceDateEpoch: 1_700_000_000 },
     dockerPlatform: 'linux/arm64',
     mtime: 1_700_000_000,
     ...extra,
@@ -85,7 +84,7 @@ describe('archives extract to byte-identical files with their modes', () => {
       assert.equal(mode(path.join(out, 'LICENSE')), 0o644)
       assert.equal(mode(path.join(out, 'docs', 'tool.sh')), 0o755)
       assert.equal(fs.readFileSync(path.join(out, 'docs', 'guide', 'b.md'), 'utf8'), '# b\n')
-      if (format !== 'zip') assert.match(sh('tar', ['-tvf', archive.path], out), /-rwxr-xr-x root\/root +300000 2023-11-1[45] \d\d:\d\d app/)
+      if (format !== 'zip') assert.match(sh('tar', ['-tvf', archive.path], out), /-rwxr-xr-x 0\/0 +300000 2023-11-1[45] \d\d:\d\d app/)
       else assert.match(sh('unzip', ['-Z', archive.path], out), /-rwxr-xr-x .* app/)
       assert.deepEqual(archive.contents, ['app', 'LICENSE', 'docs/a.md', 'docs/guide/b.md', 'docs/tool.sh'])
     })
@@ -99,7 +98,47 @@ describe('archives extract to byte-identical files with their modes', () => {
       again.archives.map((a) => a.hashes.sha256),
     )
   })
-  test('crc32 matches the reference value', () => assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926))
+  test('another checkout (other folder, umask 002 modes, other file times) gives the same bytes', async () => {
+    const base = await project()
+    const include = ['LICENSE', 'docs/**/*.md', 'docs/tool.sh']
+    const moved = fs.mkdtempSync(path.join(os.tmpdir(), 'elsewhere-'))
+    fs.cpSync(base.workspace, moved, { recursive: true })
+    fs.chmodSync(path.join(moved, 'LICENSE'), 0o664)
+    fs.chmodSync(path.join(moved, 'docs', 'tool.sh'), 0o775)
+    fs.utimesSync(path.join(moved, 'docs', 'a.md'), 1, 1)
+    const stageDir = path.join(moved, path.relative(base.workspace, base.stageDir))
+    const binaries = base.binaries.map((b) => ({ ...b, path: path.join(stageDir, b.name) }))
+    for (const format of ['tar.gz', 'zip', 'tar.zst'] as const) {
+      const first = await packageStaged(options(base, { archive: format, include }))
+      const second = await packageStaged(options({ workspace: moved, stageDir, binaries }, { archive: format, include }))
+      assert.deepEqual(
+        second.archives.map((a) => a.hashes.sha256),
+        first.archives.map((a) => a.hashes.sha256),
+        format,
+      )
+      const changed = await packageStaged(options(base, { archive: format, include, mtime: 1_700_000_002 }))
+      assert.notEqual(changed.archives[0]?.hashes.sha256, first.archives[0]?.hashes.sha256, `${format}: the member time is in the bytes`)
+    }
+  })
+  test('gzip header: no name, no time, OS Unix', async () => {
+    const base = await project()
+    const result = await packageStaged(options(base, {}))
+    const header = Array.from(fs.readFileSync(result.archives[0]?.path ?? '').subarray(0, 10))
+    // ID1 ID2 CM=deflate FLG=0 (no name, no comment) MTIME=0 XFL=2 (best compression) OS=3 (Unix)
+    assert.deepEqual(header, [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3])
+  })
+  test('members in the given order with modes 0755/0644 and the given time', async () => {
+    const base = await project()
+    fs.chmodSync(path.join(base.workspace, 'LICENSE'), 0o664)
+    fs.symlinkSync('a.md', path.join(base.workspace, 'docs', 'linked.md'))
+    const result = await packageStaged(options(base, { include: ['LICENSE', 'docs/tool.sh', 'docs/linked.md'] }))
+    const listing = sh('tar', ['--utc', '-tvzf', result.archives[0]?.path ?? ''], base.workspace)
+    // The link arrives as the file it names.
+    assert.match(
+      listing,
+      /^-rwxr-xr-x 0\/0 +300000 2023-11-14 22:13 app\n-rw-r--r-- 0\/0 +4 2023-11-14 22:13 LICENSE\n-rwxr-xr-x 0\/0 +10 2023-11-14 22:13 docs\/tool\.sh\n-rw-r--r-- 0\/0 +4 2023-11-14 22:13 docs\/linked\.md\n$/,
+    )
+  })
 })
 
 describe('checksums and manifest', () => {

@@ -27,7 +27,7 @@ describe('SHA256SUMS', () => {
   test('the JSON manifest records the build', () => {
     const manifest = JSON.parse(
       renderPackageManifest(
-        { target: 't', toolchain: 'stable', rustc: 'rustc 1.95.0', rustflags: ['-Ctarget-cpu=x86-64-v2'], targetCpu: 'x86-64-v2', targetFeatures: [], linker: 'cc' },
+        { target: 't', toolchain: 'stable', rustc: 'rustc 1.95.0', rustflags: ['-Ctarget-cpu=x86-64-v2'], targetCpu: 'x86-64-v2', targetFeatures: [], linker: 'cc', sourceDateEpoch: 1_700_000_000 },
         [{ name: 'app', path: '/x/app', kind: 'binary', size: 3, hashes: { sha256: 'ab' }, stripped: true }],
         ['SHA256SUMS'],
         [],
@@ -36,5 +36,6 @@ describe('SHA256SUMS', () => {
     assert.deepEqual(manifest.files, [{ name: 'app', kind: 'binary', size: 3, sha256: 'ab', stripped: true }])
     assert.equal(manifest.baseline.targetCpu, 'x86-64-v2')
     assert.equal(manifest.rustc, 'rustc 1.95.0')
+    assert.equal(manifest.sourceDateEpoch, 1_700_000_000)
   })
 })

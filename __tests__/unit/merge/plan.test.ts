@@ -127,6 +127,21 @@ describe('planning the merge', () => {
       ['aarch64-unknown-linux-gnu/app', 'app-1.0-aarch64-unknown-linux-gnu.tar.gz', 'app-1.0-x86_64-unknown-linux-gnu.tar.gz', 'x86_64-unknown-linux-gnu/app'],
     )
   })
+  test('an SBOM keeps its kind and goes to the top; an unknown kind is taken as a binary', () => {
+    const files = [
+      { name: 'app-t.cdx.json', kind: 'sbom', size: 1, sha256: hex('8') },
+      { name: 'odd', kind: 'other', size: 1, sha256: hex('9') },
+    ]
+    const read = parseManifest(JSON.stringify({ target: 'x86_64-unknown-linux-gnu', files }), 'rust-xbuild-t')
+    assert.deepEqual(
+      read.files.map((f) => f.kind),
+      ['sbom', 'binary'],
+    )
+    assert.deepEqual(
+      planMerge([{ artifact: 'rust-xbuild-t', manifest: read }], []).files.map((f) => f.path),
+      ['app-t.cdx.json', 'x86_64-unknown-linux-gnu/odd'],
+    )
+  })
   test('a missing expected target is a problem that names what was found', () => {
     const plan = planMerge([{ artifact: 'rust-xbuild-x86', manifest: x86 }], ['aarch64-unknown-linux-gnu', 'x86_64-unknown-linux-gnu'])
     assert.deepEqual(plan.problems, ['Expected target(s) missing: aarch64-unknown-linux-gnu. Found: x86_64-unknown-linux-gnu (artifacts rust-xbuild-x86).'])
