@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6426:
+/***/ 469:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29879,6 +29879,7 @@ const constants_Input = {
     Name: 'name',
     Include: 'include',
     Checksum: 'checksum',
+    Sbom: 'sbom',
     DockerDir: 'docker-dir',
     Upload: 'upload',
     ArtifactName: 'artifact-name',
@@ -30473,7 +30474,7 @@ function parseTargetCpus(output) {
  * The effective rustflags (cargo's rules, DESIGN.md 1-5): the project's own flags from
  * the one source cargo would use; `-C target-cpu`/`target-feature` that contradict the
  * requested baseline replaced, and `target-cpu=native` dropped for a cross target; then
- * the baseline, the linker's flags and the `rustflags` input. They reach cargo as
+ * the baseline, the linker's flags and the `rustflags` input; the path remaps go first. They reach cargo as
  * CARGO_ENCODED_RUSTFLAGS, the source cargo prefers over every other. Pure.
  */
 
@@ -30587,11 +30588,85 @@ function rustflags_composeRustflags(request) {
         }
         kept.push(...original);
     }
-    return { flags: [...kept, ...rustFlagsForBaseline(baseline), ...request.linkFlags, ...request.extra], warnings };
+    return { flags: [...(request.remapFlags ?? []), ...kept, ...rustFlagsForBaseline(baseline), ...request.linkFlags, ...request.extra], warnings };
 }
 /** CARGO_ENCODED_RUSTFLAGS: the one source cargo always prefers, with no quoting issues. */
 function rustflags_encodeRustflags(flags) {
     return flags.join('\x1f');
+}
+
+;// CONCATENATED MODULE: ./src/plan/remap.ts
+/**
+ * Path remapping for reproducible binaries (DESIGN.md 21): rustc embeds the absolute
+ * paths of non-member crates in panic messages and debug info, and C compilers write
+ * the directory they ran in. Each folder that can differ between two checkouts is mapped
+ * to a fixed name: `--remap-path-prefix` for rustc, `-ffile-prefix-map` for C and C++.
+ * Pure: the folders are found by the caller.
+ */
+
+function isInside(parent, child) {
+    const relative = path.relative(parent, child);
+    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+/**
+ * The maps, least specific first: rustc and GCC both let the LAST matching map win
+ * (measured), so a folder nested in another (a CARGO_HOME inside the checkout) keeps its
+ * own name whichever of the two builds nests it. Folders inside one already mapped get a
+ * map of their own only when they can move independently (CARGO_HOME, the target dir).
+ */
+function pathRemaps(request) {
+    const maps = [{ from: request.workspace, to: '/ws' }];
+    if (!isInside(request.workspace, request.workDir))
+        maps.push({ from: request.workDir, to: '/wd' });
+    maps.push({ from: request.cargoHome, to: '/cargo' });
+    for (const [name, dir] of Object.entries(request.directorySources).sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (!isInside(request.workspace, dir) && !isInside(request.cargoHome, dir))
+            maps.push({ from: dir, to: `/source/${name}` });
+    }
+    if (request.targetDir)
+        maps.push({ from: request.targetDir, to: '/target' });
+    if (request.rustSrc)
+        maps.push({ from: request.rustSrc, to: '/rustc-src' });
+    const unique = new Map(maps.map((map) => [path.resolve(map.from), { from: path.resolve(map.from), to: map.to }]));
+    return [...unique.values()].sort((a, b) => a.from.length - b.from.length);
+}
+const remap_rustRemapFlags = (maps) => maps.map((map) => `--remap-path-prefix=${map.from}=${map.to}`);
+const remap_cRemapFlags = (maps) => maps.map((map) => `-ffile-prefix-map=${map.from}=${map.to}`);
+/**
+ * The flags as the manifest and the cache fingerprint record them: a map's FROM is the
+ * runner's path, which must change neither the recorded bytes nor the cache key (cargo
+ * itself rebuilds what a changed flag affects; the remaps change no crate hash, measured).
+ */
+function remap_portableFlags(flags, maps) {
+    const ours = new Set(remap_rustRemapFlags(maps));
+    // Ordered by name: the real order follows the lengths of the runner's paths.
+    const recorded = [...maps].sort((a, b) => (a.to < b.to ? -1 : 1)).map((map) => `--remap-path-prefix=<${map.to.slice(1).split('/')[0]}>=${map.to}`);
+    return [...recorded, ...flags.filter((flag) => !ours.has(flag))];
+}
+/** `[source.<name>] directory = "..."` of every config file, relative paths against the folder holding `.cargo/`. */
+function directorySources(configs) {
+    const found = {};
+    for (const config of configs) {
+        const sources = config.data.source;
+        if (!sources || typeof sources !== 'object')
+            continue;
+        for (const [name, value] of Object.entries(sources)) {
+            const dir = value?.directory;
+            if (typeof dir === 'string')
+                found[name] = path.resolve(path.dirname(path.dirname(config.path)), dir);
+        }
+    }
+    return found;
+}
+/** `build.target-dir` of the config files (the last, most specific, wins), resolved like cargo does. */
+function configTargetDir(configs) {
+    let found;
+    for (const config of configs) {
+        const dir = config.data.build?.['target-dir'];
+        if (typeof dir === 'string')
+            found = path.resolve(path.dirname(path.dirname(config.path)), dir);
+    }
+    return found;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/build-plan.ts
@@ -30600,6 +30675,7 @@ function rustflags_encodeRustflags(flags) {
  * command lines and the wrappers to write. Pure: built from inputs and facts the
  * executors gathered, and table-tested without mocks.
  */
+
 
 
 
@@ -30639,12 +30715,14 @@ function makePlan(request) {
         cross: facts.triple !== host.triple,
         linkFlags: linker.linkFlags,
         extra: inputs.rustflags,
+        remapFlags: rustRemapFlags(request.remaps ?? []),
     });
     const warnings = [...composed.warnings];
     if (request.project.shadowed) {
         notices.push(`${request.project.source} is set, so cargo ignores ${request.project.shadowed}; the action keeps cargo's choice.`);
     }
     const cFlags = cFlagsForBaseline(facts.family, baseline);
+    const cMaps = cRemapFlags(request.remaps ?? []);
     const env = { CARGO_ENCODED_RUSTFLAGS: encodeRustflags(composed.flags) };
     const binDir = path.join(tempDir, 'bin');
     const wrapperLog = path.join(tempDir, 'native-flags.log');
@@ -30657,7 +30735,7 @@ function makePlan(request) {
             path: file,
             content: renderCompilerWrapper({
                 command: resolvedCommand(tool, request.resolved),
-                baselineFlags: withBaseline ? cFlags : [],
+                baselineFlags: withBaseline ? [...cFlags, ...cMaps] : [],
                 logFile: wrapperLog,
                 dropArgs: withBaseline ? linker.dropArgs : [],
                 renameArgs: withBaseline ? linker.renameArgs : {},
@@ -30699,7 +30777,20 @@ function makePlan(request) {
         commands.push(['build', ...common, ...inputs.args]);
     if (inputs.command !== 'build')
         commands.push(['test', ...common, ...inputs.args]);
-    return { rustflags: composed.flags, warnings, notices, env: { ...request.extraEnv, ...env }, configPath, configToml, wrappers, wrapperLog, cFlags, cargoCommands: commands };
+    return {
+        rustflags: composed.flags,
+        portableRustflags: portableFlags(composed.flags, request.remaps ?? []),
+        cRemapFlags: cMaps,
+        warnings,
+        notices,
+        env: { ...request.extraEnv, ...env },
+        configPath,
+        configToml,
+        wrappers,
+        wrapperLog,
+        cFlags,
+        cargoCommands: commands,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/cargo-config.ts
@@ -30756,6 +30847,7 @@ function readConfigFiles(files) {
  * step (prune, save). The configuration is computed once here and handed to the post
  * step through state.
  */
+
 
 
 
@@ -30856,13 +30948,14 @@ async function restoreBuildCache({ inputs, facts, workDir, stageDir }, { toolcha
         workDir,
         cargoHome: defaultCargoHome(environment()),
         env: { ...toolchain.env },
-        buildEnv: plan.env,
+        buildEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
         triple: facts.triple,
         profile: inputs.profile,
         rustcVerbose: toolchain.verbose,
         stageDir,
         parts: {
-            rustflags: plan.rustflags,
+            // The remaps' runner paths change no crate hash: a new checkout path keeps the key.
+            rustflags: plan.portableRustflags,
             cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [resolved[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
             cFlags: plan.cFlags,
             linker: linker.description,
@@ -30920,7 +31013,7 @@ async function saveCaches(backend) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6426);
+/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(469);
 
 await (0,_cache_phase_js__WEBPACK_IMPORTED_MODULE_0__/* .saveBuildCache */ .WH)();
 
