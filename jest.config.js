@@ -1,12 +1,12 @@
 // jest on ESM TypeScript, as the official action template runs it: ts-jest's ESM preset
-// (transpile only; `tsc --noEmit` type-checks), node's VM modules (NODE_OPTIONS in the
+// (transpile only, as tsconfig sets isolatedModules; `tsc --noEmit` type-checks), node's VM modules (NODE_OPTIONS in the
 // npm scripts), and `.js` import specifiers mapped back to the .ts sources.
 const esm = {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
 }
 
 /** @type {import('jest').Config} */
