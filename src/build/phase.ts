@@ -53,7 +53,8 @@ export async function runCargoCommands(plan: BuildPlan, workDir: string, target:
       reportCargoErrors(outcome.errors, workDir)
       // A recognised failure (missing protoc, pkg-config, a library, a linker) ends with what to do about it.
       // A crate the preflight flagged comes first: its remedy is more specific than the symptom.
-      const known = [flaggedFailure(outcome.stderr, diagnosis.preflight), diagnose(outcome.stderr, diagnosis)].filter(Boolean).join('. ')
+      // The specific diagnosis first (what to set), then the preflight's notes on the crate that failed.
+      const known = sentences([diagnose(outcome.stderr, diagnosis), flaggedFailure(outcome.stderr, diagnosis.preflight)])
       throw new ActionError(`cargo ${args[0]} for ${target} failed (exit ${outcome.code})${known ? `: ${known}` : outcome.errors.length ? '.' : '; see the log above.'}`)
     }
   }
@@ -90,4 +91,13 @@ export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, h
     core.warning(`Preflight skipped: cargo metadata failed: ${errorMessage(error)}`)
     return { crates: [], markdown: '' }
   }
+}
+
+/** Messages joined as sentences: each after the first capitalised, each ending with a full stop. */
+function sentences(parts: readonly (string | undefined)[]): string {
+  return parts
+    .filter((part): part is string => Boolean(part))
+    .map((part, i) => (i ? part.charAt(0).toUpperCase() + part.slice(1) : part))
+    .map((part) => (/[.!?]$/.test(part) ? part : `${part}.`))
+    .join(' ')
 }

@@ -38,7 +38,7 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<ServerS
 }
 
 describe('upload: release through the bundled action', () => {
-  test('a missing release is created as a draft on the commit and gets the archive and its checksum', async () => {
+  test('a missing release is created as a draft on the commit and gets the archive, the SBOM and their checksums', async () => {
     const server = await startServer()
     let state: ServerState | undefined
     let run: ReturnType<typeof runAction> | undefined
@@ -54,11 +54,18 @@ describe('upload: release through the bundled action', () => {
     assert.deepEqual(errors(run), [])
     assert.deepEqual(
       state.releases.map((r) => [r.tag_name, r.draft, r.target_commitish, r.assets.map((a) => a.name).sort()]),
-      [['v1.0.0', true, 'c0ffee', ['hello-x86_64-unknown-linux-gnu.tar.gz', 'hello-x86_64-unknown-linux-gnu.tar.gz.sha256']]],
+      [
+        [
+          'v1.0.0',
+          true,
+          'c0ffee',
+          ['hello-x86_64-unknown-linux-gnu.cdx.json', 'hello-x86_64-unknown-linux-gnu.cdx.json.sha256', 'hello-x86_64-unknown-linux-gnu.tar.gz', 'hello-x86_64-unknown-linux-gnu.tar.gz.sha256'],
+        ],
+      ],
     )
     const sums = state.releases[0]?.assets.find((a) => a.name.endsWith('.sha256'))?.data ?? ''
     assert.match(sums, /^[0-9a-f]{64} {2}hello-x86_64-unknown-linux-gnu\.tar\.gz\n$/)
     assert.deepEqual([...new Set(state.seen.map((r) => r.authorization))], ['token e2e-token'])
-    assert.match(run.log, /Uploaded 2 file\(s\) to the draft release v1\.0\.0/)
+    assert.match(run.log, /Uploaded 4 file\(s\) to the draft release v1\.0\.0/)
   })
 })
