@@ -5,7 +5,7 @@
  */
 import path from 'node:path'
 import { stringify } from 'smol-toml'
-import { cFlagsForBaseline, type Baseline } from '../common/cpu.js'
+import { cFlagsForBaseline, zigCpu, type Baseline } from '../common/cpu.js'
 import type { Inputs } from '../inputs/parse.js'
 import type { LinkerPlan, Tool } from '../setup/linker.js'
 import { composeRustflags, encodeRustflags, type ProjectFlags } from './rustflags.js'
@@ -94,7 +94,10 @@ export function makePlan(request: PlanRequest): BuildPlan {
     notices.push(`${request.project.source} is set, so cargo ignores ${request.project.shadowed}; the action keeps cargo's choice.`)
   }
 
-  const cFlags = cFlagsForBaseline(facts.family, baseline)
+  // zig takes the baseline as one -mcpu in its own CPU names, put last; gcc takes gcc's flags first.
+  const zigCpuName = linker.kind === 'zig' ? zigCpu(facts, baseline) : undefined
+  const trailingFlags = zigCpuName ? [`-mcpu=${zigCpuName}`] : []
+  const cFlags = linker.kind === 'zig' ? trailingFlags : cFlagsForBaseline(facts.family, baseline)
   const env: Record<string, string> = { CARGO_ENCODED_RUSTFLAGS: encodeRustflags(composed.flags) }
   const binDir = path.join(tempDir, 'bin')
   const wrapperLog = path.join(tempDir, 'native-flags.log')
@@ -106,10 +109,11 @@ export function makePlan(request: PlanRequest): BuildPlan {
       path: file,
       content: renderCompilerWrapper({
         command: resolvedCommand(tool, request.resolved),
-        baselineFlags: withBaseline ? cFlags : [],
+        baselineFlags: withBaseline && !zigCpuName ? cFlags : [],
         logFile: wrapperLog,
         dropArgs: withBaseline ? linker.dropArgs : [],
         renameArgs: withBaseline ? linker.renameArgs : {},
+        trailingFlags: withBaseline ? trailingFlags : [],
       }),
     })
     env[`${variable}_${facts.underscored}`] = file

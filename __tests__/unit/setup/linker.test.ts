@@ -27,6 +27,12 @@ describe('which linker each host/target/choice gets', () => {
     ['aarch64-unknown-linux-gnu', MACOS_ARM64, 'auto', undefined, 'zig', 'zig cc -target aarch64-linux-gnu'],
     ['x86_64-apple-darwin', MACOS_ARM64, 'auto', undefined, 'native', 'the macos runner’s own toolchain'],
     ['aarch64-pc-windows-msvc', WINDOWS, 'auto', undefined, 'native', 'the windows runner’s own toolchain'],
+    // ARMv6: the distribution's armhf gcc and libc are ARMv7 + Thumb-2; zig builds for ARM1176.
+    ['arm-unknown-linux-gnueabihf', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target arm-linux-gnueabihf'],
+    ['arm-unknown-linux-gnueabi', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target arm-linux-gnueabi'],
+    ['arm-unknown-linux-musleabihf', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target arm-linux-musleabihf'],
+    ['armv7-unknown-linux-musleabihf', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target arm-linux-musleabihf'],
+    ['i686-unknown-linux-musl', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target x86-linux-musl'],
   ]
   for (const [triple, host, choice, glibc, kind, description] of cases) {
     test(`${triple} on ${host.triple}, linker ${choice}${glibc ? `, glibc ${glibc}` : ''} → ${kind}`, () => {
@@ -56,6 +62,7 @@ describe('which linker each host/target/choice gets', () => {
     ['x86_64-pc-windows-msvc', LINUX_X64, 'auto', 'target'],
     ['x86_64-pc-windows-msvc', LINUX_X64, 'zig', 'linker'],
     ['aarch64-unknown-linux-gnu', WINDOWS, 'auto', 'target'],
+    ['arm-unknown-linux-gnueabihf', LINUX_X64, 'gcc', 'linker'],
   ]
   for (const [triple, host, choice, input] of refused) {
     test(`${triple} with linker ${choice} on ${host.triple} is refused`, () => {
