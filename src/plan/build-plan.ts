@@ -53,6 +53,8 @@ export interface BuildPlan {
   wrappers: WrapperFile[]
   wrapperLog: string
   cFlags: string[]
+  /** zig's global cache for this target and CPU (libc, start files, compiler_rt), kept in the build cache */
+  zigCache?: { dir: string; target: string; cpu: string }
   /** One argv per cargo invocation, in order (build, then test) */
   cargoCommands: string[][]
 }
@@ -100,6 +102,10 @@ export function makePlan(request: PlanRequest): BuildPlan {
   const cFlags = linker.kind === 'zig' ? trailingFlags : cFlagsForBaseline(facts.family, baseline)
   const env: Record<string, string> = { CARGO_ENCODED_RUSTFLAGS: encodeRustflags(composed.flags) }
   const binDir = path.join(tempDir, 'bin')
+  // zig builds libc and the start files per target and CPU on first use (about a minute):
+  // under the action's folder, so the build cache can keep them.
+  const zigCache = linker.zigTarget ? { dir: path.join(tempDir, 'zig-cache'), target: linker.zigTarget, cpu: zigCpuName ?? 'default' } : undefined
+  if (zigCache) env.ZIG_GLOBAL_CACHE_DIR = zigCache.dir
   const wrapperLog = path.join(tempDir, 'native-flags.log')
   const wrappers: WrapperFile[] = []
   const wrap = (name: string, tool: Tool | undefined, variable: string, withBaseline: boolean): string | undefined => {
@@ -151,5 +157,5 @@ export function makePlan(request: PlanRequest): BuildPlan {
   if (inputs.command !== 'test') commands.push(['build', ...common, ...inputs.args])
   if (inputs.command !== 'build') commands.push(['test', ...common, ...inputs.args])
 
-  return { rustflags: composed.flags, warnings, notices, env: { ...request.extraEnv, ...env }, configPath, configToml, wrappers, wrapperLog, cFlags, cargoCommands: commands }
+  return { rustflags: composed.flags, warnings, notices, env: { ...request.extraEnv, ...env }, configPath, configToml, wrappers, wrapperLog, cFlags, zigCache, cargoCommands: commands }
 }

@@ -37,6 +37,8 @@ export interface LinkerPlan {
   /** Arguments the wrappers drop (exact, or prefix*) and rename, for compilers that reject them */
   dropArgs: string[]
   renameArgs: Record<string, string>
+  /** zig's -target (with the glibc floor), when zig links */
+  zigTarget?: string
 }
 
 /**
@@ -84,6 +86,7 @@ function zigPlan(facts: TargetFacts, glibc?: string): LinkerPlan {
     linkFlags: facts.libc === 'musl' ? ['-Clink-self-contained=no'] : [],
     dropArgs: ZIG_DROP_ARGS,
     renameArgs: facts.libc === 'musl' ? ZIG_MUSL_RENAME_ARGS : {},
+    zigTarget,
   }
 }
 
