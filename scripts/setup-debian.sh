@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the demo and the test suite need on a fresh Debian 12 (or Ubuntu) machine,
 # from Debian's packages only: Debian's Rust toolchain (rustc-web, with an aarch64 std and
-# std's source for build-std), the aarch64 cross gcc, qemu-user, musl-tools and Debian's
-# packaged crates (ring, cc, zstd with pkg-config and bindgen, prost-build) as an offline
-# registry, protoc, mingw-w64 with wine64 for Windows from Linux, and for the image tests
-# skopeo, Debian's docker-registry, htpasswd (apache2-utils) and the armhf cross gcc (static
-# arm/v7 test binaries). Idempotent: does nothing when all is there.
+# std's source for build-std), the cross gcc of each gnu architecture the target matrix
+# builds, qemu-user, musl-tools and Debian's packaged crates (ring, cc, zstd with
+# pkg-config and bindgen, prost-build) as an offline registry, protoc, mingw-w64 with wine64
+# for Windows from Linux, and for the image tests skopeo, Debian's docker-registry, htpasswd
+# (apache2-utils) and the armhf cross gcc. Idempotent: does nothing when all is there.
 set -euo pipefail
 
 packages=(
@@ -13,10 +13,16 @@ packages=(
   gcc g++ binutils file
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
   qemu-user musl-tools
+  # The target matrix (__tests__/e2e/targets): cross gcc and C library per gnu architecture.
+  gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross
+  gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross
+  gcc-powerpc64le-linux-gnu g++-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
+  gcc-s390x-linux-gnu g++-s390x-linux-gnu libc6-dev-s390x-cross
+  gcc-riscv64-linux-gnu g++-riscv64-linux-gnu libc6-dev-riscv64-cross
   librust-ring-dev librust-cc-dev
   librust-zstd-dev pkg-config protobuf-compiler librust-prost-build-dev librust-prost-dev
-  gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32 wine64
-  skopeo docker-registry apache2-utils gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
+  gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 wine64
+  skopeo docker-registry apache2-utils
 )
 
 sudo_cmd=()

@@ -149,3 +149,18 @@ export function judgeStamp(dirExists: boolean, stamp: string | undefined, finger
   if (stamp === undefined) return 'unknown'
   return stamp === stampText(fingerprintValue) ? 'same' : 'other'
 }
+
+/**
+ * zig's global cache: what zig built for one target and CPU (libc, start files,
+ * compiler_rt, libunwind). Content-addressed, so it depends only on zig's version, the
+ * target and the CPU; no prefix restore, as another CPU's objects are of no use.
+ */
+export function zigCacheKeys(runnerOs: string, runnerArch: string, zigVersion: string, zigTarget: string, cpu: string): CacheKeys {
+  const parts: KeyPart[] = [
+    { name: 'zig', value: zigVersion.trim() || 'unknown' },
+    { name: 'zig target', value: zigTarget },
+    { name: 'zig cpu', value: cpu },
+  ]
+  const key = `rust-xbuild-${CACHE_VERSION}-zig-${runnerOs}-${runnerArch}-${parts.map((part) => part.value.replace(/[^A-Za-z0-9._+-]/g, '_')).join('-')}`
+  return { key, restoreKeys: [], parts }
+}

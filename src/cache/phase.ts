@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { parse as parseToml } from 'smol-toml'
-import { fingerprint, registryCacheKeys, relevantEnv, targetCacheKeys, type FingerprintParts } from './keys.js'
+import { fingerprint, registryCacheKeys, relevantEnv, targetCacheKeys, zigCacheKeys, type FingerprintParts } from './keys.js'
 import { enforceStamp, pruneTargetDir, writeStamp, restoreEntry, saveEntry, STATE_KEY, type CacheBackend, type CacheEntry, type CacheState } from './store.js'
 import { Output } from '../common/constants.js'
 import { environment, hasStepSummary, onActionsRunner, runnerArch, runnerOs } from '../common/runner.js'
@@ -68,6 +68,8 @@ export interface CacheRequest {
   rustcVerbose: string
   parts: Omit<FingerprintParts, 'env'>
   stageDir: string
+  /** zig's global cache folder, target, CPU and version, when zig links */
+  zig?: { dir: string; target: string; cpu: string; version: string }
 }
 
 export interface CacheOutcome {
@@ -106,6 +108,10 @@ export async function prepareCache(request: CacheRequest): Promise<CacheOutcome>
     },
     { name: 'target', paths: [tripleDir, path.join(metadata.targetDirectory, profileDirName(request.profile))], keys: targetKeys },
   ]
+  if (request.zig) {
+    const { dir, target, cpu, version } = request.zig
+    entries.push({ name: 'zig', paths: [dir], keys: zigCacheKeys(runnerOs(), runnerArch(), version, target, cpu) })
+  }
 
   if (request.enabled) {
     if (await request.backend.available()) {
@@ -150,6 +156,7 @@ export async function restoreBuildCache({ inputs, facts, workDir, stageDir }: Bu
     profile: inputs.profile,
     rustcVerbose: toolchain.verbose,
     stageDir,
+    zig: plan.zigCache && { ...plan.zigCache, version: setup.linkerVersion },
     parts: {
       // The remaps' runner paths change no crate hash: a new checkout path keeps the key.
       rustflags: plan.portableRustflags,

@@ -34,7 +34,7 @@ export const actionsCacheBackend: CacheBackend = {
 
 /** One cache entry: what it holds and under which keys. Passed to the post step through state. */
 export interface CacheEntry {
-  name: 'registry' | 'target'
+  name: 'registry' | 'target' | 'zig'
   paths: string[]
   keys: CacheKeys
   /** The key restore matched, if any */

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.js'
 import { Input } from './constants.js'
-import { closest } from './target.js'
+import { closest, type TargetFacts } from './target.js'
 
 export interface Baseline {
   /** -C target-cpu, when one was asked for */
@@ -88,6 +88,51 @@ export function cFlagsForBaseline(family: string, baseline: Baseline): string[] 
   }
   if (!cpu) return []
   return family === 's390x' ? [`-march=${cpu}`] : [`-mcpu=${cpu}`]
+}
+
+/**
+ * zig's CPU for a target's default baseline, chosen to match rustc's target spec (zig's
+ * own defaults differ: arm `baseline` is ARMv7 with NEON, x86 `i686` has no SSE2, riscv64
+ * `generic_rv64` has no M/A/F/D/C, s390x has no `baseline`). Measured with zig 0.11.
+ */
+const ZIG_DEFAULT_CPUS: Record<string, string> = {
+  x86_64: 'x86_64',
+  i686: 'pentium4',
+  i586: 'pentium',
+  aarch64: 'baseline',
+  // armv7 eabihf is +v7,+vfp3d16,+thumb2,-neon: a Cortex-A8 without NEON and D32.
+  armv7: 'cortex_a8-neon-d32',
+  thumbv7neon: 'cortex_a8',
+  // arm-*-linux-* is ARMv6 (Raspberry Pi 1 and Zero): ARM1176, VFPv2, no Thumb-2.
+  arm: 'arm1176jzf_s',
+  armv5te: 'arm926ej_s',
+  riscv64gc: 'baseline_rv64',
+  powerpc64le: 'baseline',
+  powerpc64: 'baseline',
+  s390x: 'z10',
+}
+
+/** Rust CPU or feature name → zig's spelling: hyphens and dots become underscores. */
+function zigName(name: string): string {
+  return name.replace(/[-.]/g, '_')
+}
+
+/**
+ * The one `-mcpu=` value zig gets: the user's target-cpu in zig's spelling, else the
+ * target's default, with target-features appended (+f/-f). zig reads -march, -mcpu and
+ * -mtune alike and only the last counts, so this is appended after everything else.
+ */
+export function zigCpu(facts: Pick<TargetFacts, 'arch' | 'family'>, baseline: Baseline): string | undefined {
+  const chosen = baseline.cpu && baseline.cpu !== 'generic' ? zigName(baseline.cpu) : ZIG_DEFAULT_CPUS[facts.arch]
+  if (!chosen) return undefined
+  const features = baseline.features
+    .filter((f) => !NOT_CPU_FEATURES.has(f.slice(1)))
+    .map((f) => {
+      const name = f.slice(1)
+      const spelt = facts.family === 'x86_64' || facts.family === 'x86' ? (X86_C_FEATURE[name] ?? name) : name
+      return `${f.slice(0, 1)}${zigName(spelt)}`
+    })
+  return chosen + features.join('')
 }
 
 /** rustc's flags for the baseline, in the -Ckey=value form. */

@@ -5,7 +5,7 @@
  */
 import path from 'node:path'
 import { stringify } from 'smol-toml'
-import { cFlagsForBaseline, type Baseline } from '../common/cpu.js'
+import { cFlagsForBaseline, zigCpu, type Baseline } from '../common/cpu.js'
 import type { Inputs } from '../inputs/parse.js'
 import type { LinkerPlan, Tool } from '../setup/linker.js'
 import { composeRustflags, encodeRustflags, type ProjectFlags } from './rustflags.js'
@@ -60,6 +60,8 @@ export interface BuildPlan {
   wrappers: WrapperFile[]
   wrapperLog: string
   cFlags: string[]
+  /** zig's global cache for this target and CPU (libc, start files, compiler_rt), kept in the build cache */
+  zigCache?: { dir: string; target: string; cpu: string }
   /** One argv per cargo invocation, in order (build, then test) */
   cargoCommands: string[][]
 }
@@ -102,10 +104,17 @@ export function makePlan(request: PlanRequest): BuildPlan {
     notices.push(`${request.project.source} is set, so cargo ignores ${request.project.shadowed}; the action keeps cargo's choice.`)
   }
 
-  const cFlags = cFlagsForBaseline(facts.family, baseline)
   const cMaps = cRemapFlags(request.remaps ?? [])
+  // zig takes the baseline as one -mcpu in its own CPU names, put last; gcc takes gcc's flags first.
+  const zigCpuName = linker.kind === 'zig' ? zigCpu(facts, baseline) : undefined
+  const trailingFlags = zigCpuName ? [`-mcpu=${zigCpuName}`] : []
+  const cFlags = linker.kind === 'zig' ? trailingFlags : cFlagsForBaseline(facts.family, baseline)
   const env: Record<string, string> = { CARGO_ENCODED_RUSTFLAGS: encodeRustflags(composed.flags) }
   const binDir = path.join(tempDir, 'bin')
+  // zig builds libc and the start files per target and CPU on first use (about a minute):
+  // under the action's folder, so the build cache can keep them.
+  const zigCache = linker.zigTarget ? { dir: path.join(tempDir, 'zig-cache'), target: linker.zigTarget, cpu: zigCpuName ?? 'default' } : undefined
+  if (zigCache) env.ZIG_GLOBAL_CACHE_DIR = zigCache.dir
   const wrapperLog = path.join(tempDir, 'native-flags.log')
   const wrappers: WrapperFile[] = []
   const wrap = (name: string, tool: Tool | undefined, variable: string, withBaseline: boolean): string | undefined => {
@@ -115,10 +124,11 @@ export function makePlan(request: PlanRequest): BuildPlan {
       path: file,
       content: renderCompilerWrapper({
         command: resolvedCommand(tool, request.resolved),
-        baselineFlags: withBaseline ? [...cFlags, ...cMaps] : [],
+        baselineFlags: withBaseline ? [...(zigCpuName ? [] : cFlags), ...cMaps] : [],
         logFile: wrapperLog,
         dropArgs: withBaseline ? linker.dropArgs : [],
         renameArgs: withBaseline ? linker.renameArgs : {},
+        trailingFlags: withBaseline ? trailingFlags : [],
       }),
     })
     env[`${variable}_${facts.underscored}`] = file
@@ -168,6 +178,7 @@ export function makePlan(request: PlanRequest): BuildPlan {
     wrappers,
     wrapperLog,
     cFlags,
+    zigCache,
     cargoCommands: commands,
   }
 }

@@ -19,6 +19,27 @@ export interface CompilerWrapper {
   dropArgs: string[]
   /** Arguments to replace by another, exactly matched */
   renameArgs: Record<string, string>
+  /** Flags put after everything else (zig: the one -mcpu, since the last CPU flag wins) */
+  trailingFlags?: string[]
+}
+
+function matches(pattern: string, arg: string): boolean {
+  return pattern.endsWith('*') ? arg.startsWith(pattern.slice(0, -1)) : arg === pattern
+}
+
+/**
+ * What the rendered wrapper runs for these arguments, and which native flags it replaced:
+ * the reference for the shell script (the integration test runs both and compares).
+ */
+export function wrapArgs(wrapper: Omit<CompilerWrapper, 'logFile'>, args: readonly string[]): { argv: string[]; replaced: string[] } {
+  const replaced: string[] = []
+  const kept: string[] = []
+  for (const arg of args) {
+    if ((NATIVE_FLAGS as readonly string[]).includes(arg)) replaced.push(arg)
+    else if (wrapper.dropArgs.some((pattern) => matches(pattern, arg))) continue
+    else kept.push(wrapper.renameArgs[arg] ?? arg)
+  }
+  return { argv: [...wrapper.command, ...wrapper.baselineFlags, ...kept, ...(wrapper.trailingFlags ?? [])], replaced }
 }
 
 /** A case pattern: the literal parts quoted, a trailing `*` left to match. */
@@ -36,7 +57,8 @@ export const NATIVE_FLAGS = ['-march=native', '-mcpu=native', '-mtune=native'] a
  * argument list in place without arrays, which POSIX sh lacks.
  */
 export function renderCompilerWrapper(wrapper: CompilerWrapper): string {
-  const replacement = wrapper.baselineFlags.length ? wrapper.baselineFlags.join(' ') : "the target's default CPU"
+  const baseline = [...wrapper.baselineFlags, ...(wrapper.trailingFlags ?? [])]
+  const replacement = baseline.length ? baseline.join(' ') : "the target's default CPU"
   const dropCases = wrapper.dropArgs.length ? `    ${wrapper.dropArgs.map(casePattern).join('|')}) ;;\n` : ''
   const renameCases = Object.entries(wrapper.renameArgs)
     .map(([from, to]) => `    ${shellQuote(from)}) set -- "$@" ${shellQuote(to)} ;;\n`)
@@ -52,7 +74,7 @@ for a do
 ${dropCases}${renameCases}    *) set -- "$@" "$a" ;;
   esac
 done
-exec ${[...wrapper.command, ...wrapper.baselineFlags].map(shellQuote).join(' ')} "$@"
+exec ${[...wrapper.command, ...wrapper.baselineFlags].map(shellQuote).join(' ')} "$@"${(wrapper.trailingFlags ?? []).map((f) => ' ' + shellQuote(f)).join('')}
 `
 }
 

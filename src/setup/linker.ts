@@ -39,6 +39,8 @@ export interface LinkerPlan {
   /** Arguments the wrappers drop (exact, or prefix*) and rename, for compilers that reject them */
   dropArgs: string[]
   renameArgs: Record<string, string>
+  /** zig's -target (with the glibc floor), when zig links */
+  zigTarget?: string
 }
 
 /**
@@ -46,7 +48,21 @@ export interface LinkerPlan {
  * added for compilers named clang), version-script and exclude-libs options; on musl,
  * libgcc's unwinder is zig's libunwind.
  */
-const ZIG_DROP_ARGS = ['--target=*', '-Wl,--no-undefined-version', '-Wl,-exclude-libs,*', '-Wl,--exclude-libs,*']
+const ZIG_DROP_ARGS = [
+  '--target=*',
+  '-Wl,--no-undefined-version',
+  '-Wl,-exclude-libs,*',
+  '-Wl,--exclude-libs,*',
+  // zig reads -march, -mcpu and -mtune alike as a zig CPU name (gcc's armv7-a, armv6 and
+  // i686 are unknown or wrong there) and the last one wins: the plan appends the one CPU.
+  '-march=*',
+  '-mcpu=*',
+  '-mtune=*',
+  // GNU ld emulations (rustc passes -Wl,-melf_i386 for i686 musl): unsupported linker arg.
+  '-Wl,-melf*',
+  '-Wl,-maarch64*',
+  '-Wl,-marmelf*',
+]
 const ZIG_MUSL_RENAME_ARGS = { '-lgcc_s': '-lunwind', '-lgcc_eh': '-lunwind' }
 
 /** Debian cross packages are named after the GNU triple with x86_64 spelt x86-64. */
@@ -72,11 +88,19 @@ function zigPlan(facts: TargetFacts, glibc?: string): LinkerPlan {
     linkFlags: facts.libc === 'musl' ? ['-Clink-self-contained=no'] : [],
     dropArgs: ZIG_DROP_ARGS,
     renameArgs: facts.libc === 'musl' ? ZIG_MUSL_RENAME_ARGS : {},
+    zigTarget,
   }
 }
 
 function gccPlan(facts: TargetFacts): LinkerPlan {
   const gnu = facts.gnuTriple
+  if (facts.arch === 'arm') {
+    throw new InputError(
+      Input.Linker,
+      'gcc',
+      `${facts.triple} is ARMv6, and the distribution's ${gnu}-gcc and its C library target ARMv7 with Thumb-2, which an ARMv6 CPU cannot run; use linker: zig (or auto).`,
+    )
+  }
   if (!gnu || facts.libc !== 'gnu') {
     throw new InputError(Input.Linker, 'gcc', `no distribution cross gcc builds ${facts.triple}; use linker: zig (or auto).`)
   }
@@ -163,6 +187,8 @@ export function planLinker(choice: LinkerChoice, facts: TargetFacts, host: Host,
   // libunwind, which musl-gcc lacks too; zig brings both.
   if (facts.libc === 'musl') return facts.family === host.family && !buildStd ? muslGccPlan(facts, host) : zigPlan(facts)
   if (facts.libc !== 'gnu') return zigPlan(facts)
+  // ARMv6: zig builds C code and the C runtime for ARM1176; the distribution's armhf gcc is ARMv7.
+  if (facts.arch === 'arm') return zigPlan(facts)
   if (facts.triple === host.triple) return hostPlan()
   return gccPlan(facts)
 }

@@ -5,6 +5,7 @@
  * the compiler wrappers run; and the target's C libraries (system-packages).
  */
 import * as core from '@actions/core'
+import fs from 'node:fs'
 import { parseCfg } from '../common/cfg.js'
 import { Input } from '../common/constants.js'
 import { expandFeatures, parseTargetCpus, parseTargetFeatures, type Baseline } from '../common/cpu.js'
@@ -18,7 +19,7 @@ import { ensureProtoc, ensureZig, type ProtocSetup } from './downloads.js'
 import { planLinker, type LinkerPlan } from './linker.js'
 import { hostPkgConfigEnv, planSystemPackages, type SystemPackagesPlan } from './system-packages.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
-import { smokeRequirements, testRunner } from '../common/emulator.js'
+import { multiarchLibcPath, smokeRequirements, testRunner } from '../common/emulator.js'
 import { runsUnderWine, wineCannotRun } from '../common/wine.js'
 import { mingwEnv, needsStartupObjects } from './mingw.js'
 import { buildStartupObjects } from './rtstartup.js'
@@ -57,13 +58,15 @@ export interface TargetSetup {
 
 export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { toolchain, host }: SelectedToolchain): Promise<TargetSetup> {
   const planned = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
-  const tests = testRunner(inputs.command, facts, host)
+  const libcPath = multiarchLibcPath(facts)
+  const multiarchLibc = libcPath !== undefined && fs.existsSync(libcPath)
+  const tests = testRunner(inputs.command, facts, host, multiarchLibc)
   core.info(`Linker: ${planned.description}`)
   // Independent steps run concurrently: the target's std, distribution packages, zig, protoc, i686 mingw's start objects.
   const [knowledge, , , zig, protoc, startup] = await Promise.all([
     learnTarget(inputs, facts, toolchain, host, workDir),
     ensureTarget(toolchain, facts.triple, inputs.buildStd),
-    ensureCommands([...planned.requirements, ...tests.requirements, ...(inputs.smokeTest ? smokeRequirements(facts, host) : [])]),
+    ensureCommands([...planned.requirements, ...tests.requirements, ...(inputs.smokeTest ? smokeRequirements(facts, host, multiarchLibc) : [])]),
     planned.needsZig ? ensureZig() : Promise.resolve(undefined),
     inputs.protoc ? ensureProtoc(inputs.protoc) : Promise.resolve(undefined),
     needsStartupObjects(facts, inputs.buildStd) ? buildStartupObjects(facts, toolchain) : Promise.resolve(undefined),

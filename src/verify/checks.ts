@@ -15,7 +15,7 @@ import { runBounded, type BoundedResult } from '../exec.js'
 import type { VerifyMode } from '../inputs/parse.js'
 import type { StagedFile } from '../stage/stage.js'
 import type { Host, TargetFacts } from '../common/target.js'
-import { smokePlan } from '../common/emulator.js'
+import { multiarchLibcPath, smokePlan } from '../common/emulator.js'
 
 /** A smoke test that runs longer than this is a failure (a server waiting for requests). */
 export const SMOKE_TIMEOUT_MS = 60_000
@@ -28,7 +28,12 @@ export interface Expectation {
   /** Why the binary must be static (musl, +crt-static), when it must */
   staticBecause?: string
   maxGlibc?: string
+  /** ARM targets that must hold no ARMv7 code or Thumb-2 (arm-*-linux-*: ARMv6) */
+  armV6?: boolean
 }
+
+/** Tag_CPU_arch values an ARM1176 (ARMv6KZ) runs. */
+const ARMV6_ARCHES = new Set(['pre-v4', 'v4', 'v4T', 'v5T', 'v5TE', 'v5TEJ', 'v6', 'v6KZ', 'v6K'])
 
 /** The last mention of crt-static in the effective rustflags' target-feature lists. */
 export function crtStatic(rustflags: readonly string[]): boolean | undefined {
@@ -78,6 +83,7 @@ export function expectationFor(facts: TargetFacts, rustflags: readonly string[],
     else if (crt === true) expectation.staticBecause = 'the rustflags ask for +crt-static'
   }
   if (maxGlibc && facts.libc === 'gnu' && facts.os === 'linux') expectation.maxGlibc = maxGlibc
+  if (facts.arch === 'arm' && facts.os === 'linux') expectation.armV6 = true
   return expectation
 }
 
@@ -97,6 +103,12 @@ export function checkBinary(name: string, info: BinaryInfo, expected: Expectatio
     problems.push(
       `${name} needs GLIBC_${info.glibc}, newer than max-glibc ${expected.maxGlibc}: it will not start on older systems. Set the glibc input to ${expected.maxGlibc} to link against that glibc with zig.`,
     )
+  }
+  if (expected.armV6 && info.format === 'elf') {
+    if (!info.armArch) problems.push(`${name} has no ARM build attributes (.ARM.attributes) to show that it is ARMv6.`)
+    else if (!ARMV6_ARCHES.has(info.armArch) || info.armThumb === 'thumb2') {
+      problems.push(`${name} holds ARM ${info.armArch}${info.armThumb === 'thumb2' ? ' Thumb-2' : ''} code, which an ARMv6 CPU (ARM1176: Raspberry Pi 1, Zero) cannot run.`)
+    }
   }
   return problems
 }
@@ -163,7 +175,9 @@ function inspect(entry: BinaryReport, file: string, expected: Expectation, mode:
   try {
     const info = readBinary(fs.readFileSync(file))
     entry.info = info
-    log(`${entry.name}: ${info.format} ${info.arch} ${info.bits}-bit ${info.endian}-endian; ${linkage(info)}${info.glibc ? `; needs GLIBC_${info.glibc}` : ''}`)
+    log(
+      `${entry.name}: ${info.format} ${info.arch} ${info.bits}-bit ${info.endian}-endian; ${linkage(info)}${info.glibc ? `; needs GLIBC_${info.glibc}` : ''}${info.armArch ? `; ARM ${info.armArch}, ${info.armThumb ?? 'no Thumb'}` : ''}`,
+    )
     if (mode !== 'off') entry.problems.push(...checkBinary(entry.name, info, expected))
   } catch (error) {
     if (mode !== 'off') entry.problems.push(`${entry.name} could not be read as an executable: ${errorMessage(error)}`)
@@ -174,6 +188,8 @@ export async function verifyBinaries(files: readonly Pick<StagedFile, 'name' | '
   const log = options.log ?? (() => undefined)
   const expected = expectationFor(options.facts, options.rustflags, options.maxGlibc)
   const cpu = rustflagsCpu(options.rustflags)
+  const libcPath = multiarchLibcPath(options.facts)
+  const multiarchLibc = libcPath !== undefined && fs.existsSync(libcPath)
   const report: VerificationReport = { mode: options.mode, binaries: [] }
   for (const file of files) {
     const entry: BinaryReport = { name: file.name, problems: [] }
@@ -182,7 +198,7 @@ export async function verifyBinaries(files: readonly Pick<StagedFile, 'name' | '
     if (options.facts.arch.startsWith('wasm')) log(`${file.name}: WebAssembly; headers not checked`)
     else inspect(entry, file.path, expected, options.mode, log)
     if (options.smokeTest) {
-      const plan = smokePlan(file.path, options.smokeTest, options.facts, options.host, cpu)
+      const plan = smokePlan(file.path, options.smokeTest, options.facts, options.host, cpu, multiarchLibc)
       if ('skip' in plan) {
         entry.smoke = { skipped: plan.skip }
         log(`${file.name}: smoke test skipped: ${plan.skip}`)

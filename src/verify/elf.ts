@@ -22,6 +22,9 @@ export interface BinaryInfo {
   glibc?: string
   /** Mach-O universal binaries: every architecture inside */
   arches?: string[]
+  /** 32-bit ARM ELF: the build attributes' Tag_CPU_arch (v6, v6KZ, v7, ...) and Thumb ISA level */
+  armArch?: string
+  armThumb?: 'none' | 'thumb1' | 'thumb2'
 }
 
 export class BinaryFormatError extends Error {
@@ -135,6 +138,8 @@ function readElf(buf: Uint8Array): BinaryInfo {
   }
   const info: BinaryInfo = { format: 'elf', arch: elfArch(machine, bits), bits, endian: data === 1 ? 'little' : 'big', needed: [] }
 
+  if (machine === 40 && !wide) Object.assign(info, armAttributes(r))
+
   const interp = segments.find((s) => s.type === PT_INTERP)
   if (interp) info.interpreter = r.cstring(interp.offset, interp.filesz)
 
@@ -181,6 +186,63 @@ function readElf(buf: Uint8Array): BinaryInfo {
   }
   if (glibc) info.glibc = glibc
   return info
+}
+
+/** Tag_CPU_arch values of the ARM EABI build attributes. */
+const ARM_ARCHES = ['pre-v4', 'v4', 'v4T', 'v5T', 'v5TE', 'v5TEJ', 'v6', 'v6KZ', 'v6T2', 'v6K', 'v7', 'v6-M', 'v6S-M', 'v7E-M', 'v8', 'v8-R', 'v8-M.base', 'v8-M.main']
+const SHT_ARM_ATTRIBUTES = 0x70000003
+
+/** The CPU architecture the linker recorded in .ARM.attributes (the highest of all inputs). */
+function armAttributes(r: Reader): Pick<BinaryInfo, 'armArch' | 'armThumb'> {
+  const shoff = r.u32(0x20)
+  const shentsize = r.u16(0x2e)
+  const shnum = r.u16(0x30)
+  for (let i = 0; i < shnum; i++) {
+    const at = shoff + i * shentsize
+    if (r.u32(at + 4) !== SHT_ARM_ATTRIBUTES) continue
+    const start = r.u32(at + 16)
+    const end = start + r.u32(at + 20)
+    let pos = start + 1 // format version 'A'
+    const uleb = (): number => {
+      let value = 0
+      for (let shift = 0; pos < end; shift += 7) {
+        const byte = r.buf[pos++] ?? 0
+        value += (byte & 0x7f) * 2 ** shift
+        if (byte < 0x80) break
+      }
+      return value
+    }
+    const skipString = (): void => {
+      while (pos < end && r.buf[pos] !== 0) pos++
+      pos++
+    }
+    // One vendor subsection (u32 length, "aeabi"), then tagged sub-subsections; Tag_File (1) holds the attributes.
+    const vendorEnd = Math.min(end, pos + r.u32(pos))
+    pos += 4
+    if (r.cstring(pos) !== 'aeabi') return {}
+    skipString()
+    const result: Pick<BinaryInfo, 'armArch' | 'armThumb'> = {}
+    while (pos < vendorEnd) {
+      const scope = uleb()
+      const scopeEnd = pos - 1 + r.u32(pos)
+      pos += 4
+      while (scope === 1 && pos < scopeEnd) {
+        const tag = uleb()
+        if (tag === 4 || tag === 5 || tag === 65 || tag === 67 || (tag > 32 && tag % 2 === 1)) skipString()
+        else if (tag === 32) {
+          uleb()
+          skipString()
+        } else {
+          const value = uleb()
+          if (tag === 6) result.armArch = ARM_ARCHES[value] ?? `unknown(${value})`
+          if (tag === 9) result.armThumb = value === 0 ? 'none' : value === 1 ? 'thumb1' : 'thumb2'
+        }
+      }
+      pos = scopeEnd
+    }
+    return result
+  }
+  return {}
 }
 
 const PE_MACHINES: Record<number, string> = { 0x8664: 'x86_64', 0x14c: 'x86', 0xaa64: 'aarch64', 0x1c4: 'arm', 0x5064: 'riscv64' }

@@ -4,7 +4,10 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { renderCompilerWrapper, shellQuote, summariseWrapperLog } from '../../../src/plan/wrappers.js'
+import { renderCompilerWrapper, shellQuote, summariseWrapperLog, wrapArgs, type CompilerWrapper } from '../../../src/plan/wrappers.js'
+import { zigCpu } from '../../../src/common/cpu.js'
+import { targetFacts } from '../../../src/common/target.js'
+import { planLinker } from '../../../src/setup/linker.js'
 
 /** Writes the wrapper around a fake compiler that prints its argv, one per line, and runs it. */
 function runWrapper(baselineFlags: string[], args: string[]): { argv: string[]; log: string } {
@@ -55,6 +58,30 @@ describe('the compiler wrapper, run for real', () => {
   test('zig filters: rejected arguments dropped, libgcc’s unwinder renamed', () => {
     const { argv } = runWrapper([], ['--target=x86_64-unknown-linux-musl', '-Wl,--no-undefined-version', '-lgcc_s', '-o', 'out', '--targetish'])
     assert.deepEqual(argv, ['-target', 'x86_64-linux-musl', '-lunwind', '-o', 'out', '--targetish'])
+  })
+  test('zig: the shell script runs exactly what wrapArgs says, CPU flags out and one -mcpu last', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrapper-'))
+    const fake = path.join(dir, 'fake zig')
+    fs.writeFileSync(fake, '#!/bin/sh\nfor a do printf "%s\\n" "$a"; done\n', { mode: 0o755 })
+    const host = { triple: 'x86_64-unknown-linux-gnu', family: 'x86_64', os: 'linux' as const }
+    for (const triple of ['i686-unknown-linux-musl', 'arm-unknown-linux-gnueabihf', 'armv7-unknown-linux-musleabihf']) {
+      const facts = targetFacts(triple)
+      const linker = planLinker('auto', facts, host)
+      const spec: CompilerWrapper = {
+        command: [fake, 'cc', '-target', facts.zigTarget ?? ''],
+        baselineFlags: [],
+        logFile: path.join(dir, 'log'),
+        dropArgs: linker.dropArgs,
+        renameArgs: linker.renameArgs,
+        trailingFlags: [`-mcpu=${zigCpu(facts, { features: [] })}`],
+      }
+      const wrapper = path.join(dir, `cc-${triple}`)
+      fs.writeFileSync(wrapper, renderCompilerWrapper(spec), { mode: 0o755 })
+      const args = ['-m32', '-march=i686', '-Wl,-melf_i386', '-march=native', '-march=armv6', '-marm', '-mfpu=vfp', '-lgcc_s', '-mtune=generic', '-Wl,-mllvm,x', 'a b.c']
+      const output = execFileSync(wrapper, args, { cwd: dir, encoding: 'utf8' })
+      assert.deepEqual(output.split('\n').slice(0, -1), wrapArgs(spec, args).argv.slice(1))
+      assert.equal(output.split('\n').at(-2), `-mcpu=${zigCpu(facts, { features: [] })}`)
+    }
   })
   test('shell quoting', () => assert.equal(shellQuote("a'b"), `'a'\\''b'`))
 })

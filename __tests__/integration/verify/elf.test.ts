@@ -62,6 +62,32 @@ describe('ELF facts agree with readelf', () => {
   })
 })
 
+describe('ARM build attributes agree with readelf -A', () => {
+  const zig = path.join(ZIG_DIR, 'zig')
+  const stub = path.join(dir, 'arm-start.c')
+  fs.writeFileSync(stub, 'double scale(double x) { return x * 1.5; }\nvoid _start(void) { for (;;) scale(2.0); }\n')
+  const table = [
+    { name: 'zig for the ARM1176 (ARMv6)', args: ['-target', 'arm-linux-musleabihf', '-mcpu=arm1176jzf_s'], arch: 'v6', thumb: 'thumb1', readelf: /Tag_CPU_arch: v6\n/ },
+    { name: 'zig for Rust’s armv7 baseline', args: ['-target', 'arm-linux-musleabihf', '-mcpu=cortex_a8-neon-d32'], arch: 'v7', thumb: 'thumb2', readelf: /Tag_CPU_arch: v7\b/ },
+  ]
+  for (const row of table) {
+    test(row.name, () => {
+      const out = path.join(dir, `${row.arch}.bin`)
+      const env = { ...process.env, ZIG_GLOBAL_CACHE_DIR: path.join(dir, 'zig-cache') }
+      // Compile and link apart, as cargo and the cc crate do (zig 0.11 compiling while linking ignores -mcpu).
+      execFileSync(zig, ['cc', ...row.args, '-c', '-O1', stub, '-o', `${out}.o`], { stdio: 'pipe', env })
+      execFileSync(zig, ['cc', ...row.args, '-nostdlib', '-static', `${out}.o`, '-o', out], { stdio: 'pipe', env })
+      const attributes = execFileSync('readelf', ['-A', out], { encoding: 'utf8' })
+      assert.match(attributes, row.readelf)
+      const info = readBinary(fs.readFileSync(out))
+      assert.equal(info.arch, 'arm')
+      assert.equal(info.armArch, row.arch)
+      assert.equal(info.armThumb, row.thumb)
+      assert.match(attributes, row.thumb === 'thumb2' ? /Tag_THUMB_ISA_use: Thumb-2/ : /Tag_THUMB_ISA_use: Thumb-1/)
+    })
+  }
+})
+
 describe('other formats, architecture only', () => {
   test('Mach-O from zig (x86_64 and aarch64)', () => {
     const zig = path.join(ZIG_DIR, 'zig')

@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
-import { fingerprint, judgeStamp, registryCacheKeys, relevantEnv, stampText, targetCacheKeys, type FingerprintParts } from '../../../src/cache/keys.js'
+import { fingerprint, judgeStamp, registryCacheKeys, relevantEnv, stampText, targetCacheKeys, zigCacheKeys, type FingerprintParts } from '../../../src/cache/keys.js'
 
 const BASE: FingerprintParts = {
   rustflags: ['-Ctarget-cpu=x86-64-v2'],
@@ -138,4 +138,22 @@ describe('the stamp rule', () => {
   ]
   for (const [exists, stamp, verdict] of cases)
     test(`${exists ? 'a directory' : 'no directory'} with ${stamp ? JSON.stringify(stamp) : 'no stamp'} → ${verdict}`, () => assert.equal(judgeStamp(exists, stamp, 'abc'), verdict))
+})
+
+describe("zig's cache key", () => {
+  test('zig version, target and CPU, each a part; no prefix restore', () => {
+    const keys = zigCacheKeys('Linux', 'X64', '0.11.0\n', 'arm-linux-musleabihf', 'arm1176jzf_s')
+    assert.equal(keys.key, 'rust-xbuild-v1-zig-Linux-X64-0.11.0-arm-linux-musleabihf-arm1176jzf_s')
+    assert.deepEqual(keys.restoreKeys, [])
+    assert.deepEqual(
+      keys.parts.map((p) => p.name),
+      ['zig', 'zig target', 'zig cpu'],
+    )
+  })
+  test('another CPU, target or zig is another entry', () => {
+    const base = zigCacheKeys('Linux', 'X64', '0.11.0', 'arm-linux-musleabihf', 'arm1176jzf_s').key
+    assert.notEqual(zigCacheKeys('Linux', 'X64', '0.11.0', 'arm-linux-musleabihf', 'cortex_a8-neon-d32').key, base)
+    assert.notEqual(zigCacheKeys('Linux', 'X64', '0.12.0', 'arm-linux-musleabihf', 'arm1176jzf_s').key, base)
+    assert.notEqual(zigCacheKeys('Linux', 'X64', '0.11.0', 'arm-linux-gnueabihf', 'arm1176jzf_s').key, base)
+  })
 })

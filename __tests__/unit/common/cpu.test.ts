@@ -1,6 +1,7 @@
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
-import { cFlagsForBaseline, expandFeatures, parseTargetCpus, parseTargetFeatures, rustFlagsForBaseline } from '../../../src/common/cpu.js'
+import { cFlagsForBaseline, expandFeatures, parseTargetCpus, parseTargetFeatures, rustFlagsForBaseline, zigCpu } from '../../../src/common/cpu.js'
+import { targetFacts } from '../../../src/common/target.js'
 import { InputError } from '../../../src/errors.js'
 
 const FEATURES_OUTPUT = `Features supported by rustc for this target:
@@ -83,4 +84,31 @@ describe('C flags for the baseline', () => {
 describe('rustc flags for the baseline', () => {
   test('cpu and features', () => assert.deepEqual(rustFlagsForBaseline({ cpu: 'x86-64-v2', features: ['-avx512f', '+aes'] }), ['-Ctarget-cpu=x86-64-v2', '-Ctarget-feature=-avx512f,+aes']))
   test('nothing asked, nothing added', () => assert.deepEqual(rustFlagsForBaseline({ features: [] }), []))
+})
+
+describe("zig's CPU: the target's baseline in zig's names", () => {
+  const table: [string, string | undefined, string[], string | undefined][] = [
+    // Defaults matched to rustc's target specs (measured with zig 0.11: docs/offline-testing.md).
+    ['armv7-unknown-linux-musleabihf', undefined, [], 'cortex_a8-neon-d32'],
+    ['armv7-unknown-linux-gnueabihf', 'generic', [], 'cortex_a8-neon-d32'],
+    ['arm-unknown-linux-gnueabihf', undefined, [], 'arm1176jzf_s'],
+    ['arm-unknown-linux-musleabihf', undefined, [], 'arm1176jzf_s'],
+    ['arm-unknown-linux-musleabi', undefined, [], 'arm1176jzf_s'],
+    ['i686-unknown-linux-musl', undefined, [], 'pentium4'],
+    ['riscv64gc-unknown-linux-gnu', undefined, [], 'baseline_rv64'],
+    ['x86_64-unknown-linux-musl', undefined, [], 'x86_64'],
+    ['aarch64-unknown-linux-musl', undefined, [], 'baseline'],
+    ['s390x-unknown-linux-gnu', undefined, [], 'z10'],
+    // The user's baseline wins, spelt as zig spells it.
+    ['x86_64-unknown-linux-musl', 'x86-64-v2', [], 'x86_64_v2'],
+    ['x86_64-unknown-linux-musl', 'x86-64-v3', ['-avx512f', '+sse4.1', '+bmi1', '+crt-static'], 'x86_64_v3-avx512f+sse4_1+bmi'],
+    ['armv7-unknown-linux-musleabihf', 'cortex-a7', [], 'cortex_a7'],
+    ['arm-unknown-linux-gnueabihf', 'arm1176jzf-s', [], 'arm1176jzf_s'],
+    ['aarch64-unknown-linux-musl', 'cortex-a72', ['+aes'], 'cortex_a72+aes'],
+    ['x86_64-unknown-linux-musl', 'native', [], 'native'],
+    ['loongarch64-unknown-linux-gnu', undefined, [], undefined],
+  ]
+  for (const [triple, cpu, features, expected] of table) {
+    test(`${triple} ${cpu ?? '(default)'} ${features.join(',')}`, () => assert.equal(zigCpu(targetFacts(triple), { cpu, features }), expected))
+  }
 })

@@ -93,6 +93,22 @@ describe('cargo environment and config', () => {
     assert.match(plan.wrappers.find((w) => w.path.endsWith('/cc'))?.content ?? '', /exec '\/opt\/zig\/zig' 'cc' '-target' 'aarch64-linux-musl'/)
     assert.deepEqual(plan.rustflags, ['-Clink-self-contained=no'])
   })
+  test('zig: one -mcpu after the arguments, reported as the C baseline; its cache under the action folder', () => {
+    const plan = makePlan(request({ target: 'arm-unknown-linux-musleabihf' }))
+    assert.match(plan.wrappers.find((w) => w.path.endsWith('/cc'))?.content ?? '', /exec '\/opt\/zig\/zig' 'cc' '-target' 'arm-linux-musleabihf' "\$@" '-mcpu=arm1176jzf_s'\n/)
+    assert.deepEqual(plan.cFlags, ['-mcpu=arm1176jzf_s'])
+    assert.equal(plan.env.ZIG_GLOBAL_CACHE_DIR, '/tmp/rt/rust-xbuild/t/zig-cache')
+    assert.deepEqual(plan.zigCache, { dir: '/tmp/rt/rust-xbuild/t/zig-cache', target: 'arm-linux-musleabihf', cpu: 'arm1176jzf_s' })
+    const withCpu = makePlan(request({ target: 'x86_64-unknown-linux-gnu', glibc: '2.17', 'target-cpu': 'x86-64-v2' }))
+    assert.deepEqual(withCpu.zigCache, { dir: '/tmp/rt/rust-xbuild/t/zig-cache', target: 'x86_64-linux-gnu.2.17', cpu: 'x86_64_v2' })
+    // zig ar takes no CPU: its wrapper ends with the arguments.
+    assert.match(withCpu.wrappers.find((w) => w.path.endsWith('/ar'))?.content ?? '', /exec '\/opt\/zig\/zig' 'ar' "\$@"\n$/)
+  })
+  test('gcc: no zig cache', () => {
+    const plan = makePlan(request({ target: 'aarch64-unknown-linux-gnu' }))
+    assert.equal(plan.zigCache, undefined)
+    assert.equal(plan.env.ZIG_GLOBAL_CACHE_DIR, undefined)
+  })
   test('tests of a foreign target get the emulator as runner', () => {
     const plan = makePlan(request({ target: 'aarch64-unknown-linux-gnu', command: 'test' }, { runner: ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'] }))
     assert.match(plan.configToml, /runner = \[ "qemu-aarch64", "-L", "\/usr\/aarch64-linux-gnu" \]/)

@@ -32,6 +32,12 @@ describe('which linker each host/target/choice gets', () => {
     ['x86_64-pc-windows-gnu', LINUX_X64, 'auto', undefined, 'gcc', 'x86_64-w64-mingw32-gcc-win32'],
     ['i686-pc-windows-gnu', LINUX_X64, 'auto', undefined, 'gcc', 'i686-w64-mingw32-gcc-win32'],
     ['x86_64-pc-windows-gnu', LINUX_ARM64, 'gcc', undefined, 'gcc', 'x86_64-w64-mingw32-gcc-win32'],
+    // ARMv6: the distribution's armhf gcc and libc are ARMv7 + Thumb-2; zig builds for ARM1176.
+    ['arm-unknown-linux-gnueabihf', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target arm-linux-gnueabihf'],
+    ['arm-unknown-linux-gnueabi', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target arm-linux-gnueabi'],
+    ['arm-unknown-linux-musleabihf', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target arm-linux-musleabihf'],
+    ['armv7-unknown-linux-musleabihf', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target arm-linux-musleabihf'],
+    ['i686-unknown-linux-musl', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target x86-linux-musl'],
   ]
   for (const [triple, host, choice, glibc, kind, description] of cases) {
     test(`${triple} on ${host.triple}, linker ${choice}${glibc ? `, glibc ${glibc}` : ''} → ${kind}`, () => {
@@ -76,6 +82,7 @@ describe('which linker each host/target/choice gets', () => {
     ['x86_64-pc-windows-msvc', LINUX_X64, 'auto', 'target'],
     ['x86_64-pc-windows-msvc', LINUX_X64, 'zig', 'linker'],
     ['aarch64-unknown-linux-gnu', WINDOWS, 'auto', 'target'],
+    ['arm-unknown-linux-gnueabihf', LINUX_X64, 'gcc', 'linker'],
   ]
   for (const [triple, host, choice, input] of refused) {
     test(`${triple} with linker ${choice} on ${host.triple} is refused`, () => {
