@@ -29806,6 +29806,20 @@ function keys_judgeStamp(dirExists, stamp, fingerprintValue) {
         return 'unknown';
     return stamp === keys_stampText(fingerprintValue) ? 'same' : 'other';
 }
+/**
+ * zig's global cache: what zig built for one target and CPU (libc, start files,
+ * compiler_rt, libunwind). Content-addressed, so it depends only on zig's version, the
+ * target and the CPU; no prefix restore, as another CPU's objects are of no use.
+ */
+function keys_zigCacheKeys(runnerOs, runnerArch, zigVersion, zigTarget, cpu) {
+    const parts = [
+        { name: 'zig', value: zigVersion.trim() || 'unknown' },
+        { name: 'zig target', value: zigTarget },
+        { name: 'zig cpu', value: cpu },
+    ];
+    const key = `rust-xbuild-${CACHE_VERSION}-zig-${runnerOs}-${runnerArch}-${parts.map((part) => part.value.replace(/[^A-Za-z0-9._+-]/g, '_')).join('-')}`;
+    return { key, restoreKeys: [], parts };
+}
 
 ;// CONCATENATED MODULE: ./src/errors.ts
 
@@ -30436,6 +30450,49 @@ function cpu_cFlagsForBaseline(family, baseline) {
         return [];
     return family === 's390x' ? [`-march=${cpu}`] : [`-mcpu=${cpu}`];
 }
+/**
+ * zig's CPU for a target's default baseline, chosen to match rustc's target spec (zig's
+ * own defaults differ: arm `baseline` is ARMv7 with NEON, x86 `i686` has no SSE2, riscv64
+ * `generic_rv64` has no M/A/F/D/C, s390x has no `baseline`). Measured with zig 0.11.
+ */
+const ZIG_DEFAULT_CPUS = {
+    x86_64: 'x86_64',
+    i686: 'pentium4',
+    i586: 'pentium',
+    aarch64: 'baseline',
+    // armv7 eabihf is +v7,+vfp3d16,+thumb2,-neon: a Cortex-A8 without NEON and D32.
+    armv7: 'cortex_a8-neon-d32',
+    thumbv7neon: 'cortex_a8',
+    // arm-*-linux-* is ARMv6 (Raspberry Pi 1 and Zero): ARM1176, VFPv2, no Thumb-2.
+    arm: 'arm1176jzf_s',
+    armv5te: 'arm926ej_s',
+    riscv64gc: 'baseline_rv64',
+    powerpc64le: 'baseline',
+    powerpc64: 'baseline',
+    s390x: 'z10',
+};
+/** Rust CPU or feature name → zig's spelling: hyphens and dots become underscores. */
+function zigName(name) {
+    return name.replace(/[-.]/g, '_');
+}
+/**
+ * The one `-mcpu=` value zig gets: the user's target-cpu in zig's spelling, else the
+ * target's default, with target-features appended (+f/-f). zig reads -march, -mcpu and
+ * -mtune alike and only the last counts, so this is appended after everything else.
+ */
+function cpu_zigCpu(facts, baseline) {
+    const chosen = baseline.cpu && baseline.cpu !== 'generic' ? zigName(baseline.cpu) : ZIG_DEFAULT_CPUS[facts.arch];
+    if (!chosen)
+        return undefined;
+    const features = baseline.features
+        .filter((f) => !NOT_CPU_FEATURES.has(f.slice(1)))
+        .map((f) => {
+        const name = f.slice(1);
+        const spelt = facts.family === 'x86_64' || facts.family === 'x86' ? (X86_C_FEATURE[name] ?? name) : name;
+        return `${f.slice(0, 1)}${zigName(spelt)}`;
+    });
+    return chosen + features.join('');
+}
 /** rustc's flags for the baseline, in the -Ckey=value form. */
 function cpu_rustFlagsForBaseline(baseline) {
     const flags = [];
@@ -30721,10 +30778,18 @@ function makePlan(request) {
     if (request.project.shadowed) {
         notices.push(`${request.project.source} is set, so cargo ignores ${request.project.shadowed}; the action keeps cargo's choice.`);
     }
-    const cFlags = cFlagsForBaseline(facts.family, baseline);
     const cMaps = cRemapFlags(request.remaps ?? []);
+    // zig takes the baseline as one -mcpu in its own CPU names, put last; gcc takes gcc's flags first.
+    const zigCpuName = linker.kind === 'zig' ? zigCpu(facts, baseline) : undefined;
+    const trailingFlags = zigCpuName ? [`-mcpu=${zigCpuName}`] : [];
+    const cFlags = linker.kind === 'zig' ? trailingFlags : cFlagsForBaseline(facts.family, baseline);
     const env = { CARGO_ENCODED_RUSTFLAGS: encodeRustflags(composed.flags) };
     const binDir = path.join(tempDir, 'bin');
+    // zig builds libc and the start files per target and CPU on first use (about a minute):
+    // under the action's folder, so the build cache can keep them.
+    const zigCache = linker.zigTarget ? { dir: path.join(tempDir, 'zig-cache'), target: linker.zigTarget, cpu: zigCpuName ?? 'default' } : undefined;
+    if (zigCache)
+        env.ZIG_GLOBAL_CACHE_DIR = zigCache.dir;
     const wrapperLog = path.join(tempDir, 'native-flags.log');
     const wrappers = [];
     const wrap = (name, tool, variable, withBaseline) => {
@@ -30735,10 +30800,11 @@ function makePlan(request) {
             path: file,
             content: renderCompilerWrapper({
                 command: resolvedCommand(tool, request.resolved),
-                baselineFlags: withBaseline ? [...cFlags, ...cMaps] : [],
+                baselineFlags: withBaseline ? [...(zigCpuName ? [] : cFlags), ...cMaps] : [],
                 logFile: wrapperLog,
                 dropArgs: withBaseline ? linker.dropArgs : [],
                 renameArgs: withBaseline ? linker.renameArgs : {},
+                trailingFlags: withBaseline ? trailingFlags : [],
             }),
         });
         env[`${variable}_${facts.underscored}`] = file;
@@ -30789,6 +30855,7 @@ function makePlan(request) {
         wrappers,
         wrapperLog,
         cFlags,
+        zigCache,
         cargoCommands: commands,
     };
 }
@@ -30909,6 +30976,10 @@ async function prepareCache(request) {
         },
         { name: 'target', paths: [tripleDir, path.join(metadata.targetDirectory, profileDirName(request.profile))], keys: targetKeys },
     ];
+    if (request.zig) {
+        const { dir, target, cpu, version } = request.zig;
+        entries.push({ name: 'zig', paths: [dir], keys: zigCacheKeys(runnerOs(), runnerArch(), version, target, cpu) });
+    }
     if (request.enabled) {
         if (await request.backend.available()) {
             entries = await Promise.all(entries.map((entry) => restoreEntry(request.backend, entry)));
@@ -30953,6 +31024,7 @@ async function restoreBuildCache({ inputs, facts, workDir, stageDir }, { toolcha
         profile: inputs.profile,
         rustcVerbose: toolchain.verbose,
         stageDir,
+        zig: plan.zigCache && { ...plan.zigCache, version: setup.linkerVersion },
         parts: {
             // The remaps' runner paths change no crate hash: a new checkout path keeps the key.
             rustflags: plan.portableRustflags,
