@@ -70,31 +70,41 @@ export interface RunOptions {
 }
 
 export function runAction(inputs: Record<string, string>, options: RunOptions): ActionRun {
+  const toolchain: Record<string, string> =
+    options.debian === false
+      ? {
+          PATH: process.env.PATH ?? '',
+          ...(process.env.CARGO_HOME ? { CARGO_HOME: process.env.CARGO_HOME } : {}),
+          ...(process.env.RUSTUP_HOME ? { RUSTUP_HOME: process.env.RUSTUP_HOME } : {}),
+        }
+      : { PATH: debianPath(), CARGO_HOME: offlineCargoHome() }
+  return runEntry('index.js', inputs, { ...options, env: { ...toolchain, ...options.env } })
+}
+
+/**
+ * One bundled entry (`index.js`, `merge/index.js`) run as a runner runs it: INPUT_<NAME>
+ * variables, fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP and
+ * GITHUB_WORKSPACE, plus `options.env` (which must bring PATH).
+ */
+export function runEntry(entry: string, inputs: Record<string, string>, options: RunOptions): ActionRun {
   const runDir = fs.mkdtempSync(path.join(SCRATCH, 'run-'))
   const outputFile = path.join(runDir, 'output')
   const summaryFile = path.join(runDir, 'summary.md')
   fs.writeFileSync(outputFile, '')
   fs.writeFileSync(summaryFile, '')
-  const base: Record<string, string> = {
+  const runnerTemp = options.runnerTemp ?? path.join(runDir, 'runner-temp')
+  fs.mkdirSync(runnerTemp, { recursive: true })
+  const env: Record<string, string> = {
     HOME: process.env.HOME ?? '/root',
     LANG: 'C.UTF-8',
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: options.runnerTemp ?? path.join(runDir, 'runner-temp'),
+    RUNNER_TEMP: runnerTemp,
     GITHUB_WORKSPACE: options.workspace,
+    ...options.env,
   }
-  if (options.debian === false) {
-    base.PATH = process.env.PATH ?? ''
-    if (process.env.CARGO_HOME) base.CARGO_HOME = process.env.CARGO_HOME
-    if (process.env.RUSTUP_HOME) base.RUSTUP_HOME = process.env.RUSTUP_HOME
-  } else {
-    base.PATH = debianPath()
-    base.CARGO_HOME = offlineCargoHome()
-  }
-  fs.mkdirSync(base.RUNNER_TEMP ?? '', { recursive: true })
-  const env = { ...base, ...options.env }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'index.js')], { env, encoding: 'utf8', cwd: options.workspace, maxBuffer: 256 * 1024 * 1024, timeout: 15 * 60 * 1000 })
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', entry)], { env, encoding: 'utf8', cwd: options.workspace, maxBuffer: 256 * 1024 * 1024, timeout: 15 * 60 * 1000 })
   const run = {
     code: result.status ?? -1,
     stdout: result.stdout,

@@ -79,14 +79,15 @@ export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, h
   }
   const args = ['metadata', '--format-version', '1', '--filter-platform', facts.triple, ...cargoFeatureArgs(inputs)]
   try {
-    const crates = nativeCrates((await exec('cargo', args, { cwd: workDir, env: plan.env })).stdout)
+    const metadata = (await exec('cargo', args, { cwd: workDir, env: plan.env })).stdout
+    const crates = nativeCrates(metadata)
     if (!crates.length) core.info('No crate in the dependency graph has a native build step.')
     const report = preflightReport(crates, context)
     crates.forEach((crate, i) => {
       const what = [crate.links ? `links ${crate.links}` : '', ...crate.tools].filter(Boolean).join(', ') || 'build script'
       core.info(`${crate.name} ${crate.version} (${what})${(report.crates[i]?.notes ?? []).map((note) => `\n    ${note}`).join('')}`)
     })
-    return report
+    return { ...report, metadata }
   } catch (error) {
     core.warning(`Preflight skipped: cargo metadata failed: ${errorMessage(error)}`)
     return { crates: [], markdown: '' }

@@ -118,6 +118,8 @@ export function advice(crate: NativeCrate, context: PreflightContext): string[] 
 export interface PreflightReport {
   crates: { name: string; version: string; notes: string[] }[]
   markdown: string
+  /** cargo metadata's JSON for the target, which the SBOM reuses instead of asking cargo again */
+  metadata?: string
 }
 
 export function preflightReport(crates: readonly NativeCrate[], context: PreflightContext): PreflightReport {

@@ -16,8 +16,17 @@ import type { BuildRequest } from '../inputs/phase.js'
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
 import type { BuildOutcome } from '../build/phase.js'
+import type { PreflightReport } from '../build/preflight.js'
 
-export async function packagePhase(request: BuildRequest, { toolchain }: SelectedToolchain, setup: TargetSetup, plan: BuildPlan, built: BuildOutcome, staged: StageResult): Promise<PackageResult> {
+export async function packagePhase(
+  request: BuildRequest,
+  { toolchain }: SelectedToolchain,
+  setup: TargetSetup,
+  plan: BuildPlan,
+  preflight: PreflightReport,
+  built: BuildOutcome,
+  staged: StageResult,
+): Promise<PackageResult> {
   const { inputs, facts, workDir } = request
   const { baseline } = setup.knowledge
   const fromEnvironment = sourceDateEpoch()
@@ -52,6 +61,7 @@ export async function packagePhase(request: BuildRequest, { toolchain }: Selecte
         triple: facts.triple,
         packageIds: [...new Set(packageIds.values())],
         cargoArgs: cargoFeatureArgs(inputs),
+        metadata: preflight.metadata,
         env: plan.env,
         sourceDateEpoch: epoch,
       })

@@ -40,6 +40,8 @@ export interface SbomRequest {
   packageIds: readonly string[]
   /** Feature and lockfile flags, as cargo build got them */
   cargoArgs: readonly string[]
+  /** `cargo metadata --filter-platform` JSON with those flags when the preflight already read it */
+  metadata?: string
   env: Record<string, string>
   sourceDateEpoch: number
 }
@@ -50,7 +52,8 @@ export async function writeSboms(request: SbomRequest): Promise<{ name: string; 
   // The CycloneDX library is loaded only when an SBOM is written.
   const { buildSbom, sbomFileName } = await import('./sbom.js')
   const args = ['metadata', '--format-version', '1', '--filter-platform', request.triple, ...request.cargoArgs]
-  const metadata = JSON.parse((await exec('cargo', args, { cwd: request.workDir, env: request.env })).stdout) as CargoMetadata & { workspace_root: string }
+  const text = request.metadata ?? (await exec('cargo', args, { cwd: request.workDir, env: request.env })).stdout
+  const metadata = JSON.parse(text) as CargoMetadata & { workspace_root: string }
   const lockFile = path.join(metadata.workspace_root, 'Cargo.lock')
   const lockfile = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : ''
   const written = []

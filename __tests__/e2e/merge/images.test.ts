@@ -14,7 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fixture, parseOutputFile, ROOT, runAction } from '../../support/harness.js'
+import { fixture, runAction, runEntry, type ActionRun } from '../../support/harness.js'
 import { requires } from '../../support/prerequisites.js'
 import { blobUploads, fileFromLayer, RUN_WITH, startRegistry, staticHellos, type RegistryServer } from '../../support/registry.js'
 
@@ -25,36 +25,19 @@ const EPOCH = '1714564800' // 2024-05-01T12:00:00Z
 const CREDENTIALS = { username: 'ci', password: 's3cret pass' }
 const sha256 = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`
 
-interface MergeRun {
-  code: number
-  outputs: Record<string, string>
-  log: string
-  summary: string
-}
-
 /** dist/merge/index.js as a runner runs it, in `workspace`, with no artifact service. */
-function mergeStep(workspace: string, inputs: Record<string, string>): MergeRun {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'image-merge-'))
-  const outputFile = path.join(scratch, 'output')
-  const summaryFile = path.join(scratch, 'summary.md')
-  fs.writeFileSync(outputFile, '')
-  fs.writeFileSync(summaryFile, '')
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/root',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: path.join(scratch, 'temp'),
-    GITHUB_REPOSITORY: 'example/hello',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-    GITHUB_REF: 'refs/tags/v1.2.3',
-    SOURCE_DATE_EPOCH: EPOCH,
-  }
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'merge', 'index.js')], { env, encoding: 'utf8', cwd: workspace })
-  return { code: result.status ?? -1, outputs: parseOutputFile(fs.readFileSync(outputFile, 'utf8')), log: `${result.stdout}\n${result.stderr}`, summary: fs.readFileSync(summaryFile, 'utf8') }
+function mergeStep(workspace: string, inputs: Record<string, string>): ActionRun {
+  return runEntry('merge/index.js', inputs, {
+    workspace,
+    env: {
+      PATH: process.env.PATH ?? '',
+      GITHUB_REPOSITORY: 'example/hello',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+      GITHUB_REF: 'refs/tags/v1.2.3',
+      SOURCE_DATE_EPOCH: EPOCH,
+    },
+  })
 }
 
 /** A staging folder as the build action writes it (binary + manifest.json), for a binary built outside it. */
@@ -113,7 +96,7 @@ requires(missing.length > 0 && `programs ${missing.join(', ')} (scripts/setup-de
   let dynamicWorkspace: string
   let open: RegistryServer
   let locked: RegistryServer
-  let first: MergeRun
+  let first: ActionRun
 
   beforeAll(async () => {
     workspace = fixture('hello')
