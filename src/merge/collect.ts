@@ -13,7 +13,7 @@ import { targetFacts } from '../common/target.js'
 import { ActionError, InputError } from '../errors.js'
 import { dockerPath, renderSums } from '../package/plan.js'
 import { defaultRetry, withRetry, type ArtifactClient, type RetryPolicy } from '../publish/upload.js'
-import { artifactMatcher, parseManifest, planMerge, renderMergedManifest, segmentMatcher, type MergeInputs, type MergePlan, type TargetManifest } from './plan.js'
+import { artifactMatcher, parseManifest, planMerge, renderMergedManifest, type MergeInputs, type MergePlan, type TargetManifest } from './plan.js'
 
 export interface Source {
   /** The artifact's name, or the folder relative to the workspace */
@@ -83,40 +83,26 @@ export async function collectArtifacts(client: ArtifactClient, inputs: MergeInpu
   return collected
 }
 
-/** Expand one `dirs` entry (relative to the workspace, `*` within a path segment) to the folders it names. */
-export function expandDir(pattern: string, workspace: string): string[] {
+/** The folders one `dirs` entry names (relative to the workspace or absolute; globs through tinyglobby, hidden folders only when the pattern asks). */
+export async function expandDir(pattern: string, workspace: string): Promise<string[]> {
   const absolute = path.resolve(workspace, pattern)
-  if (!pattern.includes('*')) return fs.existsSync(absolute) && fs.statSync(absolute).isDirectory() ? [absolute] : []
-  const [root = '/', ...segments] = absolute.split(path.sep).map((segment, i) => (i === 0 ? segment || path.sep : segment))
-  let current = [root]
-  for (const segment of segments) {
-    if (!segment.includes('*')) {
-      current = current.map((dir) => path.join(dir, segment)).filter((dir) => fs.existsSync(dir))
-      continue
-    }
-    const matcher = segmentMatcher(segment)
-    current = current.flatMap((dir) =>
-      fs
-        .readdirSync(dir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && matcher.test(entry.name))
-        .map((entry) => path.join(dir, entry.name))
-        .sort(),
-    )
-  }
-  return current.filter((dir) => fs.statSync(dir).isDirectory())
+  if (!/[*?[{]/.test(pattern)) return fs.existsSync(absolute) && fs.statSync(absolute).isDirectory() ? [absolute] : []
+  const { glob } = await import('tinyglobby')
+  const found = await glob([pattern], { cwd: workspace, onlyDirectories: true, absolute: true, expandDirectories: false })
+  return found.map((dir) => path.resolve(dir)).sort()
 }
 
 export async function collectDirs(inputs: MergeInputs, workspace: string): Promise<Collected> {
   const collected: Collected = { sources: [], problems: [] }
   const seen = new Set<string>()
   for (const pattern of inputs.dirs) {
-    const dirs = expandDir(pattern, workspace)
+    const dirs = await expandDir(pattern, workspace)
     if (!dirs.length) throw new InputError(MergeInput.Dirs, pattern, `no folder matches it (relative to ${workspace}); give the build action's dir output, e.g. \${{ steps.build.outputs.dir }}.`)
     for (const dir of dirs.filter((d) => !seen.has(d))) {
       seen.add(dir)
       const name = path.relative(workspace, dir) || '.'
       // A glob may also match folders that are not staging folders: skip those, but a folder named on its own must be one.
-      if (pattern.includes('*') && !fs.existsSync(path.join(dir, 'manifest.json'))) continue
+      if (/[*?[{]/.test(pattern) && !fs.existsSync(path.join(dir, 'manifest.json'))) continue
       await readSource(name, dir, `${name} has no manifest.json: give the build action's dir output (its staging folder).`, collected)
     }
   }

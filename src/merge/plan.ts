@@ -10,6 +10,7 @@ import { ActionError, InputError } from '../errors.js'
 import { checkArtifactName, looksLikeTriple, optional, parseList, parseReleaseTag, type InputReader } from '../inputs/readers.js'
 import { dockerPlatforms, targetFacts, tripleForDockerPlatform } from '../common/target.js'
 import { isSafeRelativePath } from '../inputs/packaging.js'
+import picomatch from 'picomatch'
 
 export type MergeUpload = 'artifact' | 'release'
 
@@ -79,14 +80,9 @@ export function parseMergeInputs(read: InputReader): MergeInputs {
   }
 }
 
-/** One segment of a `dirs` glob (`*` only) → a matcher; hidden folders match only a pattern starting with a dot. */
-export function segmentMatcher(segment: string): RegExp {
-  return new RegExp(`^${segment.startsWith('.') ? '' : '(?!\\.)'}${segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`)
-}
-
-/** `rust-xbuild-*` → a matcher for artifact names. */
+/** `rust-xbuild-*` → a matcher for artifact names (picomatch: `*` is the one wildcard the input allows). */
 export function artifactMatcher(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`)
+  return picomatch.makeRe(pattern, { dot: true })
 }
 
 /** Archives and SBOMs carry their target in their name; loose binaries go under `<target>/`. */
