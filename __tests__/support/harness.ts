@@ -147,3 +147,10 @@ export function readelf(file: string): { interpreter: boolean; needed: string[];
     glibc: top ? `${top[0]}.${top[1]}${top[2] ? `.${top[2]}` : ''}` : undefined,
   }
 }
+
+/** The rustflags output split into the action's leading path remaps (as `to` names) and the rest. */
+export function splitRemaps(flags: string): { remapsTo: string[]; rest: string } {
+  const words = flags.split(' ')
+  const remaps = words.filter((word, i) => word.startsWith('--remap-path-prefix=') && words.slice(0, i).every((w) => w.startsWith('--remap-path-prefix=')))
+  return { remapsTo: remaps.map((word) => word.slice(word.lastIndexOf('=') + 1)), rest: words.slice(remaps.length).join(' ') }
+}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { attempt, debianPath, fixture, offlineCargoHome, runAction, sh } from '../../support/harness.js'
+import { attempt, debianPath, fixture, offlineCargoHome, runAction, sh, splitRemaps } from '../../support/harness.js'
 import { requires } from '../../support/prerequisites.js'
 
 const hostHasAvx2 = fs.readFileSync('/proc/cpuinfo', 'utf8').includes(' avx2')
@@ -38,7 +38,9 @@ requires(!hostHasAvx2 && 'the build machine has no AVX2, so native builds cannot
     assert.match(run.stdout, /::warning::Replaced '-C target-cpu=native' from \[build\] rustflags in .*native-cpu-[^/]+\/\.cargo\/config\.toml with the target-cpu input 'x86-64-v2'/)
     // the build script's -march=native was rewritten by the wrapper, and said so
     assert.match(run.stdout, /::notice::Build scripts passed -march=native to the C compiler 1 time\(s\); the wrapper replaced them with the baseline \(-march=x86-64-v2 -mno-avx512/)
-    assert.match(run.outputs.rustflags ?? '', /^-Ctarget-cpu=x86-64-v2 -Ctarget-feature=-avx512bf16,.*-avx512f,/)
+    const { remapsTo, rest } = splitRemaps(run.outputs.rustflags ?? '')
+    assert.deepEqual(remapsTo, ['/cargo', '/ws'])
+    assert.match(rest, /^-Ctarget-cpu=x86-64-v2 -Ctarget-feature=-avx512bf16,.*-avx512f,/)
     assert.equal(hash(configFile), before)
     assert.deepEqual(Array.from(fs.readdirSync(path.join(workspace, '.cargo'))), ['config.toml'])
   })

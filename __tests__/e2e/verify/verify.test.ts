@@ -22,7 +22,9 @@ describe('verification of an aarch64 gnu binary', () => {
     const elf = readelf(binary)
     assert.match(elf.machine, /AArch64/)
     assert.ok(elf.glibc && elf.needed.length)
-    assert.match(run.log, /hello: qemu-aarch64 -cpu cortex-a53 -L \/usr\/aarch64-linux-gnu .*\/hello --version/)
+    // One loader with its own libc: the multiarch root when libc6:arm64 is installed (as here), else the cross sysroot.
+    const libraries = fs.existsSync('/lib/aarch64-linux-gnu/libc.so.6') ? '-L / ' : '-L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib '
+    assert.ok(run.log.includes(`hello: qemu-aarch64 -cpu cortex-a53 ${libraries}${binary} --version`), run.log)
     assert.match(run.log, /hello: smoke test passed \(qemu-aarch64 -cpu cortex-a53\): hello from aarch64/)
     const row = `| \`hello\` | aarch64 (ELF 64-bit) | ${elf.needed.join(', ')} | ${elf.glibc} | ✅ passed (qemu-aarch64 -cpu cortex-a53) | ⚠️ hello needs GLIBC_${elf.glibc}, newer than max-glibc 2.17`
     assert.ok(run.summary.includes(row), `${row}\nnot in\n${run.summary}`)
