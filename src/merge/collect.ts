@@ -83,10 +83,13 @@ export async function collectArtifacts(client: ArtifactClient, inputs: MergeInpu
   return collected
 }
 
+/** Whether a `dirs` entry is a glob (tinyglobby's wildcard characters) rather than one folder. */
+const isGlob = (pattern: string): boolean => /[*?[{]/.test(pattern)
+
 /** The folders one `dirs` entry names (relative to the workspace or absolute; globs through tinyglobby, hidden folders only when the pattern asks). */
 export async function expandDir(pattern: string, workspace: string): Promise<string[]> {
   const absolute = path.resolve(workspace, pattern)
-  if (!/[*?[{]/.test(pattern)) return fs.existsSync(absolute) && fs.statSync(absolute).isDirectory() ? [absolute] : []
+  if (!isGlob(pattern)) return fs.existsSync(absolute) && fs.statSync(absolute).isDirectory() ? [absolute] : []
   const { glob } = await import('tinyglobby')
   const found = await glob([pattern], { cwd: workspace, onlyDirectories: true, absolute: true, expandDirectories: false })
   return found.map((dir) => path.resolve(dir)).sort()
@@ -102,7 +105,7 @@ export async function collectDirs(inputs: MergeInputs, workspace: string): Promi
       seen.add(dir)
       const name = path.relative(workspace, dir) || '.'
       // A glob may also match folders that are not staging folders: skip those, but a folder named on its own must be one.
-      if (/[*?[{]/.test(pattern) && !fs.existsSync(path.join(dir, 'manifest.json'))) continue
+      if (isGlob(pattern) && !fs.existsSync(path.join(dir, 'manifest.json'))) continue
       await readSource(name, dir, `${name} has no manifest.json: give the build action's dir output (its staging folder).`, collected)
     }
   }
