@@ -5,7 +5,9 @@
 # builds, qemu-user, musl-tools and Debian's packaged crates (ring, cc, zstd with
 # pkg-config and bindgen, prost-build) as an offline registry, protoc, mingw-w64 with wine64
 # for Windows from Linux, and for the image tests skopeo, Debian's docker-registry, htpasswd
-# (apache2-utils) and the armhf cross gcc. Idempotent: does nothing when all is there.
+# (apache2-utils) and the armhf cross gcc; sudo and the unprivileged user `runner` that the
+# e2e harness runs the action as (as hosted runners do); the zig release the action pins,
+# from PyPI's ziglang wheel. Idempotent: does nothing when all is there.
 set -euo pipefail
 
 packages=(
@@ -23,6 +25,7 @@ packages=(
   librust-zstd-dev pkg-config protobuf-compiler librust-prost-build-dev librust-prost-dev
   gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 wine64
   skopeo docker-registry apache2-utils
+  sudo
 )
 
 sudo_cmd=()
@@ -32,11 +35,6 @@ missing=()
 for pkg in "${packages[@]}" "libstd-rust-web-dev:arm64"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup-debian: everything is installed"
-  exit 0
-fi
-echo "setup-debian: installing ${missing[*]}"
 
 retry() {
   local attempt
@@ -48,10 +46,35 @@ retry() {
   return 1
 }
 
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" dpkg --add-architecture arm64
-retry "${sudo_cmd[@]}" apt-get update -q
-retry "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${packages[@]}"
-# The foreign std and std's source must match the installed compiler exactly.
-version=$(dpkg-query -W -f='${Version}' rustc-web)
-retry "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "libstd-rust-web-dev:arm64=$version" "rust-web-src=$version"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-debian: every package is installed"
+else
+  echo "setup-debian: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" dpkg --add-architecture arm64
+  retry "${sudo_cmd[@]}" apt-get update -q
+  retry "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${packages[@]}"
+  # The foreign std and std's source must match the installed compiler exactly.
+  version=$(dpkg-query -W -f='${Version}' rustc-web)
+  retry "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "libstd-rust-web-dev:arm64=$version" "rust-web-src=$version"
+fi
+
+# The user GitHub's hosted runners run steps as: unprivileged, passwordless sudo, a HOME of its own.
+if ! id runner >/dev/null 2>&1; then
+  "${sudo_cmd[@]}" useradd --create-home --home-dir /home/runner --shell /bin/bash runner
+  echo "setup-debian: created the user runner"
+fi
+if [ ! -f /etc/sudoers.d/runner ]; then
+  echo 'runner ALL=(ALL) NOPASSWD:ALL' | "${sudo_cmd[@]}" tee /etc/sudoers.d/runner >/dev/null
+  "${sudo_cmd[@]}" chmod 0440 /etc/sudoers.d/runner
+fi
+
+# zig at the version the action pins (src/setup/pinned.ts), from PyPI's wheel, readable by runner.
+zig_version=0.13.0
+zig_dir=/opt/rust-xbuild/ziglang-$zig_version
+if [ ! -x "$zig_dir/ziglang/zig" ]; then
+  "${sudo_cmd[@]}" mkdir -p "$zig_dir"
+  retry "${sudo_cmd[@]}" python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$zig_dir" "ziglang==$zig_version"
+  "${sudo_cmd[@]}" chmod -R a+rX /opt/rust-xbuild
+  echo "setup-debian: zig $("$zig_dir/ziglang/zig" version) in $zig_dir/ziglang"
+fi

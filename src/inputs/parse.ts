@@ -6,7 +6,7 @@ import path from 'node:path'
 import { Input } from '../common/constants.js'
 import { InputError } from '../errors.js'
 import { checkArtifactName, looksLikeTriple, optional, parseBoolean, parseChoice, parseList, parseReleaseTag, splitArgs, type InputReader } from './readers.js'
-import { dockerPlatforms, isDockerPlatform, tripleForDockerPlatform, type Libc } from '../common/target.js'
+import { dockerPlatforms, isDockerPlatform, targetFacts, tripleForDockerPlatform, type Libc } from '../common/target.js'
 import { DEFAULT_NAME_TEMPLATE, checkIncludePattern, checkNameTemplate, type ArchiveFormat } from './packaging.js'
 import { type ChecksumAlgorithm } from '../common/checksum.js'
 
@@ -101,11 +101,14 @@ function parseTarget(read: InputReader, libc: Libc): string {
 
 export function parseInputs(read: InputReader): Inputs {
   const libcValue = read(Input.Libc).trim()
+  // Empty (the default): gnu for a Docker platform, and whatever the triple names otherwise.
   const libc = parseChoice(read, Input.Libc, ['gnu', 'musl'] as const, 'gnu')
   const target = parseTarget(read, libc)
   const targetInput = read(Input.Target).trim()
-  if (libcValue !== '' && !isDockerPlatform(targetInput) && !target.includes(libc)) {
-    throw new InputError(Input.Libc, libcValue, `it only applies to a Docker-platform target; the triple '${target}' already names its libc. Remove 'libc' or use a triple for ${libc}.`)
+  const facts = targetFacts(target)
+  if (libcValue !== '' && !isDockerPlatform(targetInput) && facts.libc !== libc) {
+    const named = facts.libc === 'other' ? `the triple '${target}' has no gnu or musl C library` : `the triple '${target}' already names its libc (${facts.libc})`
+    throw new InputError(Input.Libc, libcValue, `it only chooses between the gnu and musl triples of a Docker-platform target; ${named}. Remove 'libc' or use the ${libc} triple.`)
   }
 
   const toolchainValue = read(Input.Toolchain).trim()
@@ -118,8 +121,8 @@ export function parseInputs(read: InputReader): Inputs {
   const glibcValue = read(Input.Glibc).trim()
   if (glibcValue !== '') {
     if (!GLIBC.test(glibcValue)) throw new InputError(Input.Glibc, glibcValue, 'expected a glibc version such as 2.17 or 2.28.')
-    if (target.includes('-musl')) throw new InputError(Input.Glibc, glibcValue, `a glibc floor does not apply to the musl target ${target}; remove 'glibc' or choose a gnu target.`)
-    if (!target.includes('-linux-gnu')) throw new InputError(Input.Glibc, glibcValue, `a glibc floor only applies to Linux gnu targets, not ${target}.`)
+    if (facts.libc === 'musl') throw new InputError(Input.Glibc, glibcValue, `a glibc floor does not apply to the musl target ${target}; remove 'glibc' or choose a gnu target.`)
+    if (facts.os !== 'linux' || facts.libc !== 'gnu') throw new InputError(Input.Glibc, glibcValue, `a glibc floor only applies to Linux gnu targets, not ${target}.`)
     if (linker === 'gcc' || linker === 'none') {
       throw new InputError(Input.Linker, linker, `a glibc floor (glibc: ${glibcValue}) needs zig to link against that glibc; use linker: auto or zig.`)
     }
@@ -166,7 +169,7 @@ export function parseInputs(read: InputReader): Inputs {
     ...parsePublishing(read),
     target,
     targetInput,
-    libc,
+    libc: facts.libc === 'musl' ? 'musl' : 'gnu',
     toolchain: toolchainValue === '' ? undefined : toolchainValue,
     linker,
     glibc: glibcValue === '' ? undefined : glibcValue,

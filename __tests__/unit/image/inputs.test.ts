@@ -2,13 +2,12 @@ import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { ActionError, InputError } from '../../../src/errors.js'
 import { credentialsFor, parseImageInputs, refuseDynamicOnScratch, workflowLabels } from '../../../src/image/inputs.js'
+import { runnerReader } from '../../support/action-inputs.js'
 import { parseReference } from '../../../src/image/reference.js'
 import type { BinaryInfo } from '../../../src/verify/elf.js'
 
-const read =
-  (values: Record<string, string>) =>
-  (name: string): string =>
-    values[name] ?? ''
+// As on a runner: every input merge/action.yml declares is set, to its default unless given.
+const read = (values: Record<string, string>): ((name: string) => string) => runnerReader('merge/action.yml', values)
 
 describe('image inputs', () => {
   test('no image and no archive: no image step', () => assert.equal(parseImageInputs(read({ 'image-base': 'alpine:3.20' })), undefined))

@@ -3,11 +3,41 @@ import assert from 'node:assert/strict'
 import { parseInputs } from '../../../src/inputs/parse.js'
 import { parseList, splitArgs } from '../../../src/inputs/readers.js'
 import { InputError } from '../../../src/errors.js'
+import { runnerReader } from '../../support/action-inputs.js'
 
-const reader =
-  (values: Record<string, string>) =>
-  (name: string): string =>
-    values[name] ?? ''
+// As on a runner: every input action.yml declares is set, to its default unless given.
+const reader = (values: Record<string, string>): ((name: string) => string) => runnerReader('action.yml', values)
+
+describe('every kind of target parses with every action.yml default set', () => {
+  test.each([
+    ['x86_64-unknown-linux-gnu', {}, 'x86_64-unknown-linux-gnu', 'gnu'],
+    ['x86_64-unknown-linux-musl', {}, 'x86_64-unknown-linux-musl', 'musl'],
+    ['aarch64-unknown-linux-musl', {}, 'aarch64-unknown-linux-musl', 'musl'],
+    ['armv7-unknown-linux-musleabihf', {}, 'armv7-unknown-linux-musleabihf', 'musl'],
+    ['arm-unknown-linux-gnueabihf', {}, 'arm-unknown-linux-gnueabihf', 'gnu'],
+    ['aarch64-apple-darwin', {}, 'aarch64-apple-darwin', 'gnu'],
+    ['x86_64-pc-windows-msvc', {}, 'x86_64-pc-windows-msvc', 'gnu'],
+    ['x86_64-pc-windows-gnu', {}, 'x86_64-pc-windows-gnu', 'gnu'],
+    ['linux/arm64', {}, 'aarch64-unknown-linux-gnu', 'gnu'],
+    ['linux/arm64', { libc: 'musl' }, 'aarch64-unknown-linux-musl', 'musl'],
+    ['linux/arm/v7', { libc: 'gnu' }, 'armv7-unknown-linux-gnueabihf', 'gnu'],
+    ['x86_64-unknown-linux-musl', { libc: 'musl' }, 'x86_64-unknown-linux-musl', 'musl'],
+  ] as const)('%s %o', (target, extra, triple, libc) => {
+    const inputs = parseInputs(reader({ target, ...extra }))
+    assert.equal(inputs.target, triple)
+    assert.equal(inputs.libc, libc)
+  })
+  test.each([
+    ['x86_64-unknown-linux-musl', 'gnu', /triple 'x86_64-unknown-linux-musl' already names its libc \(musl\)/],
+    ['aarch64-unknown-linux-gnu', 'musl', /already names its libc \(gnu\)/],
+    ['aarch64-apple-darwin', 'musl', /has no gnu or musl C library/],
+  ])('%s with libc %s contradicts the triple', (target, libc, message) => {
+    assert.throws(
+      () => parseInputs(reader({ target, libc })),
+      (error: unknown) => error instanceof InputError && error.input === 'libc' && message.test(error.message),
+    )
+  })
+})
 
 describe('valid inputs', () => {
   test('defaults', () => {

@@ -1,12 +1,11 @@
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { ActionError, InputError } from '../../../src/errors.js'
+import { EXPRESSION_VALUES, runnerReader } from '../../support/action-inputs.js'
 import { artifactMatcher, parseManifest, parseMergeInputs, planMerge, type TargetManifest } from '../../../src/merge/plan.js'
 
-const read =
-  (values: Record<string, string>) =>
-  (name: string): string =>
-    values[name] ?? ''
+// As on a runner: every input merge/action.yml declares is set, to its default unless given.
+const read = (values: Record<string, string>): ((name: string) => string) => runnerReader('merge/action.yml', values)
 const hex = (char: string, length = 64): string => char.repeat(length)
 
 describe('merge inputs', () => {
@@ -20,8 +19,13 @@ describe('merge inputs', () => {
       upload: ['artifact'],
       artifactName: 'rust-xbuild-merged',
       releaseTag: undefined,
-      token: undefined,
+      token: EXPRESSION_VALUES['github.token'],
     })
+  })
+  test('dirs with every other input at its default', () => {
+    const inputs = parseMergeInputs(read({ dirs: 'target/xbuild/*' }))
+    assert.deepEqual(inputs.dirs, ['target/xbuild/*'])
+    assert.deepEqual(inputs.upload, [])
   })
   test('given', () => {
     const inputs = parseMergeInputs(
