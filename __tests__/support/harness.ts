@@ -20,8 +20,8 @@ export function offlineCargoHome(): string {
   return offlineHome
 }
 
-/** The zig that npm installs (the machine has no other), for linker: zig. */
-export const ZIG_DIR = path.join(ROOT, 'node_modules', '@ryoppippi', 'zig-linux-x64')
+/** The zig release the action pins (0.13.0), from PyPI's ziglang wheel (scripts/setup-debian.sh). */
+export const ZIG_DIR = '/opt/rust-xbuild/ziglang-0.13.0/ziglang'
 
 /** PATH for Debian's toolchain (cargo-web/rustc-web in /usr/bin), without rustup, with zig. */
 export function debianPath(): string {
