@@ -6,10 +6,11 @@ export type ChecksumAlgorithm = 'sha256' | 'sha512'
 
 export type Hashes = Partial<Record<ChecksumAlgorithm, string>> & { sha256: string }
 
-/** SHA-256 always, plus the other algorithms asked for, in one pass over the file. */
-export async function hashFile(file: string, algorithms: readonly ChecksumAlgorithm[]): Promise<Hashes> {
+/** SHA-256 always, plus the other algorithms asked for, in one pass over the file (a path, or a descriptor opened by the caller, which is closed). */
+export async function hashFile(file: string | number, algorithms: readonly ChecksumAlgorithm[]): Promise<Hashes> {
   const hashes = new Map(['sha256', ...algorithms].map((algorithm) => [algorithm, crypto.createHash(algorithm)]))
-  for await (const chunk of fs.createReadStream(file)) for (const hash of hashes.values()) hash.update(chunk as Buffer)
+  const stream = typeof file === 'number' ? fs.createReadStream('', { fd: file, start: 0 }) : fs.createReadStream(file)
+  for await (const chunk of stream) for (const hash of hashes.values()) hash.update(chunk as Buffer)
   return Object.fromEntries([...hashes].map(([algorithm, hash]) => [algorithm, hash.digest('hex')])) as Hashes
 }
 

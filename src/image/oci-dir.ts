@@ -10,6 +10,7 @@ import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import tar from 'tar-stream'
 import { ActionError } from '../errors.js'
+import { copyFileInside, writeFileInside, writeStreamNoFollow } from '../common/paths.js'
 import { jsonBytes, type BaseImage, type ImageLayout } from './layout.js'
 import { MediaType, sha256, type Descriptor, type LayerFile } from './layer.js'
 
@@ -27,16 +28,18 @@ export function readBinaries(binaries: readonly BinaryInput[]): LayerFile[] {
 export function writeLayout(layout: ImageLayout, dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true })
   fs.mkdirSync(path.join(dir, 'blobs', 'sha256'), { recursive: true })
-  fs.writeFileSync(path.join(dir, 'oci-layout'), jsonBytes({ imageLayoutVersion: '1.0.0' }))
-  fs.writeFileSync(path.join(dir, 'index.json'), layout.layoutIndex)
+  writeFileInside(dir, 'oci-layout', jsonBytes({ imageLayoutVersion: '1.0.0' }))
+  writeFileInside(dir, 'index.json', layout.layoutIndex)
   for (const blob of layout.blobs) {
-    const target = path.join(dir, 'blobs', ...blob.digest.split(':'))
-    fs.mkdirSync(path.dirname(target), { recursive: true })
-    if (blob.data) fs.writeFileSync(target, blob.data)
+    // A base image's digests come from a registry: each must be one algorithm and one hex name.
+    const [algorithm = '', hex = ''] = blob.digest.split(':')
+    if (!/^[a-z0-9]+$/.test(algorithm) || !/^[a-f0-9]+$/.test(hex)) throw new ActionError(`Malformed digest ${JSON.stringify(blob.digest)} in the image layout.`)
+    const target = `blobs/${algorithm}/${hex}`
+    if (blob.data) writeFileInside(dir, target, blob.data)
     else if (blob.file) {
       const size = fs.statSync(blob.file).size
       if (size !== blob.size) throw new ActionError(`The base layer ${blob.digest} has ${size} bytes in ${blob.file}, its manifest says ${blob.size}.`)
-      fs.copyFileSync(blob.file, target)
+      copyFileInside(dir, target, blob.file)
     }
   }
 }
@@ -90,7 +93,7 @@ export async function writeArchive(dir: string, file: string, created: string): 
   const pack = tar.pack()
   const common = { uid: 0, gid: 0, uname: '', gname: '', mtime }
   fs.mkdirSync(path.dirname(file), { recursive: true })
-  const written = pipeline(pack, fs.createWriteStream(file))
+  const written = pipeline(pack, writeStreamNoFollow(file))
   for (const entry of walk(dir)) {
     if (entry.directory) {
       await new Promise<void>((resolve, reject) => pack.entry({ ...common, name: entry.name, type: 'directory', mode: 0o755 }, (e) => (e ? reject(e) : resolve())))

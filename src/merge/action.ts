@@ -56,7 +56,7 @@ export async function run(clients: Clients = productionClients): Promise<void> {
     const collected = await core.group(inputs.dirs.length ? 'Read and verify the folders' : 'Download and verify', () =>
       artifacts && !inputs.dirs.length ? collectArtifacts(artifacts, inputs, tempDir) : collectDirs(inputs, workspace),
     )
-    const result = combine(collected, inputs, workspace)
+    const result = combine(collected, inputs, workspace, image?.archive)
     for (const file of result.plan.files) core.info(`${file.sha256}  ${file.path}`)
     core.setOutput(MergeOutput.Dir, result.dir)
     core.setOutput(MergeOutput.Manifest, path.join(result.dir, 'SHA256SUMS'))

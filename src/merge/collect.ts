@@ -10,10 +10,22 @@ import * as core from '@actions/core'
 import { MergeInput } from '../common/constants.js'
 import { hashFile } from '../common/checksum.js'
 import { targetFacts } from '../common/target.js'
-import { ActionError, InputError } from '../errors.js'
+import { ActionError, InputError, errorMessage } from '../errors.js'
+import { copyFileInside, mkdirInside, notRegularFile, openRegularFile, readRegularFile, resolveInside, writeFileInside } from '../common/paths.js'
 import { dockerPath, renderSums } from '../package/plan.js'
 import { defaultRetry, withRetry, type ArtifactClient, type RetryPolicy } from '../publish/upload.js'
-import { artifactMatcher, parseManifest, planMerge, renderMergedManifest, type MergeInputs, type MergePlan, type TargetManifest } from './plan.js'
+import {
+  artifactMatcher,
+  isManifestFileName,
+  MAX_MANIFEST_BYTES,
+  parseManifest,
+  planMerge,
+  renderMergedManifest,
+  type MergedFile,
+  type MergeInputs,
+  type MergePlan,
+  type TargetManifest,
+} from './plan.js'
 
 export interface Source {
   /** The artifact's name, or the folder relative to the workspace */
@@ -36,30 +48,55 @@ export interface MergeResult {
   sources: Source[]
 }
 
-/** Verify each file of a source against its manifest: present, same size, same hashes. */
+/**
+ * Verify each file of a source against its manifest: a regular file (never a link, folder,
+ * FIFO or device, and not a hard link), the same size, the same hashes. Read through a
+ * descriptor opened without following links, so what is hashed is what was checked.
+ */
 async function verifySource(artifact: string, dir: string, manifest: TargetManifest): Promise<string[]> {
   const problems: string[] = []
   for (const file of manifest.files) {
     const local = path.join(dir, file.name)
-    if (!fs.existsSync(local)) {
+    const odd = notRegularFile(local, true)
+    if (odd === 'missing') {
       problems.push(`${artifact}: ${file.name} is listed in manifest.json but missing.`)
       continue
     }
-    const hashes = await hashFile(local, file.sha512 ? ['sha512'] : [])
+    if (odd) {
+      problems.push(`${artifact}: ${file.name} is ${odd}; the merge takes only regular files and never follows links.`)
+      continue
+    }
+    let opened: { fd: number; size: number }
+    try {
+      opened = openRegularFile(local)
+    } catch (error) {
+      problems.push(`${artifact}: ${errorMessage(error)}`)
+      continue
+    }
+    // The size first: a file that is not what the manifest says is not hashed at all.
+    if (opened.size !== file.size) {
+      fs.closeSync(opened.fd)
+      problems.push(`${artifact}: ${file.name} has ${opened.size} bytes, manifest.json says ${file.size}.`)
+      continue
+    }
+    const hashes = await hashFile(opened.fd, file.sha512 ? ['sha512'] : [])
     if (hashes.sha256 !== file.sha256 || (file.sha512 && hashes.sha512 !== file.sha512))
       problems.push(`${artifact}: ${file.name} does not match its checksum in manifest.json (sha256 ${hashes.sha256}).`)
-    else if (fs.statSync(local).size !== file.size) problems.push(`${artifact}: ${file.name} has ${fs.statSync(local).size} bytes, manifest.json says ${file.size}.`)
   }
   return problems
 }
 
 async function readSource(artifact: string, dir: string, missing: string, collected: Collected): Promise<void> {
   const manifestFile = path.join(dir, 'manifest.json')
-  if (!fs.existsSync(manifestFile)) {
+  const odd = notRegularFile(manifestFile, true)
+  if (odd === 'missing') {
     collected.problems.push(missing)
     return
   }
-  const manifest = parseManifest(fs.readFileSync(manifestFile, 'utf8'), artifact)
+  if (odd) throw new ActionError(`The artifact ${artifact} has a bad manifest.json: it is ${odd}; the merge reads only regular files and never follows links.`)
+  const size = fs.lstatSync(manifestFile).size
+  if (size > MAX_MANIFEST_BYTES) throw new ActionError(`The artifact ${artifact} has a bad manifest.json: ${size} bytes, more than the ${MAX_MANIFEST_BYTES} a manifest may have.`)
+  const manifest = parseManifest(readRegularFile(manifestFile, MAX_MANIFEST_BYTES).toString('utf8'), artifact)
   collected.problems.push(...(await verifySource(artifact, dir, manifest)))
   collected.sources.push({ artifact, manifest, dir })
   core.info(`${artifact}: ${manifest.target}, ${manifest.files.length} file(s) verified`)
@@ -72,10 +109,13 @@ export async function collectArtifacts(client: ArtifactClient, inputs: MergeInpu
   const chosen = all.filter((a) => matcher.test(a.name) && a.name !== inputs.artifactName).sort((a, b) => (a.name < b.name ? -1 : 1))
   core.info(`Artifacts matching ${inputs.pattern}: ${chosen.map((a) => a.name).join(', ') || 'none'}`)
   const collected: Collected = { sources: [], problems: [] }
+  fs.mkdirSync(tempDir, { recursive: true })
   for (const artifact of chosen) {
-    const dir = path.join(tempDir, artifact.name)
+    // The service's names become folders here: one plain name each, as GitHub allows them.
+    if (!isManifestFileName(artifact.name)) throw new ActionError(`The artifact name ${JSON.stringify(artifact.name)} cannot be a folder name; narrow the pattern input to the build jobs' artifacts.`)
+    const dir = resolveInside(tempDir, artifact.name)
     fs.rmSync(dir, { recursive: true, force: true })
-    fs.mkdirSync(dir, { recursive: true })
+    fs.mkdirSync(dir)
     await withRetry(`Downloading the artifact ${artifact.name}`, () => client.download(artifact, dir), policy)
     await readSource(artifact.name, dir, `${artifact.name} has no manifest.json: not a rust-xbuild artifact; narrow the pattern input.`, collected)
   }
@@ -113,41 +153,54 @@ export async function collectDirs(inputs: MergeInputs, workspace: string): Promi
   return collected
 }
 
-/** Combine verified sources into the merged folder, emptied first so a re-run writes exactly the same result. */
-export function combine(collected: Collected, inputs: MergeInputs, workspace: string): MergeResult {
-  const plan = planMerge(collected.sources, inputs.expect)
+/** The first part of `inner`, relative to the workspace, when it lies inside the merged folder `outer`: the merge writes there itself. */
+function reservedIn(outer: string, inner: string | undefined): string[] {
+  if (inner === undefined) return []
+  const relative = path.posix.relative(outer, inner)
+  if (relative === '' || relative.startsWith('..')) return []
+  return [relative.split('/')[0] ?? '']
+}
+
+/**
+ * Combine verified sources into the merged folder, emptied first so a re-run writes exactly
+ * the same result. Every check comes first: on any problem nothing is written. Every write
+ * stays inside its folder (common/paths.ts).
+ */
+export function combine(collected: Collected, inputs: MergeInputs, workspace: string, imageArchive?: string): MergeResult {
+  const reserved = [...reservedIn(inputs.path, inputs.dockerDir), ...reservedIn(inputs.path, imageArchive)]
+  const plan = planMerge(collected.sources, inputs.expect, reserved)
   const problems = [...collected.problems, ...plan.problems]
   if (problems.length) throw new ActionError(`The merge found ${problems.length} problem(s):\n- ${problems.join('\n- ')}`)
+  const dockerLayout: { file: MergedFile; relative: string }[] = []
+  if (inputs.dockerDir) {
+    for (const file of plan.files.filter((f) => f.kind === 'binary')) {
+      const platform = targetFacts(file.target).dockerPlatform
+      if (platform) dockerLayout.push({ file, relative: dockerPath(platform, file.source) })
+    }
+  }
 
-  const dir = path.resolve(workspace, inputs.path)
+  // Resolved before anything is removed: a folder reached through a link outside the workspace is neither emptied nor written.
+  const dir = resolveInside(workspace, inputs.path)
+  const dockerRoot = inputs.dockerDir ? resolveInside(workspace, inputs.dockerDir) : undefined
   fs.rmSync(dir, { recursive: true, force: true })
-  fs.mkdirSync(dir, { recursive: true })
+  mkdirInside(workspace, inputs.path)
   const sources = new Map(collected.sources.map((d) => [d.artifact, d.dir]))
   for (const file of plan.files) {
-    const destination = path.join(dir, ...file.path.split('/'))
-    fs.mkdirSync(path.dirname(destination), { recursive: true })
-    fs.copyFileSync(path.join(sources.get(file.artifact) ?? '', file.source), destination)
     // Artifacts do not keep file modes.
-    fs.chmodSync(destination, file.kind === 'binary' ? 0o755 : 0o644)
+    copyFileInside(dir, file.path, resolveInside(sources.get(file.artifact) ?? '', file.source), file.kind === 'binary' ? 0o755 : 0o644)
   }
   const sums = ['SHA256SUMS']
-  fs.writeFileSync(path.join(dir, 'SHA256SUMS'), renderSums(plan.files.map((file) => ({ name: file.path, hash: file.sha256 }))))
+  writeFileInside(dir, 'SHA256SUMS', renderSums(plan.files.map((file) => ({ name: file.path, hash: file.sha256 }))))
   if (plan.files.length && plan.files.every((file) => file.sha512)) {
-    fs.writeFileSync(path.join(dir, 'SHA512SUMS'), renderSums(plan.files.map((file) => ({ name: file.path, hash: file.sha512 ?? '' }))))
+    writeFileInside(dir, 'SHA512SUMS', renderSums(plan.files.map((file) => ({ name: file.path, hash: file.sha512 ?? '' }))))
     sums.push('SHA512SUMS')
   }
 
   const docker: string[] = []
-  if (inputs.dockerDir) {
-    const dockerRoot = path.resolve(workspace, inputs.dockerDir)
-    for (const file of plan.files.filter((f) => f.kind === 'binary')) {
-      const platform = targetFacts(file.target).dockerPlatform
-      if (!platform) continue
-      const relative = dockerPath(platform, file.source)
-      const destination = path.join(dockerRoot, ...relative.split('/'))
-      fs.mkdirSync(path.dirname(destination), { recursive: true })
-      fs.copyFileSync(path.join(dir, ...file.path.split('/')), destination)
-      fs.chmodSync(destination, 0o755)
+  if (dockerRoot) {
+    mkdirInside(workspace, inputs.dockerDir ?? '')
+    for (const { file, relative } of dockerLayout) {
+      copyFileInside(dockerRoot, relative, path.join(dir, ...file.path.split('/')), 0o755)
       docker.push(relative)
     }
   }
@@ -158,5 +211,5 @@ export function combine(collected: Collected, inputs: MergeInputs, workspace: st
 
 /** manifest.json of the merged folder; written again with the image's digests once it is pushed. */
 export function writeMergedManifest(result: MergeResult, image?: Record<string, unknown>): void {
-  fs.writeFileSync(result.manifestPath, renderMergedManifest(result.sources, result.plan, result.sums, result.docker, image))
+  writeFileInside(result.dir, path.basename(result.manifestPath), renderMergedManifest(result.sources, result.plan, result.sums, result.docker, image))
 }

@@ -9,7 +9,7 @@ import { MergeInput } from '../common/constants.js'
 import { ActionError, InputError } from '../errors.js'
 import { checkArtifactName, looksLikeTriple, optional, parseList, parseReleaseTag, type InputReader } from '../inputs/readers.js'
 import { dockerPlatforms, targetFacts, tripleForDockerPlatform } from '../common/target.js'
-import { isSafeRelativePath } from '../inputs/packaging.js'
+import { isSafeRelativePath, UNSAFE_NAME_CHARS } from '../inputs/packaging.js'
 import picomatch from 'picomatch'
 
 export type MergeUpload = 'artifact' | 'release'
@@ -103,39 +103,63 @@ export interface TargetManifest {
   build: Record<string, unknown>
 }
 
-/** Read a per-target manifest.json; anything malformed or unsafe is an error naming the artifact. */
+/** Bounds on what one artifact may claim: a manifest is a few KiB; more is an attack or a mistake. */
+export const MAX_MANIFEST_BYTES = 1024 * 1024
+export const MAX_MANIFEST_FILES = 10_000
+
+/**
+ * A manifest's target becomes a folder name: the triple grammar of the target input
+ * (looksLikeTriple), whose parts also start with a letter or digit (never `.` or `..`).
+ */
+export function isManifestTarget(value: string): boolean {
+  return looksLikeTriple(value) && value.split('-').every((part) => /^[a-z0-9]/.test(part)) && targetFacts(value).triple === value
+}
+
+/** A file name in a manifest: one plain name that is safe in SHA256SUMS and on every runner OS. */
+export function isManifestFileName(name: string): boolean {
+  return isSafeRelativePath(name) && !UNSAFE_NAME_CHARS.test(name) && !name.startsWith('.')
+}
+
+/** Read a per-target manifest.json; anything malformed or unsafe is an error naming the artifact and the value. */
 export function parseManifest(text: string, artifact: string): TargetManifest {
   const fail = (why: string): never => {
     throw new ActionError(`The artifact ${artifact} has a bad manifest.json: ${why}`)
   }
+  if (Buffer.byteLength(text) > MAX_MANIFEST_BYTES) fail(`${Buffer.byteLength(text)} bytes, more than the ${MAX_MANIFEST_BYTES} a manifest may have.`)
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (error) {
     return fail(`not JSON (${error instanceof Error ? error.message : String(error)}).`)
   }
-  if (!json || typeof json !== 'object') return fail('not an object.')
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return fail('not an object.')
   // sums and docker describe the target's own folder; the merge writes its own.
   const { target, files, ...rest } = json as Record<string, unknown>
   const build = Object.fromEntries(Object.entries(rest).filter(([key]) => key !== 'sums' && key !== 'docker'))
-  if (typeof target !== 'string' || !target) fail('no target.')
+  if (typeof target !== 'string' || !target) return fail('no target.')
+  if (!isManifestTarget(target)) return fail(`the target ${JSON.stringify(target)} is not a Rust target triple (such as x86_64-unknown-linux-gnu); it names the folder of its binaries.`)
   if (!Array.isArray(files)) return fail('no files list.')
+  if (files.length > MAX_MANIFEST_FILES) return fail(`it lists ${files.length} files, more than the ${MAX_MANIFEST_FILES} a build stages.`)
+  const names = new Set<string>()
   const parsed = files.map((file: unknown): ManifestFile => {
-    const entry = (file ?? {}) as Record<string, unknown>
+    const entry = (file && typeof file === 'object' ? file : {}) as Record<string, unknown>
     const name = entry.name
-    if (typeof name !== 'string' || !isSafeRelativePath(name) || name.includes('/')) return fail(`the file name ${JSON.stringify(name)} is not a plain file name.`)
+    if (typeof name !== 'string' || !isManifestFileName(name)) return fail(`the file name ${JSON.stringify(name)} is not a plain file name.`)
+    if (names.has(name)) return fail(`${name} is listed twice.`)
+    names.add(name)
     if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) return fail(`${name} has no sha256.`)
-    if (typeof entry.size !== 'number') return fail(`${name} has no size.`)
+    if (typeof entry.size !== 'number' || !Number.isSafeInteger(entry.size) || entry.size < 0) return fail(`${name} has no size (${JSON.stringify(entry.size)}).`)
     if (entry.sha512 !== undefined && (typeof entry.sha512 !== 'string' || !/^[0-9a-f]{128}$/.test(entry.sha512))) return fail(`${name} has a malformed sha512.`)
     return {
       name,
+      // A kind this merge does not know goes under <target>/ as a binary does: never to the top.
       kind: entry.kind === 'archive' || entry.kind === 'sbom' ? entry.kind : 'binary',
       size: entry.size,
       sha256: entry.sha256,
       ...(entry.sha512 ? { sha512: entry.sha512 as string } : {}),
     }
   })
-  return { target: target as string, files: parsed, build }
+  return { target, files: parsed, build }
 }
 
 export interface MergedFile {
@@ -161,11 +185,34 @@ export function mergedPath(file: ManifestFile, target: string): string {
   return file.kind === 'binary' ? `${target}/${file.name}` : file.name
 }
 
-export function planMerge(artifacts: readonly { artifact: string; manifest: TargetManifest }[], expect: readonly string[]): MergePlan {
+/** The files the merge writes at the top of its folder; no artifact may bring a file by these names. */
+export const MERGE_OWN_NAMES = ['SHA256SUMS', 'SHA512SUMS', 'manifest.json']
+
+/** Why an artifact's top-level file may not have this name in the merged folder, or undefined. */
+export function claimedName(name: string, targets: ReadonlySet<string>, reserved: readonly string[]): string | undefined {
+  const lower = name.toLowerCase()
+  if (MERGE_OWN_NAMES.some((own) => own.toLowerCase() === lower)) return `it is the name of the merge's own ${name.toLowerCase() === 'manifest.json' ? 'manifest' : 'checksum list'}`
+  if (/\.sha(256|512)$/.test(lower)) return 'names ending in .sha256 or .sha512 are checksum files, which the merge alone writes'
+  if (targets.has(name)) return `it is the folder of the ${name} binaries`
+  if (reserved.includes(name)) return 'the merge writes there itself (docker-dir or image-archive)'
+  return undefined
+}
+
+/**
+ * One set of files from every artifact. `reserved`: first parts of paths the merge itself
+ * writes into its folder (docker-dir, image-archive, when they are inside it).
+ */
+export function planMerge(artifacts: readonly { artifact: string; manifest: TargetManifest }[], expect: readonly string[], reserved: readonly string[] = []): MergePlan {
   const problems: string[] = []
   const byPath = new Map<string, MergedFile>()
+  const folders = new Set(artifacts.map((a) => a.manifest.target))
   for (const { artifact, manifest } of [...artifacts].sort((a, b) => (a.artifact < b.artifact ? -1 : 1))) {
     for (const file of manifest.files) {
+      const claimed = file.kind === 'binary' ? undefined : claimedName(file.name, folders, reserved)
+      if (claimed) {
+        problems.push(`${artifact}: the ${file.kind} ${JSON.stringify(file.name)} cannot be merged: ${claimed}. Rename it in the build (the name input).`)
+        continue
+      }
       const merged: MergedFile = {
         path: mergedPath(file, manifest.target),
         target: manifest.target,

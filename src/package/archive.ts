@@ -13,6 +13,7 @@ import type archiver from 'archiver'
 import { ActionError } from '../errors.js'
 import { exec, which } from '../exec.js'
 import { type ArchiveFormat } from '../inputs/packaging.js'
+import { writeStreamNoFollow } from '../common/paths.js'
 
 export interface MemberFile {
   /** Relative name with `/` separators */
@@ -73,12 +74,12 @@ function archiveOf(create: Archiver, format: 'tar' | 'zip', files: readonly Memb
 export async function writeArchive(format: ArchiveFormat, files: readonly MemberFile[], output: string): Promise<void> {
   // Loaded when packaging: it shares a bundle chunk with the artifact client, off the start-up path.
   const { default: create } = await import('archiver')
-  if (format === 'zip') return pipeline(archiveOf(create, 'zip', files), fs.createWriteStream(output))
-  if (format === 'tar.gz') return pipeline(archiveOf(create, 'tar', files), zlib.createGzip(GZIP_OPTIONS), fixedGzipHeader(), fs.createWriteStream(output))
+  if (format === 'zip') return pipeline(archiveOf(create, 'zip', files), writeStreamNoFollow(output))
+  if (format === 'tar.gz') return pipeline(archiveOf(create, 'tar', files), zlib.createGzip(GZIP_OPTIONS), fixedGzipHeader(), writeStreamNoFollow(output))
   // Node 20 has no zstd; the runners' images have the zstd program (its output does not depend on -T, measured).
   if (!(await which('zstd'))) throw new ActionError('archive: tar.zst needs the zstd program on PATH (apt-get install zstd, brew install zstd); or use archive: tar.gz.')
   const temporary = `${output}.tar`
-  await pipeline(archiveOf(create, 'tar', files), fs.createWriteStream(temporary))
+  await pipeline(archiveOf(create, 'tar', files), writeStreamNoFollow(temporary))
   try {
     await exec('zstd', ['-q', '-f', '-19', '-T0', '-o', output, temporary])
   } finally {

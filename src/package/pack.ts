@@ -13,6 +13,7 @@ import { InputError } from '../errors.js'
 import { dockerPath, planArchives, renderSums, sumsFileName, versionFromPackageId, versionFromRef, type ArchiveEntry } from './plan.js'
 import type { StagedFile } from '../stage/stage.js'
 import { hashFile, type Hashes, type ChecksumAlgorithm } from '../common/checksum.js'
+import { copyFileInside, isInside, resolveInside, writeFileInside } from '../common/paths.js'
 import { type ArchiveFormat } from '../inputs/packaging.js'
 
 export interface ManifestContext {
@@ -80,11 +81,6 @@ function cargoTomlVersion(workDir: string): string | undefined {
   } catch {
     return undefined
   }
-}
-
-function isInside(parent: string, child: string): boolean {
-  const relative = path.relative(parent, child)
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
 }
 
 /** Folders that are never release material; the search does not even enter them. */
@@ -194,7 +190,7 @@ export async function packageStaged(options: PackageOptions): Promise<PackageRes
   }
   const archives: PackagedFile[] = []
   for (const plan of plans) {
-    const output = path.join(stageDir, plan.fileName)
+    const output = resolveInside(stageDir, plan.fileName)
     await writeArchive(
       plan.format,
       plan.entries.map((entry) => member(entry, options.mtime)),
@@ -219,9 +215,9 @@ export async function packageStaged(options: PackageOptions): Promise<PackageRes
   // `<file>.sha256` beside each file, and one SUMS file per algorithm over all of them.
   const sums: string[] = []
   for (const algorithm of checksums) {
-    for (const file of files) fs.writeFileSync(`${file.path}.${algorithm}`, renderSums([{ name: file.name, hash: file.hashes[algorithm] ?? '' }]))
+    for (const file of files) writeFileInside(stageDir, `${path.relative(stageDir, file.path)}.${algorithm}`, renderSums([{ name: file.name, hash: file.hashes[algorithm] ?? '' }]))
     const sumsName = sumsFileName(algorithm)
-    fs.writeFileSync(path.join(stageDir, sumsName), renderSums(files.map((file) => ({ name: file.name, hash: file.hashes[algorithm] ?? '' }))))
+    writeFileInside(stageDir, sumsName, renderSums(files.map((file) => ({ name: file.name, hash: file.hashes[algorithm] ?? '' }))))
     sums.push(sumsName)
   }
 
@@ -230,19 +226,14 @@ export async function packageStaged(options: PackageOptions): Promise<PackageRes
     if (!options.dockerPlatform) {
       core.warning(`${options.context.target} has no Docker platform; the docker-dir layout is skipped for it.`)
     } else {
-      for (const binary of options.binaries) {
-        const destination = path.join(options.dockerDir, ...dockerPath(options.dockerPlatform, binary.name).split('/'))
-        fs.mkdirSync(path.dirname(destination), { recursive: true })
-        fs.copyFileSync(binary.path, destination)
-        fs.chmodSync(destination, 0o755)
-        docker.push(destination)
-      }
+      fs.mkdirSync(options.dockerDir, { recursive: true })
+      for (const binary of options.binaries) docker.push(copyFileInside(options.dockerDir, dockerPath(options.dockerPlatform, binary.name), binary.path, 0o755))
     }
   }
 
-  const manifestPath = path.join(stageDir, 'manifest.json')
-  fs.writeFileSync(
-    manifestPath,
+  const manifestPath = writeFileInside(
+    stageDir,
+    'manifest.json',
     renderPackageManifest(
       options.context,
       files,

@@ -4,7 +4,7 @@
  * Pure: pack.ts does the I/O.
  */
 import { Input } from '../common/constants.js'
-import { InputError } from '../errors.js'
+import { ActionError, InputError } from '../errors.js'
 import type { ChecksumAlgorithm } from '../common/checksum.js'
 import { UNSAFE_NAME_CHARS, type ArchiveFormat, type Placeholder } from '../inputs/packaging.js'
 
@@ -99,6 +99,9 @@ export function planArchives(binaries: readonly BinaryToPack[], includes: readon
 
 /** `<os>/<arch>[/<variant>]/<bin>` under the docker directory, for `COPY <dir>/$TARGETPLATFORM/<bin>`. */
 export function dockerPath(dockerPlatform: string, bin: string): string {
+  // Both parts become folders and a file name: the platform from the action's table, the bin one plain name.
+  if (!/^[a-z0-9]+(\/[a-z0-9]+){1,2}$/.test(dockerPlatform)) throw new ActionError(`${JSON.stringify(dockerPlatform)} is not a Docker platform such as linux/arm/v7.`)
+  if (bin === '' || bin === '.' || bin === '..' || UNSAFE_NAME_CHARS.test(bin)) throw new ActionError(`${JSON.stringify(bin)} is not a plain file name for the Docker layout.`)
   return `${dockerPlatform}/${bin}`
 }
 

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { exec } from '../exec.js'
 import type { CargoMetadata } from './sbom.js'
+import { writeFileInside } from '../common/paths.js'
 
 /** 1980-01-01T00:00:00Z: the earliest time a zip can hold. */
 export const FIXED_EPOCH = 315532800
@@ -62,8 +63,7 @@ export async function writeSboms(request: SbomRequest): Promise<{ name: string; 
     if (!pkg) continue
     const sbom = buildSbom({ metadata, lockfile, packageId, triple: request.triple, sourceDateEpoch: request.sourceDateEpoch })
     const name = sbomFileName(pkg.name, request.triple)
-    const file = path.join(request.stageDir, name)
-    fs.writeFileSync(file, sbom.json)
+    const file = writeFileInside(request.stageDir, name, sbom.json)
     written.push({ name, path: file, components: sbom.packageIds.length })
   }
   return written

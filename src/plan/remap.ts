@@ -7,6 +7,7 @@
  */
 import path from 'node:path'
 import type { ConfigFile } from './cargo-config.js'
+import { isInside } from '../common/paths.js'
 
 export interface PathRemap {
   from: string
@@ -25,11 +26,6 @@ export interface RemapRequest {
   directorySources: Record<string, string>
   /** `<sysroot>/lib/rustlib/src/rust`, with build-std only */
   rustSrc?: string
-}
-
-function isInside(parent: string, child: string): boolean {
-  const relative = path.relative(parent, child)
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
 }
 
 /**

@@ -7,7 +7,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { sha256Of } from '../common/checksum.js'
-import { errorMessage } from '../errors.js'
+import { ActionError, errorMessage } from '../errors.js'
+import { copyFileInside, fileKind, isInside } from '../common/paths.js'
 import { exec, which } from '../exec.js'
 import type { Artifact } from '../build/cargo.js'
 import type { TargetFacts } from '../common/target.js'
@@ -55,6 +56,27 @@ async function stripFile(file: string, candidates: string[][]): Promise<string |
   return undefined
 }
 
+/**
+ * The file to stage for a cargo executable: itself, or where it links to when that is still
+ * inside its profile folder (a build script can replace an executable with a link to any
+ * file on the runner, which would then ship in the release).
+ */
+export function stagedSource(executable: string): string {
+  const kind = fileKind(executable)
+  if (kind === 'file') return executable
+  if (kind !== 'symbolic link') throw new ActionError(`cargo's executable ${executable} is a ${kind}, not a file; nothing is staged from it.`)
+  const folder = fs.realpathSync(path.dirname(executable))
+  let real: string
+  try {
+    real = fs.realpathSync(executable)
+  } catch {
+    throw new ActionError(`cargo's executable ${executable} is a link to nothing (${fs.readlinkSync(executable)}).`)
+  }
+  if (!isInside(folder, real)) throw new ActionError(`cargo's executable ${executable} is a link to ${real}, outside ${folder}; a build step replaced it, and it is not staged.`)
+  if (fileKind(real) !== 'file') throw new ActionError(`cargo's executable ${executable} leads to ${real}, which is not a file.`)
+  return real
+}
+
 export interface StageResult {
   dir: string
   files: StagedFile[]
@@ -66,9 +88,7 @@ export async function stageBinaries(artifacts: readonly Artifact[], dir: string,
   const files: StagedFile[] = []
   for (const artifact of binariesToStage(artifacts)) {
     const name = path.basename(artifact.executable)
-    const staged = path.join(dir, name)
-    fs.copyFileSync(artifact.executable, staged)
-    fs.chmodSync(staged, 0o755)
+    const staged = copyFileInside(dir, name, stagedSource(artifact.executable), 0o755)
     let stripped = false
     if (strip) {
       try {

@@ -2,7 +2,7 @@ import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { ActionError, InputError } from '../../../src/errors.js'
 import { EXPRESSION_VALUES, runnerReader } from '../../support/action-inputs.js'
-import { artifactMatcher, parseManifest, parseMergeInputs, planMerge, type TargetManifest } from '../../../src/merge/plan.js'
+import { artifactMatcher, claimedName, isManifestTarget, MAX_MANIFEST_BYTES, MAX_MANIFEST_FILES, parseManifest, parseMergeInputs, planMerge, type TargetManifest } from '../../../src/merge/plan.js'
 
 // As on a runner: every input merge/action.yml declares is set, to its default unless given.
 const read = (values: Record<string, string>): ((name: string) => string) => runnerReader('merge/action.yml', values)
@@ -71,10 +71,12 @@ describe('merge inputs', () => {
 })
 
 describe('per-target manifests read back', () => {
-  const good = { target: 't', toolchain: 'system', files: [{ name: 'app', kind: 'binary', size: 3, sha256: hex('a') }], sums: ['SHA256SUMS'], docker: [] }
+  const T = 'x86_64-unknown-linux-gnu'
+  const good = { target: T, toolchain: 'system', files: [{ name: 'app', kind: 'binary', size: 3, sha256: hex('a') }], sums: ['SHA256SUMS'], docker: [] }
+  const file = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ name, kind: 'binary', size: 1, sha256: hex('a'), ...extra })
   test('the build facts are kept, files parsed', () => {
     const manifest = parseManifest(JSON.stringify(good), 'rust-xbuild-t')
-    assert.equal(manifest.target, 't')
+    assert.equal(manifest.target, T)
     assert.deepEqual(manifest.build, { toolchain: 'system' })
     assert.deepEqual(manifest.files, [{ name: 'app', kind: 'binary', size: 3, sha256: hex('a') }])
   })
@@ -85,6 +87,30 @@ describe('per-target manifests read back', () => {
     ['a folder in a name', { ...good, files: [{ name: 'x/app', size: 1, sha256: hex('a') }] }, /not a plain file name/],
     ['an absolute path', { ...good, files: [{ name: '/bin/sh', size: 1, sha256: hex('a') }] }, /not a plain file name/],
     ['no sha256', { ...good, files: [{ name: 'app', size: 1 }] }, /no sha256/],
+    ['a target that climbs out', { ...good, target: '../../../escaped' }, /the target "\.\.\/\.\.\/\.\.\/escaped" is not a Rust target triple/],
+    ['a target that is ..', { ...good, target: '..' }, /the target "\.\." is not/],
+    ['a target of dots and a hyphen', { ...good, target: '..-..' }, /the target "\.\.-\.\." is not/],
+    ['a target starting with a dot', { ...good, target: '.x86_64-unknown-linux-gnu' }, /is not a Rust target triple/],
+    ['an absolute target', { ...good, target: '/etc' }, /the target "\/etc" is not/],
+    ['a target with a folder', { ...good, target: 'x86_64-unknown-linux-gnu/../..' }, /is not a Rust target triple/],
+    ['a target with a backslash', { ...good, target: 'x86_64-unknown-linux-gnu\\..' }, /is not a Rust target triple/],
+    ['a target with NUL', { ...good, target: 'x86_64-unknown-linux-gnu\u0000' }, /is not a Rust target triple/],
+    ['a target in capitals', { ...good, target: 'X86_64-UNKNOWN-LINUX-GNU' }, /is not a Rust target triple/],
+    ['a target that is not a string', { ...good, target: ['x86_64-unknown-linux-gnu'] }, /no target/],
+    ['a name with a line break (a forged SHA256SUMS line)', { ...good, files: [file(`app\n${hex('b')}  evil`)] }, /not a plain file name/],
+    ['a name of dots', { ...good, files: [file('..')] }, /not a plain file name/],
+    ['a hidden name', { ...good, files: [file('.bashrc')] }, /not a plain file name/],
+    ['a name with a backslash', { ...good, files: [file('..\\..\\app')] }, /not a plain file name/],
+    ['a name with NUL', { ...good, files: [file('app\u0000.tar.gz')] }, /not a plain file name/],
+    ['a name listed twice', { ...good, files: [file('app'), file('app', { sha256: hex('b') })] }, /app is listed twice/],
+    ['a negative size', { ...good, files: [file('app', { size: -1 })] }, /app has no size \(-1\)/],
+    ['a fractional size', { ...good, files: [file('app', { size: 1.5 })] }, /app has no size \(1\.5\)/],
+    ['a size as text', { ...good, files: [file('app', { size: '1' })] }, /app has no size \("1"\)/],
+    // Entries as short as they come, so the count and not the size is what is over.
+    ['too many files', { target: T, files: Array.from({ length: MAX_MANIFEST_FILES + 1 }, (_, i) => ({ name: `${i}`, size: 1, sha256: hex('a') })) }, /lists 10001 files, more than the 10000/],
+    ['more than a MiB', `${JSON.stringify(good)}${' '.repeat(MAX_MANIFEST_BYTES)}`, /1048\d+ bytes, more than the 1048576/],
+    ['nested a million deep', '['.repeat(1_000_000), /not JSON/],
+    ['an array', '[]', /not an object/],
   ]
   for (const [name, value, advice] of hostile) {
     test(`refused: ${name}`, () =>
@@ -170,5 +196,58 @@ describe('planning the merge', () => {
     )
     assert.deepEqual(plan.problems, [])
     assert.equal(plan.files.length, 2)
+  })
+  test("the merge's own names, checksum files, target folders and reserved folders cannot be claimed at the top", () => {
+    const tarball = (name: string, target = 'x86_64-unknown-linux-gnu'): { artifact: string; manifest: TargetManifest } => ({
+      artifact: `rust-xbuild-${target}`,
+      manifest: manifest(target, [
+        { name: 'app', kind: 'binary', size: 1, sha256: hex('1') },
+        { name, kind: 'archive', size: 1, sha256: hex('2') },
+      ]),
+    })
+    const cases: [string, string[], RegExp | undefined][] = [
+      ['SHA256SUMS', [], /the archive "SHA256SUMS" cannot be merged: it is the name of the merge's own checksum list/],
+      ['sha512sums', [], /own checksum list/],
+      ['manifest.json', [], /own manifest/],
+      ['Manifest.JSON', [], /own manifest/],
+      ['app.tar.gz.sha256', [], /checksum files, which the merge alone writes/],
+      ['app.tar.gz.SHA512', [], /checksum files/],
+      ['x86_64-unknown-linux-gnu', [], /it is the folder of the x86_64-unknown-linux-gnu binaries/],
+      ['docker', ['docker'], /docker-dir or image-archive/],
+      ['app.tar.gz', ['docker'], undefined],
+      ['SHA256SUMS.tar.gz', [], undefined],
+    ]
+    for (const [name, reserved, problem] of cases) {
+      const plan = planMerge([tarball(name)], [], reserved)
+      if (problem) {
+        assert.equal(plan.problems.length, 1, name)
+        assert.match(plan.problems[0] ?? '', /^rust-xbuild-x86_64-unknown-linux-gnu: /, name)
+        assert.match(plan.problems[0] ?? '', problem, name)
+        assert.ok(!plan.files.some((f) => f.path === name), name)
+      } else assert.deepEqual(plan.problems, [], name)
+    }
+    // A binary is under its target's folder: its name claims nothing at the top.
+    assert.equal(claimedName('manifest.json', new Set(), []), "it is the name of the merge's own manifest")
+    assert.deepEqual(planMerge([{ artifact: 'a', manifest: manifest('x86_64-unknown-linux-gnu', [{ name: 'manifest.json', kind: 'binary', size: 1, sha256: hex('1') }]) }], []).problems, [])
+  })
+  test('targets: the triples rustc names are folder names; nothing else is', () => {
+    const good = [
+      'x86_64-unknown-linux-gnu',
+      'armv7-unknown-linux-musleabihf',
+      'thumbv8m.main-none-eabihf',
+      'wasm32-unknown-unknown',
+      'x86_64-pc-windows-msvc',
+      'aarch64-apple-darwin',
+      'riscv64gc-unknown-linux-gnu',
+    ]
+    const bad = ['..', '../x', '..-..', 'x86_64-.-linux', 'x86_64--linux', 'x86_64', 'a/b-c', 'a\\b-c', 'x86_64-unknown-linux-gnu ', '-x86_64-linux', 'x86_64-unknown-linux-gnu-a-b-c']
+    assert.deepEqual(
+      good.filter((t) => !isManifestTarget(t)),
+      [],
+    )
+    assert.deepEqual(
+      bad.filter((t) => isManifestTarget(t)),
+      [],
+    )
   })
 })
