@@ -125,9 +125,16 @@ export function resolveInside(root: string, relative: string): string {
     rest.unshift(path.basename(existing))
     existing = path.dirname(existing)
   }
-  if (existing === target && fileKind(target) === 'symbolic link') refuse(`it is ${describe('symbolic link', target)}; links are never written through.`)
-  const real = path.join(fs.realpathSync(existing), ...rest)
+  const linked = existing === target && fileKind(target) === 'symbolic link'
+  let real: string
+  try {
+    real = path.join(fs.realpathSync(existing), ...rest)
+  } catch {
+    return refuse(`it is ${describe('symbolic link', target)}; links are never written through.`)
+  }
   if (!isInside(realRoot, real)) refuse(`it leads to ${real}, outside ${realRoot}.`)
+  // A link to a folder inside may be written below; a file is never written through a link.
+  if (linked && fileKind(real) !== 'folder') refuse(`it is ${describe('symbolic link', target)}; links are never written through.`)
   return target
 }
 
@@ -135,7 +142,7 @@ export function resolveInside(root: string, relative: string): string {
 export function mkdirInside(root: string, relative: string): string {
   const dir = resolveInside(root, relative)
   fs.mkdirSync(dir, { recursive: true })
-  if (fileKind(dir) !== 'folder') throw new ActionError(`Refusing to write in ${dir}: it is not a folder.`)
+  if (!fs.statSync(dir).isDirectory()) throw new ActionError(`Refusing to write in ${dir}: it is not a folder.`)
   return dir
 }
 
@@ -149,7 +156,7 @@ function openForWrite(root: string, relative: string, mode: number): { fd: numbe
     fs.fchmodSync(fd, mode)
     return { fd, file }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new ActionError(`Refusing to write ${file}: it became a symbolic link.`)
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new ActionError(`Refusing to write ${file}: it is a symbolic link; links are never written through.`)
     throw error
   }
 }
