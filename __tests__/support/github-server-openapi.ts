@@ -209,11 +209,19 @@ export function match(method: string, host: Host, pathname: string): Matched | u
   for (const c of load()) {
     if (c.operation.method !== method || c.operation.host !== host) continue
     const found = c.pattern.exec(pathname)
-    if (found) return { operation: c.operation, params: Object.fromEntries(c.names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')])) }
+    if (found) return { operation: c.operation, params: Object.fromEntries(c.names.map((name, i) => [name, decode(found[i + 1] ?? '')])) }
   }
   return undefined
 }
 
+// A malformed escape stays as it came: the parameter's schema then judges it.
+const decode = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}
 const compiledFor = (operation: Operation): Compiled => load().find((c) => c.operation.id === operation.id)!
 const mediaType = (header: string): string => header.split(';')[0]?.trim().toLowerCase() ?? ''
 /** ajv's errors as one line: where, what; the first few of a long list. */
