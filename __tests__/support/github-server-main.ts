@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs'
 import { githubServer } from './github-server.js'
+import { prepare } from './github-server-openapi.js'
 
 const server = await githubServer()
 process.on('SIGTERM', () => {
@@ -14,3 +15,10 @@ process.on('SIGTERM', () => {
   process.exit(0)
 })
 process.stdout.write(`${server.url}\n`)
+// The description is read and compiled while the action builds, before its first request;
+// if it cannot be, each request reports why.
+try {
+  prepare()
+} catch (cause) {
+  process.stderr.write(`${String(cause)}\n`)
+}

@@ -91,6 +91,8 @@ interface Compiled {
 }
 
 let compiled: Compiled[] | undefined
+// Why the description could not be loaded: said once per request, found once per process.
+let failed: Error | undefined
 let basicError: ValidateFunction | undefined
 
 const isRef = (value: unknown): value is Ref => typeof value === 'object' && value !== null && typeof (value as Ref).$ref === 'string'
@@ -98,6 +100,16 @@ const isRef = (value: unknown): value is Ref => typeof value === 'object' && val
 /** Reads the description and compiles the served operations: once per process. */
 function load(): Compiled[] {
   if (compiled) return compiled
+  if (failed) throw failed
+  try {
+    return compile()
+  } catch (cause) {
+    failed = cause instanceof Error ? cause : new Error(String(cause))
+    throw failed
+  }
+}
+
+function compile(): Compiled[] {
   const file = createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.json')
   const description = JSON.parse(fs.readFileSync(file, 'utf8')) as Description
   const resolve = <T>(value: T | Ref): T => {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { checkReply, checkRequest, match, prepare, SERVED, type Matched, type OperationId } from './github-server-openapi.js'
+import { checkReply, checkRequest, match, SERVED, type Matched, type OperationId } from './github-server-openapi.js'
 
 /** A request as the local server saw it; tests assert on these after the run. */
 export interface Seen {
@@ -84,7 +84,6 @@ const REPO = 'r'
  * upload_url its releases carry. `fail` answers the next matching requests with an error.
  */
 export async function githubServer(): Promise<GithubServer> {
-  prepare()
   const seen: Seen[] = []
   const fail: Scripted[] = []
   const problems: string[] = []
@@ -244,7 +243,14 @@ export async function githubServer(): Promise<GithubServer> {
       }
       // Uploads have an origin of their own in the description; here, a path prefix.
       const uploads = url.pathname.startsWith('/uploads/')
-      const matched = match(method, uploads ? 'uploads' : 'api', uploads ? url.pathname.slice('/uploads'.length) : url.pathname)
+      let matched: Matched | undefined
+      try {
+        matched = match(method, uploads ? 'uploads' : 'api', uploads ? url.pathname.slice('/uploads'.length) : url.pathname)
+      } catch (cause) {
+        // No description to check against (not installed, or an operation gone from it).
+        problems.push(`${where}: ${String(cause)}`)
+        return send(500, error(500, 'Server Error'), {})
+      }
       if (!matched) {
         problems.push(`${where}: no operation this server answers matches it (${SERVED.join(', ')}; uploads under /uploads/)`)
         return send(404, error(404, 'Not Found'), {})
