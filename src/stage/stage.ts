@@ -64,6 +64,7 @@ async function stripFile(file: string, candidates: string[][]): Promise<string |
 export function stagedSource(executable: string): string {
   const kind = fileKind(executable)
   if (kind === 'file') return executable
+  if (kind === 'missing') throw new ActionError(`cargo's executable ${executable} does not exist; nothing is staged from it.`)
   if (kind !== 'symbolic link') throw new ActionError(`cargo's executable ${executable} is a ${kind}, not a file; nothing is staged from it.`)
   const folder = fs.realpathSync(path.dirname(executable))
   let real: string
