@@ -9,7 +9,7 @@ import * as core from '@actions/core'
 import { parse as parseToml } from 'smol-toml'
 import { Input } from '../common/constants.js'
 import { ActionError, InputError } from '../errors.js'
-import { exec, which } from '../exec.js'
+import { exec, which, type ExecResult } from '../exec.js'
 import { environment } from '../common/runner.js'
 import { closest } from '../common/target.js'
 
@@ -146,17 +146,26 @@ async function rustcFacts(env: Record<string, string>, cwd: string): Promise<Pic
   return { version: verbose.stdout.split('\n')[0] ?? '', verbose: verbose.stdout, host, release, nightly: /-(nightly|dev)/.test(release), sysroot }
 }
 
+/**
+ * rustup, never installing on its own: in a folder with a rust-toolchain.toml, any rustup
+ * command (even `rustup toolchain list`) installs what the file asks for, over the network,
+ * unless RUSTUP_AUTO_INSTALL=0 (rustup 1.28.1 and later).
+ */
+function rustup(args: string[]): Promise<ExecResult> {
+  return exec('rustup', args, { env: { RUSTUP_AUTO_INSTALL: '0' } })
+}
+
 /** A rustup command that changes the installation, in the log with the time it took. */
 async function rustupChange(args: string[]): Promise<void> {
   const started = Date.now()
-  await exec('rustup', args)
+  await rustup(args)
   core.info(`rustup ${args.join(' ')}: ${((Date.now() - started) / 1000).toFixed(1)} s`)
 }
 
 /** Select (and if missing, install) the toolchain. Network only when something is not installed. */
 export async function ensureToolchain(requested: string | undefined, cwd: string): Promise<Toolchain> {
-  const rustup = requested === 'system' ? undefined : await which('rustup')
-  if (!rustup) {
+  const rustupOnPath = requested === 'system' ? undefined : await which('rustup')
+  if (!rustupOnPath) {
     if (requested && requested !== 'system') {
       throw new InputError(
         Input.Toolchain,
@@ -176,11 +185,11 @@ export async function ensureToolchain(requested: string | undefined, cwd: string
   const name = requested ?? fromFile?.channel ?? 'stable'
   const wants = { components: fromFile?.components ?? [], targets: fromFile?.targets ?? [], ...(fromFile?.profile ? { profile: fromFile.profile } : {}) }
   core.info(`Toolchain ${name} (${requested ? 'toolchain input' : fromFile ? fromFile.file : 'default'})`)
-  const installed = isInstalledToolchain((await exec('rustup', ['toolchain', 'list'])).stdout, name)
+  const installed = isInstalledToolchain((await rustup(['toolchain', 'list'])).stdout, name)
   // Never `rustup toolchain install` on an installed toolchain: it checks the network for updates.
   if (installed) core.info(`${name} is installed.`)
   else await rustupChange(installArgs(name, wants))
-  const bins = await Promise.all(['cargo', 'rustc'].map(async (tool) => path.dirname((await exec('rustup', ['which', '--toolchain', name, tool])).stdout.trim())))
+  const bins = await Promise.all(['cargo', 'rustc'].map(async (tool) => path.dirname((await rustup(['which', '--toolchain', name, tool])).stdout.trim())))
   const env = rustupToolchainEnv(name, bins, environment().PATH ?? '')
   core.info(`cargo and rustc of ${name}: ${[...new Set(bins)].join(', ')}`)
   const facts = await rustcFacts(env, cwd)
@@ -191,11 +200,11 @@ export async function ensureToolchain(requested: string | undefined, cwd: string
 /** The components and targets a toolchain file asks for that an installed toolchain lacks. */
 async function addMissing(name: string, wants: { components: readonly string[]; targets: readonly string[] }, host: string): Promise<void> {
   if (wants.components.length) {
-    const missing = missingComponents(wants.components, (await exec('rustup', ['component', 'list', '--installed', '--toolchain', name])).stdout, host)
+    const missing = missingComponents(wants.components, (await rustup(['component', 'list', '--installed', '--toolchain', name])).stdout, host)
     if (missing.length) await rustupChange(['component', 'add', '--toolchain', name, ...missing])
   }
   if (wants.targets.length) {
-    const missing = missingTargets(wants.targets, (await exec('rustup', ['target', 'list', '--installed', '--toolchain', name])).stdout)
+    const missing = missingTargets(wants.targets, (await rustup(['target', 'list', '--installed', '--toolchain', name])).stdout)
     if (missing.length) await rustupChange(['target', 'add', '--toolchain', name, ...missing])
   }
 }
@@ -236,7 +245,7 @@ export async function ensureTarget(toolchain: Toolchain, triple: string, buildSt
   }
   if (hasStd(toolchain.sysroot, triple)) return core.info(`The standard library for ${triple} is installed.`)
   if (toolchain.kind === 'rustup' && toolchain.rustupName) {
-    const available = (await exec('rustup', ['target', 'list', '--toolchain', toolchain.rustupName])).stdout
+    const available = (await rustup(['target', 'list', '--toolchain', toolchain.rustupName])).stdout
     if (available.split('\n').some((line) => line.trim().split(/\s+/)[0] === triple)) {
       core.info(`Adding target ${triple} to ${toolchain.rustupName}.`)
       await rustupChange(['target', 'add', '--toolchain', toolchain.rustupName, triple])
