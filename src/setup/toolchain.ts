@@ -155,11 +155,11 @@ function rustup(args: string[]): Promise<ExecResult> {
   return exec('rustup', args, { env: { RUSTUP_AUTO_INSTALL: '0' } })
 }
 
-/** A rustup command that changes the installation, in the log with the time it took. */
+/** A rustup command that changes the installation, in the log with the time it took and what rustup said. */
 async function rustupChange(args: string[]): Promise<void> {
   const started = Date.now()
-  await rustup(args)
-  core.info(`rustup ${args.join(' ')}: ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  const said = (await rustup(args)).stderr.trim()
+  core.info(`rustup ${args.join(' ')}: ${((Date.now() - started) / 1000).toFixed(1)} s${said ? `\n${said}` : ''}`)
 }
 
 /** Select (and if missing, install) the toolchain. Network only when something is not installed. */

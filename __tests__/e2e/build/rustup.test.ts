@@ -5,7 +5,7 @@
  * server proves it); a target the channel lacks gets the build-std advice; rust-toolchain.toml
  * is honoured; another cargo, rustc or rustdoc earlier on PATH is never run.
  */
-import { test } from '@jest/globals'
+import { afterAll, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -36,12 +36,17 @@ function distServer(): { dir?: string; missing?: string } {
 }
 const dist = distServer()
 
-/** A folder of the runner user's (the action runs as runner when the tests run as root). */
+/** Folders of the runner user's (the action runs as runner when the tests run as root); a toolchain is 600 MB, so they go at the end. */
+const folders: string[] = []
 function runnerFolder(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rust-xbuild-${name}-`))
   giveToRunner(dir)
+  folders.push(dir)
   return dir
 }
+afterAll(() => {
+  for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true })
+})
 
 /** A hosted runner's PATH (rustup's proxies first, Debian's cargo and rustc later in /usr/bin), a fresh rustup and cargo home per case, toolchains from the local channel. */
 function rustupEnv(): Record<string, string> {
