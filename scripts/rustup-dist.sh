@@ -48,8 +48,10 @@ fi
 
 mkdir -p "$(dirname "$out")"
 chmod a+rx "$(dirname "$out")" 2>/dev/null || true
-# One build at a time: test files that start together wait for the first.
-exec 9>>"$out.lock"
+# One build at a time: test files that start together wait for the first. The lock is
+# everyone's (root builds it in CI, the runner user may check it later).
+exec 9>>"$out.lock" || fail "cannot open $out.lock: $out was made by another user; run this as that user, or remove it"
+chmod a+rw "$out.lock" 2>/dev/null || true
 flock 9
 if [ "$(cat "$out/.complete" 2>/dev/null)" = "$stamp" ]; then
   echo "$out"
@@ -69,7 +71,7 @@ src=$(readlink -f /usr/lib/rustlib/src/rust)/library
 [ -f "$src/std/Cargo.toml" ] || fail "rust-web-src has no library/std at $src"
 
 log "building a rustup channel for rustc $rustc_version (Debian $version) in $out"
-work=$(mktemp -d "$out.build.XXXXXX")
+work=$(mktemp -d "$out.build.XXXXXX") || fail "cannot write beside $out: it was made by another user; run this as that user, or remove it"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/dist/$date"
 
