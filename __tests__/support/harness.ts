@@ -215,7 +215,7 @@ function runStep(entry: string, inputs: Record<string, string>, env: Record<stri
   for (const [name, value] of Object.entries(runnerInputs(file, inputs))) stepEnv[`INPUT_${name.toUpperCase()}`] = value
   const account = runnerAccount()
   if (account) {
-    giveToRunner(files.runDir, workspace, env.RUNNER_TEMP ?? '', env.CARGO_HOME ?? '', TOOL_CACHE)
+    giveToRunner(files.runDir, workspace, env.RUNNER_TEMP ?? '', env.CARGO_HOME ?? '', env.RUSTUP_HOME ?? '', TOOL_CACHE)
     reachable(path.join(ROOT, 'dist', entry))
   }
   const node = runnerNode(file)
