@@ -189,7 +189,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     name: 'a size that disagrees with the file',
     craft: (dir) => edit(dir, (m) => (m.files = m.files.map((f) => (f.name === 'app' ? { ...f, size: f.size + 1 } : f)))),
-    error: /: app has \d+ bytes, manifest\.json says \d+\./,
+    error: /: app does not match its checksum in manifest\.json: it has \d+ bytes, manifest\.json says \d+\./,
   },
   {
     name: 'a manifest over 1 MiB',

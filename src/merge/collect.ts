@@ -76,7 +76,7 @@ async function verifySource(artifact: string, dir: string, manifest: TargetManif
     // The size first: a file that is not what the manifest says is not hashed at all.
     if (opened.size !== file.size) {
       fs.closeSync(opened.fd)
-      problems.push(`${artifact}: ${file.name} has ${opened.size} bytes, manifest.json says ${file.size}.`)
+      problems.push(`${artifact}: ${file.name} does not match its checksum in manifest.json: it has ${opened.size} bytes, manifest.json says ${file.size}.`)
       continue
     }
     const hashes = await hashFile(opened.fd, file.sha512 ? ['sha512'] : [])
