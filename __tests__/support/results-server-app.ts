@@ -333,6 +333,8 @@ export async function resultsServer(): Promise<ResultsServer> {
   const azureCall = (method: string, comp: string | null): string =>
     method === 'PUT' ? (comp === 'block' ? 'Put Block' : comp === 'blocklist' ? 'Put Block List' : 'Put Blob') : method === 'HEAD' ? 'Get Blob Properties' : method === 'GET' ? 'Get Blob' : method
 
+  const etag = (blob: Blob): string => `"0x${blob.modified.getTime().toString(16).toUpperCase()}"`
+
   const storage = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -401,7 +403,7 @@ export async function resultsServer(): Promise<ResultsServer> {
         if (entry.call === 'Get Blob' || entry.call === 'Get Blob Properties') {
           const data = blob.data
           if (!data) throw new AzureError(404, 'BlobNotFound', 'The specified blob does not exist.')
-          const described = { ...headers, 'content-type': blob.contentType, 'last-modified': blob.modified.toUTCString(), 'x-ms-blob-type': 'BlockBlob', 'accept-ranges': 'bytes' }
+          const described = { ...headers, etag: etag(blob), 'content-type': blob.contentType, 'last-modified': blob.modified.toUTCString(), 'x-ms-blob-type': 'BlockBlob', 'accept-ranges': 'bytes' }
           const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers['x-ms-range'] ?? req.headers.range ?? ''))
           if (range && method === 'GET') {
             const start = Number(range[1])

@@ -19,7 +19,10 @@ const control = http.createServer((req, res) => {
     try {
       const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {}
       if (req.method === 'GET' && req.url === '/state') return reply(200, server.state())
-      if (req.method === 'POST' && req.url === '/fail') return reply(200, server.fail(body as Faults))
+      if (req.method === 'POST' && req.url === '/fail') {
+        server.fail(body as Faults)
+        return reply(200, {})
+      }
       if (req.method === 'POST' && req.url === '/artifact') {
         const { run, job, name, zip } = body as { run: string; job: string; name: string; zip: string }
         return reply(200, server.putArtifact(run, job, name, Buffer.from(zip, 'base64')))

@@ -88,7 +88,8 @@ export async function startResultsService(): Promise<ResultsService> {
 
   const ask = async <T>(route: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${control}${route}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
-    const answer = (await response.json()) as T & { error?: string }
+    // Parsed here, not by fetch: jest's tests compare with their own realm's arrays and objects.
+    const answer = JSON.parse(await response.text()) as T & { error?: string }
     if (!response.ok) throw new Error(`results service ${route}: ${answer.error}`)
     return answer
   }
@@ -135,5 +136,7 @@ export function logLines(requests: readonly LoggedRequest[]): string[] {
 
 /** A folder's files (relative names, sorted): what a download extracted. */
 export function filesIn(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((name) => fs.statSync(path.join(dir, name)).isFile()).sort()
+  return Array.from(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((name) => fs.statSync(path.join(dir, name)).isFile())
+    .sort()
 }
