@@ -15,7 +15,8 @@ const control = http.createServer((req, res) => {
   const chunks: Buffer[] = []
   req.on('data', (chunk: Buffer) => chunks.push(chunk))
   req.on('end', () => {
-    const reply = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+    // No keep-alive: the test process's event loop may be blocked (spawnSync) past any idle timeout, and would then reuse a closed socket.
+    const reply = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify(body))
     try {
       const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {}
       if (req.method === 'GET' && req.url === '/state') return reply(200, server.state())
