@@ -17,6 +17,7 @@ import { runtimeToken, type ArtifactRecord, type CacheRecord, type Faults, type 
 export type { ArtifactRecord, CacheRecord, Fault, Faults, LoggedRequest } from './results-server-app.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
+const DEFAULT_RUN = 'run'
 
 /** A file of a crafted artifact: contents (mode 0644 unless given), or a symbolic link. */
 export type ArtifactFile = string | Buffer | { data: string | Buffer; mode?: number } | { symlink: string }
@@ -25,6 +26,8 @@ export type ArtifactFile = string | Buffer | { data: string | Buffer; mode?: num
 export type ArtifactContent = { files: Record<string, ArtifactFile> } | { dir: string } | { zip: Buffer }
 
 export interface JobOptions {
+  /** Another workflow run (a name of the test's choosing): artifacts are per run */
+  run?: string
   /** Cache scopes of the token, [ref, permission bits: 1 read, 2 write]; default the default branch, read and write */
   scopes?: [string, number][]
 }
@@ -32,10 +35,11 @@ export interface JobOptions {
 export interface ResultsService {
   /** The variables a hosted runner sets for the job `build` of this service's run */
   env: Record<string, string>
-  /** The same for another job of the run (matrix jobs and the merge job share the run's artifacts) */
+  /** The same for another job (matrix jobs and the merge job share their run's artifacts) */
   envFor(job: string, options?: JobOptions): Record<string, string>
-  /** The run's backend id, and a job's (as they appear in the artifact records) */
+  /** The backend id of the default run, of a named run, of a job (as the artifact records show them) */
   run: string
+  runId(run: string): string
   jobId(job: string): string
   /** Every request so far, in order: twirp calls and blob calls with their statuses */
   requests(): Promise<LoggedRequest[]>
@@ -43,8 +47,8 @@ export interface ResultsService {
   artifacts(): Promise<ArtifactRecord[]>
   /** Scripted faults from now on (replacing earlier ones); `fail({})` heals the service */
   fail(faults: Faults): Promise<void>
-  /** An artifact of this run as job `job` (default `build`) would have uploaded it, finalized */
-  putArtifact(name: string, content: ArtifactContent, job?: string): Promise<ArtifactRecord>
+  /** An artifact as job `job` (default `build`) of the run (default: the default run) would have uploaded it, finalized */
+  putArtifact(name: string, content: ArtifactContent, where?: { job?: string; run?: string }): Promise<ArtifactRecord>
   stop(): Promise<void>
 }
 
@@ -95,15 +99,17 @@ export async function startResultsService(): Promise<ResultsService> {
   }
   const state = (): Promise<{ requests: LoggedRequest[]; caches: CacheRecord[]; artifacts: ArtifactRecord[] }> => ask('/state')
 
-  const run = crypto.randomUUID()
-  const jobs = new Map<string, string>()
-  const jobId = (job: string): string => {
-    if (!jobs.has(job)) jobs.set(job, crypto.randomUUID())
-    return jobs.get(job) ?? ''
+  // Backend ids are UUIDs, as a runner's are; tests name runs and jobs.
+  const ids = new Map<string, string>()
+  const id = (name: string): string => {
+    if (!ids.has(name)) ids.set(name, crypto.randomUUID())
+    return ids.get(name) ?? ''
   }
+  const runId = (run: string): string => id(`run ${run}`)
+  const jobId = (job: string): string => id(`job ${job}`)
   const envFor = (job: string, options: JobOptions = {}): Record<string, string> => ({
     ACTIONS_RESULTS_URL: url,
-    ACTIONS_RUNTIME_TOKEN: runtimeToken({ run, job: jobId(job), scopes: options.scopes ?? [['refs/heads/main', 3]] }),
+    ACTIONS_RUNTIME_TOKEN: runtimeToken({ run: runId(options.run ?? DEFAULT_RUN), job: jobId(job), scopes: options.scopes ?? [['refs/heads/main', 3]] }),
     ACTIONS_CACHE_SERVICE_V2: 'True',
     // A github.com URL: anything else counts as GitHub Enterprise Server, where the clients refuse v2 and artifacts v4.
     GITHUB_SERVER_URL: 'https://github.com',
@@ -112,15 +118,16 @@ export async function startResultsService(): Promise<ResultsService> {
   return {
     env: envFor('build'),
     envFor,
-    run,
+    run: runId(DEFAULT_RUN),
+    runId,
     jobId,
     requests: async () => (await state()).requests,
     caches: async () => (await state()).caches,
     artifacts: async () => (await state()).artifacts,
     fail: async (faults) => void (await ask('/fail', faults)),
-    async putArtifact(name, content, job = 'build') {
+    async putArtifact(name, content, { job = 'build', run = DEFAULT_RUN } = {}) {
       const zip = 'zip' in content ? content.zip : await zipOf(content)
-      return ask('/artifact', { run, job: jobId(job), name, zip: zip.toString('base64') })
+      return ask('/artifact', { run: runId(run), job: jobId(job), name, zip: zip.toString('base64') })
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM')

@@ -244,7 +244,7 @@ describe('the artifact service v4 through the action’s artifact client', () =>
   })
 
   test('another job of the run lists and downloads what a job uploaded', async () => {
-    const put = await service.putArtifact('crafted', { files: { 'bin/tool': { data: 'ELF', mode: 0o755 }, 'manifest.json': '{}' } }, 'matrix-1')
+    const put = await service.putArtifact('crafted', { files: { 'bin/tool': { data: 'ELF', mode: 0o755 }, 'manifest.json': '{}' } }, { job: 'matrix-1' })
     assert.equal(put.job, service.jobId('matrix-1'))
     runnerEnv({ ...service.envFor('merge'), GITHUB_WORKSPACE: scratch('merge-ws-'), RUNNER_TEMP: scratch('merge-temp-') })
     try {
@@ -258,6 +258,38 @@ describe('the artifact service v4 through the action’s artifact client', () =>
     } finally {
       runnerEnv({ ...service.env, GITHUB_WORKSPACE: scratch('artifact-ws-'), RUNNER_TEMP: scratch('artifact-temp-') })
     }
+  })
+
+  test('each run has its own artifacts', async () => {
+    await service.putArtifact('elsewhere', { files: { 'x.txt': 'x' } }, { run: 'other' })
+    assert.ok(!(await quiet(() => actionsArtifactClient().list())).some((a) => a.name === 'elsewhere'))
+    runnerEnv({ ...service.envFor('build', { run: 'other' }), GITHUB_WORKSPACE: scratch('other-ws-'), RUNNER_TEMP: scratch('other-temp-') })
+    try {
+      assert.deepEqual(
+        (await quiet(() => actionsArtifactClient().list())).map((a) => a.name),
+        ['elsewhere'],
+      )
+    } finally {
+      runnerEnv({ ...service.env, GITHUB_WORKSPACE: scratch('artifact-ws-'), RUNNER_TEMP: scratch('artifact-temp-') })
+    }
+  })
+
+  test('an upload that failed after CreateArtifact holds its name for the run: not listed, not deletable, refused again', async () => {
+    // What the hosted service does (a record that never becomes visible, then 409): a retry under the same name cannot succeed.
+    const client = actionsArtifactClient()
+    const dir = staged({ 'a.txt': 'a' })
+    await service.fail({ upload: true })
+    try {
+      await assert.rejects(quiet(() => client.upload('burnt', [path.join(dir, 'a.txt')], dir)))
+    } finally {
+      await service.fail({})
+    }
+    assert.ok(!(await quiet(() => client.list())).some((a) => a.name === 'burnt'))
+    assert.equal(await quiet(() => client.delete('burnt')), false)
+    await assert.rejects(
+      quiet(() => client.upload('burnt', [path.join(dir, 'a.txt')], dir)),
+      /\(409\) Conflict: an artifact with this name already exists on the workflow run/,
+    )
   })
 
   test('a raw zip is served as given', async () => {
