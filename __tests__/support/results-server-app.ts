@@ -11,14 +11,13 @@ import crypto from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-/** true: the kind's usual failure (cache: connection reset; upload, download: 403 from the blob store); a number: that HTTP status; 'reset': the connection is dropped. */
+/** true: the kind's usual failure (cache: the connection is reset; upload: 403 from the blob store); a number: that HTTP status; 'reset': the connection is dropped. */
 export type Fault = true | number | 'reset'
 
-/** cache: every cache twirp call and cache blob request; upload: writes of artifact blobs; download: reads of artifact blobs. */
+/** cache: every cache twirp call and cache blob request; upload: writes of artifact blobs. */
 export interface Faults {
   cache?: Fault
   upload?: Fault
-  download?: Fault
 }
 
 export interface LoggedRequest {
@@ -346,7 +345,7 @@ export async function resultsServer(): Promise<ResultsServer> {
       const headers = { 'x-ms-request-id': crypto.randomUUID(), 'x-ms-version': String(req.headers['x-ms-version'] ?? '2024-11-04'), date: new Date().toUTCString() }
       try {
         const container = url.pathname.split('/')[2]
-        const fault = container === 'actions-cache' ? faults.cache : method === 'PUT' ? faults.upload : faults.download
+        const fault = container === 'actions-cache' ? faults.cache : method === 'PUT' ? faults.upload : undefined
         if (fault !== undefined) {
           const chosen = fault === true ? (container === 'actions-cache' ? 'reset' : 403) : fault
           if (chosen === 'reset') return void req.socket.destroy()
