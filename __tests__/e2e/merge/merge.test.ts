@@ -13,7 +13,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { debianPath, errors, fixture, ROOT, runAction, runEntry, sh, type ActionRun } from '../../support/harness.js'
-import type { Seen } from '../../support/github-server.js'
+import { assertHonest, type Seen } from '../../support/github-server.js'
 import { startResultsService, type ArtifactRecord, type LoggedRequest, type ResultsService } from '../../support/results-server.js'
 
 const X86 = 'x86_64-unknown-linux-gnu'
@@ -187,6 +187,7 @@ describe('merge over two real target builds', () => {
     } finally {
       github.state = await github.stop()
     }
+    assertHonest(github.state.problems)
     assert.equal(result.code, 0, result.log)
     assert.deepEqual(
       github.state.releases.map((r) => ({ tag: r.tag_name, draft: r.draft, assets: r.assets.map((a) => a.name).sort() })),
@@ -249,9 +250,11 @@ describe('the merge fails clearly', () => {
 interface GithubState {
   seen: Seen[]
   releases: { tag_name: string; draft: boolean; assets: { name: string }[] }[]
+  /** What the merge sent and the server answered that GitHub's OpenAPI description does not allow */
+  problems: string[]
 }
 
-/** The local api.github.com of github-server-main.ts, in its own process (runEntry blocks this one). */
+/** The local api.github.com of github-server-main.ts, checked against GitHub's OpenAPI description, in its own process (runEntry blocks this one). */
 async function githubServer(): Promise<{ url: string; state: GithubState; stop: () => Promise<GithubState> }> {
   const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gh-state-')), 'state.json')
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, '__tests__', 'support', 'github-server-main.ts')], {
@@ -269,5 +272,5 @@ async function githubServer(): Promise<{ url: string; state: GithubState; stop: 
     await ended
     return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as GithubState
   }
-  return { url, state: { seen: [], releases: [] }, stop }
+  return { url, state: { seen: [], releases: [], problems: [] }, stop }
 }
