@@ -36,9 +36,9 @@ export function onActionsRunner(): boolean {
   return process.env.GITHUB_ACTIONS === 'true'
 }
 
-/** The artifact service needs the runtime token a runner provides. */
+/** The artifact service (v4, the results service) needs the runtime token and the results URL a runner provides. */
 export function hasArtifactService(): boolean {
-  return Boolean(process.env.ACTIONS_RUNTIME_TOKEN)
+  return Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL)
 }
 
 /**

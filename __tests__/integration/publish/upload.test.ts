@@ -74,13 +74,13 @@ describe('workflow artifacts', () => {
     assert.equal(client.stored.size, 1)
     assert.equal(client.stored.get('a')?.files.get('app')?.toString(), 'v2')
   })
-  test('a dropped connection is retried', async () => {
+  test('an upload that broke is reported at once with its cause, not retried into a 409 on the name the service still holds', async () => {
     const client = new FakeArtifacts()
-    client.failures.push({ method: 'upload', count: 2, error: networkError })
+    client.failures.push({ method: 'upload', count: 1, error: networkError })
     const waits: number[] = []
-    await uploadArtifact(client, 'a', staged({ app: 'x' }), instantRetry(waits))
-    assert.deepEqual(waits, [2, 4])
-    assert.equal(client.calls.filter((c) => c[0] === 'upload').length, 3)
+    await assert.rejects(uploadArtifact(client, 'a', staged({ app: 'x' }), instantRetry(waits)), /Uploading the artifact a failed: socket hang up/)
+    assert.deepEqual(waits, [])
+    assert.equal(client.calls.filter((c) => c[0] === 'upload').length, 1)
   })
   test('a failure retrying cannot fix is reported at once', async () => {
     const client = new FakeArtifacts()
