@@ -72,6 +72,7 @@ export function testRunner(command: 'build' | 'test' | 'both', facts: TargetFact
   return { runner, requirements }
 }
 
+/** A command line that runs a binary, and how it runs, or why it cannot run here. */
 export type SmokePlan = { command: string[]; how: string } | { skip: string }
 
 /** qemu-x86_64 models per rustc CPU name. AVX-512 CPUs are missing: qemu's TCG cannot emulate AVX-512. */

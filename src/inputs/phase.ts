@@ -18,7 +18,7 @@ export interface BuildRequest {
   /** The Cargo project (working-directory resolved against the workspace) */
   workDir: string
   facts: TargetFacts
-  /** Where the target's binaries are staged: target/rust-xbuild/<triple> */
+  /** Where the target's binaries are staged: <workDir>/target/xbuild/<triple> */
   stageDir: string
 }
 

@@ -1,5 +1,5 @@
 /**
- * Path remapping for reproducible binaries (DESIGN.md 21): rustc embeds the absolute
+ * Path remapping for reproducible binaries (docs/reproducibility.md): rustc embeds the absolute
  * paths of non-member crates in panic messages and debug info, and C compilers write
  * the directory they ran in. Each folder that can differ between two checkouts is mapped
  * to a fixed name: `--remap-path-prefix` for rustc, `-ffile-prefix-map` for C and C++.

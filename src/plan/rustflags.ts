@@ -1,5 +1,5 @@
 /**
- * The effective rustflags (cargo's rules, DESIGN.md 1-5): the project's own flags from
+ * The effective rustflags (cargo's rules: docs/how-it-works.md#flags-that-arrive): the project's own flags from
  * the one source cargo would use; `-C target-cpu`/`target-feature` that contradict the
  * requested baseline replaced, and `target-cpu=native` dropped for a cross target; then
  * the baseline, the linker's flags and the `rustflags` input; the path remaps go first. They reach cargo as

@@ -1,6 +1,6 @@
 /**
  * The Stage binaries phase: cargo's executables copied (and stripped) into the staging
- * folder, target/rust-xbuild/<triple>, with their sizes and SHA256s.
+ * folder, target/xbuild/<triple>, with their sizes and SHA256s.
  */
 import * as core from '@actions/core'
 import { Output } from '../common/constants.js'

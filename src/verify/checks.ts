@@ -119,8 +119,7 @@ export function linkage(info: BinaryInfo): string {
   return info.needed.length ? info.needed.join(', ') : `dynamic (${info.interpreter})`
 }
 
-/** A command line that runs a binary, and how it runs, or why it cannot run here. */
-
+/** One smoke run's verdict: whether it passed, how the binary ran, and its first line of output or why it failed. */
 export interface SmokeResult {
   passed: boolean
   how: string
