@@ -3404,7 +3404,7 @@ module.exports = typeof WeakRef === 'undefined'
 
 /***/ }),
 
-/***/ 44618:
+/***/ 22237:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -7447,7 +7447,7 @@ module.exports = function whichBuiltinType(value) {
 var isMap = __webpack_require__(69311);
 var isSet = __webpack_require__(6513);
 var isWeakMap = __webpack_require__(33955);
-var isWeakSet = __webpack_require__(44618);
+var isWeakSet = __webpack_require__(22237);
 
 /** @type {import('.')} */
 module.exports = function whichCollection(/** @type {unknown} */ value) {

@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 469:
+/***/ 2127:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29969,12 +29969,34 @@ function runner_runnerArch() {
 function runner_onActionsRunner() {
     return process.env.GITHUB_ACTIONS === 'true';
 }
-/** The artifact service needs the runtime token a runner provides. */
+/** The artifact service (v4, the results service) needs the runtime token and the results URL a runner provides. */
 function hasArtifactService() {
-    return Boolean(process.env.ACTIONS_RUNTIME_TOKEN);
+    return Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL);
+}
+/**
+ * @actions/cache's rule for which service it talks to (internal/config.js): v2 when
+ * ACTIONS_CACHE_SERVICE_V2 is set to anything, except on GitHub Enterprise Server, which has no
+ * v2; the server counts as GHES unless GITHUB_SERVER_URL's host is github.com, *.ghe.com or
+ * *.localhost. Undefined when GITHUB_SERVER_URL is no URL (the library would throw).
+ */
+function cacheServiceVersion(env) {
+    let host;
+    try {
+        host = new URL(env.GITHUB_SERVER_URL || 'https://github.com').hostname.toUpperCase();
+    }
+    catch {
+        return undefined;
+    }
+    const ghes = host !== 'GITHUB.COM' && !host.endsWith('.GHE.COM') && !host.endsWith('.LOCALHOST');
+    return !ghes && env.ACTIONS_CACHE_SERVICE_V2 ? 'v2' : 'v1';
+}
+/** Whether the cache has a service, as `isFeatureAvailable()` decides: v2 needs ACTIONS_RESULTS_URL, v1 ACTIONS_CACHE_URL. */
+function cacheServiceAvailable(env) {
+    const version = cacheServiceVersion(env);
+    return version === 'v2' ? Boolean(env.ACTIONS_RESULTS_URL) : version === 'v1' && Boolean(env.ACTIONS_CACHE_URL);
 }
 function hasCacheService() {
-    return Boolean(process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL);
+    return cacheServiceAvailable(process.env);
 }
 function hasStepSummary() {
     return Boolean(process.env.GITHUB_STEP_SUMMARY);
@@ -30177,6 +30199,8 @@ var lib_io = __nccwpck_require__(8701);
 
 
 
+
+
 /** A program failed: the message carries its command line and the end of its output. */
 class CommandError extends errors_ActionError {
     command;
@@ -30189,10 +30213,25 @@ class CommandError extends errors_ActionError {
         this.name = 'CommandError';
     }
 }
+/**
+ * A bare program name as a PATH given in `env` finds it (a toolchain's bin folder first):
+ * @actions/exec searches the action's own PATH, which may hold another cargo earlier.
+ */
+function onPath(program, pathValue) {
+    if (pathValue === undefined || program.includes(path.sep))
+        return program;
+    for (const dir of pathValue.split(path.delimiter)) {
+        const candidate = path.join(dir || '.', program);
+        const stat = fs.statSync(candidate, { throwIfNoEntry: false });
+        if (stat?.isFile() && (stat.mode & 0o111) !== 0)
+            return candidate;
+    }
+    return program;
+}
 async function exec_exec(program, args, options = {}) {
     core.debug(`run: ${[program, ...args].join(' ')}${options.cwd ? ` (in ${options.cwd})` : ''}`);
     const env = options.env ? { ...environment(), ...options.env } : undefined;
-    const result = await actionsExec.getExecOutput(program, [...args], {
+    const result = await actionsExec.getExecOutput(onPath(program, options.env?.PATH), [...args], {
         cwd: options.cwd,
         env,
         silent: true,
@@ -30528,7 +30567,7 @@ function parseTargetCpus(output) {
 
 ;// CONCATENATED MODULE: ./src/plan/rustflags.ts
 /**
- * The effective rustflags (cargo's rules, DESIGN.md 1-5): the project's own flags from
+ * The effective rustflags (cargo's rules: docs/how-it-works.md#flags-that-arrive): the project's own flags from
  * the one source cargo would use; `-C target-cpu`/`target-feature` that contradict the
  * requested baseline replaced, and `target-cpu=native` dropped for a cross target; then
  * the baseline, the linker's flags and the `rustflags` input; the path remaps go first. They reach cargo as
@@ -30652,19 +30691,232 @@ function rustflags_encodeRustflags(flags) {
     return flags.join('\x1f');
 }
 
+;// CONCATENATED MODULE: ./src/common/paths.ts
+/**
+ * Where the action writes, and how it reads files it did not make (DESIGN.md 22). Every
+ * writer names its output folder and a path relative to it; the path must stay inside the
+ * folder after links are resolved, and the file itself is never a link (O_NOFOLLOW). A
+ * file read from an artifact or a staging folder must be a regular file: links, folders,
+ * FIFOs, devices and sockets are refused, never followed or opened.
+ */
+
+
+
+const { O_CREAT, O_NOFOLLOW, O_NONBLOCK, O_RDONLY, O_TRUNC, O_WRONLY } = (external_node_fs_default()).constants;
+/** open(2) flags for a file written afresh, never through a link in its last part (for streams). */
+const WRITE_NO_FOLLOW = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
+/** Whether `child` is `parent` or below it, by name only (no links resolved). */
+function paths_isInside(parent, child) {
+    const relative = path.relative(path.resolve(parent), path.resolve(child));
+    return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+function kindOf(stat) {
+    if (stat.isFile())
+        return 'file';
+    if (stat.isSymbolicLink())
+        return 'symbolic link';
+    if (stat.isDirectory())
+        return 'folder';
+    if (stat.isFIFO())
+        return 'FIFO';
+    if (stat.isSocket())
+        return 'socket';
+    return 'device';
+}
+/** What is at `file`, the link itself rather than what it leads to. */
+function fileKind(file) {
+    try {
+        return kindOf(fs.lstatSync(file));
+    }
+    catch (error) {
+        if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+            return 'missing';
+        throw error;
+    }
+}
+const describe = (kind, file) => {
+    if (kind !== 'symbolic link')
+        return `a ${kind}`;
+    let to = '?';
+    try {
+        to = fs.readlinkSync(file);
+    }
+    catch {
+        // Gone since: the refusal stands either way.
+    }
+    return `a symbolic link (to ${to})`;
+};
+/**
+ * Why `file` is not a regular file that can be read as one, or undefined when it is. With
+ * `refuseHardLinks`, a file that has another name too is refused: a hard link makes a file
+ * from elsewhere read as if it were here (cargo's own executables are hard links; staged
+ * copies and downloaded artifacts never are).
+ */
+function notRegularFile(file, refuseHardLinks = false) {
+    const kind = fileKind(file);
+    if (kind === 'missing')
+        return 'missing';
+    if (kind !== 'file')
+        return describe(kind, file);
+    if (refuseHardLinks && fs.lstatSync(file).nlink > 1)
+        return 'a hard link (the same file has another name elsewhere)';
+    return undefined;
+}
+/**
+ * Open a regular file for reading without following a link in its last part and without
+ * waiting on a FIFO; the open file is checked again, so a swap after a check is refused too.
+ */
+function openRegularFile(file) {
+    let fd;
+    try {
+        fd = fs.openSync(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    }
+    catch (error) {
+        if (error.code === 'ELOOP')
+            throw new ActionError(`${file} is a symbolic link; links are never followed.`);
+        throw error;
+    }
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) {
+        fs.closeSync(fd);
+        throw new ActionError(`${file} is ${describe(kindOf(stat), file)}, not a regular file.`);
+    }
+    return { fd, size: stat.size };
+}
+/** The contents of a regular file of at most `limit` bytes. */
+function readRegularFile(file, limit) {
+    const { fd, size } = openRegularFile(file);
+    try {
+        if (size > limit)
+            throw new ActionError(`${file} has ${size} bytes, more than the ${limit} allowed.`);
+        const data = Buffer.alloc(size);
+        let read = 0;
+        while (read < size) {
+            const n = fs.readSync(fd, data, read, size - read, read);
+            if (n === 0)
+                break;
+            read += n;
+        }
+        return data.subarray(0, read);
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+}
+/**
+ * The absolute path that `relative` names inside `root`, refused when it is root itself,
+ * leaves root by name or through a link in any folder on the way, or is a link itself.
+ * Parts that do not exist yet are fine: what exists of the path is resolved.
+ */
+function resolveInside(root, relative) {
+    const refuse = (why) => {
+        throw new ActionError(`Refusing to write ${JSON.stringify(relative)} in ${root}: ${why}`);
+    };
+    if (relative.includes('\0'))
+        refuse('the name holds a NUL character.');
+    const base = path.resolve(root);
+    const target = path.resolve(base, relative);
+    if (target === base || !paths_isInside(base, target))
+        refuse('it is not a path inside that folder.');
+    const realRoot = fs.realpathSync(base);
+    // The deepest part of the path that exists, with its links resolved, and the rest as named.
+    let existing = target;
+    const rest = [];
+    while (fileKind(existing) === 'missing') {
+        rest.unshift(path.basename(existing));
+        existing = path.dirname(existing);
+    }
+    const linked = existing === target && fileKind(target) === 'symbolic link';
+    let real;
+    try {
+        real = path.join(fs.realpathSync(existing), ...rest);
+    }
+    catch {
+        return refuse(`it is ${describe('symbolic link', target)}; links are never written through.`);
+    }
+    if (!paths_isInside(realRoot, real))
+        refuse(`it leads to ${real}, outside ${realRoot}.`);
+    // A link to a folder inside may be written below; a file is never written through a link.
+    if (linked && fileKind(real) !== 'folder')
+        refuse(`it is ${describe('symbolic link', target)}; links are never written through.`);
+    return target;
+}
+/** Create the folder `relative` inside root (and its parents), refused as resolveInside refuses. */
+function mkdirInside(root, relative) {
+    const dir = resolveInside(root, relative);
+    fs.mkdirSync(dir, { recursive: true });
+    if (!fs.statSync(dir).isDirectory())
+        throw new ActionError(`Refusing to write in ${dir}: it is not a folder.`);
+    return dir;
+}
+/** Open `relative` inside root for writing (created, emptied), never through a link; parent folders are created. */
+function openForWrite(root, relative, mode) {
+    const file = resolveInside(root, relative);
+    const parent = path.dirname(file);
+    if (parent !== path.resolve(root))
+        mkdirInside(root, path.relative(root, parent));
+    try {
+        const fd = fs.openSync(file, WRITE_NO_FOLLOW, mode);
+        fs.fchmodSync(fd, mode);
+        return { fd, file };
+    }
+    catch (error) {
+        if (error.code === 'ELOOP')
+            throw new ActionError(`Refusing to write ${file}: it is a symbolic link; links are never written through.`);
+        throw error;
+    }
+}
+/** A stream that writes `file` afresh, never through a link in its last part (the caller has checked where it is). */
+function writeStreamNoFollow(file, mode = 0o644) {
+    return fs.createWriteStream('', { fd: fs.openSync(file, WRITE_NO_FOLLOW, mode) });
+}
+/** Write `data` as `relative` inside root. */
+function writeFileInside(root, relative, data, mode = 0o644) {
+    const { fd, file } = openForWrite(root, relative, mode);
+    try {
+        fs.writeFileSync(fd, data);
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+    return file;
+}
+/** Copy the regular file `source` (never a link, FIFO or device) to `relative` inside root. */
+function copyFileInside(root, relative, source, mode = 0o644) {
+    const input = openRegularFile(source);
+    try {
+        const { fd, file } = openForWrite(root, relative, mode);
+        try {
+            const buffer = Buffer.alloc(1 << 20);
+            for (;;) {
+                const n = fs.readSync(input.fd, buffer, 0, buffer.length, null);
+                if (n === 0)
+                    break;
+                let written = 0;
+                while (written < n)
+                    written += fs.writeSync(fd, buffer, written, n - written);
+            }
+        }
+        finally {
+            fs.closeSync(fd);
+        }
+        return file;
+    }
+    finally {
+        fs.closeSync(input.fd);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/plan/remap.ts
 /**
- * Path remapping for reproducible binaries (DESIGN.md 21): rustc embeds the absolute
+ * Path remapping for reproducible binaries (docs/reproducibility.md): rustc embeds the absolute
  * paths of non-member crates in panic messages and debug info, and C compilers write
  * the directory they ran in. Each folder that can differ between two checkouts is mapped
  * to a fixed name: `--remap-path-prefix` for rustc, `-ffile-prefix-map` for C and C++.
  * Pure: the folders are found by the caller.
  */
 
-function isInside(parent, child) {
-    const relative = path.relative(parent, child);
-    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
+
 /**
  * The maps, least specific first: rustc and GCC both let the LAST matching map win
  * (measured), so a folder nested in another (a CARGO_HOME inside the checkout) keeps its
@@ -31085,7 +31337,7 @@ async function saveCaches(backend) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(469);
+/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2127);
 
 await (0,_cache_phase_js__WEBPACK_IMPORTED_MODULE_0__/* .saveBuildCache */ .WH)();
 
