@@ -22,7 +22,7 @@ describe('every kind of target parses with every action.yml default set', () => 
     ['linux/arm64', { libc: 'musl' }, 'aarch64-unknown-linux-musl', 'musl'],
     ['linux/arm/v7', { libc: 'gnu' }, 'armv7-unknown-linux-gnueabihf', 'gnu'],
     ['x86_64-unknown-linux-musl', { libc: 'musl' }, 'x86_64-unknown-linux-musl', 'musl'],
-  ] as const)('%s %o', (target, extra, triple, libc) => {
+  ])('%s %o', (target, extra, triple, libc) => {
     const inputs = parseInputs(reader({ target, ...extra }))
     assert.equal(inputs.target, triple)
     assert.equal(inputs.libc, libc)
