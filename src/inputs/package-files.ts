@@ -26,6 +26,8 @@ export interface PackageFile {
 export interface UnitFile extends PackageFile {
   unit: string
   rule: SystemdUnitRule
+  /** Has an [Install] section: enabled on installation (debhelper's rule) */
+  installable: boolean
 }
 
 export interface ResolvedFiles {
@@ -146,7 +148,8 @@ export async function resolveDebFiles(spec: DebSpec, root: string, binaries?: Re
           if (!found) continue
           const unit = `${rule.unitName ?? spec.name}${suffix}.${kind === 'tmpfile' ? 'conf' : kind}`
           if (units.some((other) => other.dest === `${installDir}/${unit}`)) continue
-          units.push({ dest: `${installDir}/${unit}`, source: finder.file('package.metadata.deb.systemd-units', path.relative(spec.crate.dir, found)), mode: 0o644, unit, rule })
+          const source = finder.file('package.metadata.deb.systemd-units', path.relative(spec.crate.dir, found))
+          units.push({ dest: `${installDir}/${unit}`, source, mode: 0o644, unit, rule, installable: /^\s*\[Install\]/m.test(fs.readFileSync(source, 'utf8')) })
         }
       }
     }

@@ -10,6 +10,8 @@ import { InputError } from '../errors.js'
 
 /** One cargo package, from `cargo metadata --no-deps` (`packages[]`). */
 export interface CrateInfo {
+  /** cargo's package id, as in its build messages */
+  id: string
   name: string
   version: string
   authors: string[]
@@ -28,6 +30,7 @@ export interface CrateInfo {
 }
 
 interface MetadataPackage {
+  id: string
   name: string
   version: string
   authors?: string[]
@@ -49,6 +52,7 @@ const text = (value: string | null | undefined): string | undefined => (value?.t
 export function crateInfos(metadataJson: string): CrateInfo[] {
   const metadata = JSON.parse(metadataJson) as { packages?: MetadataPackage[]; workspace_members?: string[] }
   return (metadata.packages ?? []).map((pkg) => ({
+    id: pkg.id,
     name: pkg.name,
     version: pkg.version,
     authors: pkg.authors ?? [],

@@ -85,8 +85,8 @@ export function artifactMatcher(pattern: string): RegExp {
   return picomatch.makeRe(pattern, { dot: true })
 }
 
-/** Archives and SBOMs carry their target in their name; loose binaries go under `<target>/`. */
-export type FileKind = 'binary' | 'archive' | 'sbom'
+/** Archives, deb/rpm packages and SBOMs carry their target in their name; loose binaries go under `<target>/`. */
+export type FileKind = 'binary' | 'archive' | 'package' | 'sbom'
 
 export interface ManifestFile {
   name: string
@@ -129,7 +129,7 @@ export function parseManifest(text: string, artifact: string): TargetManifest {
     if (entry.sha512 !== undefined && (typeof entry.sha512 !== 'string' || !/^[0-9a-f]{128}$/.test(entry.sha512))) return fail(`${name} has a malformed sha512.`)
     return {
       name,
-      kind: entry.kind === 'archive' || entry.kind === 'sbom' ? entry.kind : 'binary',
+      kind: entry.kind === 'archive' || entry.kind === 'package' || entry.kind === 'sbom' ? entry.kind : 'binary',
       size: entry.size,
       sha256: entry.sha256,
       ...(entry.sha512 ? { sha512: entry.sha512 as string } : {}),

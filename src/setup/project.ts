@@ -10,6 +10,7 @@ import { InputError } from '../errors.js'
 import { exec } from '../exec.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import type { Toolchain } from './toolchain.js'
+import { ensureCommands } from './apt.js'
 import { crateInfos, type CrateInfo } from '../inputs/package-metadata.js'
 import { debSpec, rpmSpec } from '../inputs/package-specs.js'
 import { resolveDebFiles, resolveRpmFiles } from '../inputs/package-files.js'
@@ -103,7 +104,11 @@ export async function checkProject({ inputs, workDir }: BuildRequest, toolchain:
   const members = workspaceMembers(metadata.stdout)
   checkSelection(members, inputs)
   core.info(`package, bin and features found in ${members.map((member) => member.name).join(', ')}`)
-  if (inputs.linuxPackages.length) await checkLinuxPackages(metadata.stdout, inputs.linuxPackages, inputs.packages)
+  if (inputs.linuxPackages.length) {
+    await checkLinuxPackages(metadata.stdout, inputs.linuxPackages, inputs.packages)
+    // dpkg-deb is on every Debian and Ubuntu runner; rpmbuild comes with the rpm package.
+    await ensureCommands(inputs.linuxPackages.map((format) => (format === 'deb' ? { command: 'dpkg-deb', packages: ['dpkg'] } : { command: 'rpmbuild', packages: ['rpm'] })))
+  }
 }
 
 /**
