@@ -36,6 +36,8 @@ export interface ResolvedFiles {
   /** Maintainer scripts by name (preinst, postinst, prerm, postrm, config, templates): the user's text */
   scripts: Record<string, string>
   extendedDescription?: string
+  /** The changelog's text (deb) */
+  changelog?: string
 }
 
 export const MAINTAINER_SCRIPTS = ['preinst', 'postinst', 'prerm', 'postrm', 'config', 'templates'] as const
@@ -167,7 +169,8 @@ export async function resolveDebFiles(spec: DebSpec, root: string, binaries?: Re
   }
   const description = spec.extendedDescription
   const extendedDescription = description === undefined ? undefined : 'text' in description ? description.text : fs.readFileSync(finder.file('package.metadata.deb.extended-description-file', description.file), 'utf8')
-  return { files: all, units, scripts, extendedDescription }
+  const changelog = spec.changelog === undefined ? undefined : fs.readFileSync(finder.file('package.metadata.deb.changelog', spec.changelog), 'utf8')
+  return { files: all, units, scripts, extendedDescription, ...(changelog === undefined ? {} : { changelog }) }
 }
 
 export async function resolveRpmFiles(spec: RpmSpec, root: string, binaries?: ReadonlyMap<string, string>): Promise<ResolvedFiles> {

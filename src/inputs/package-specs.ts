@@ -30,6 +30,8 @@ export interface DebSpec {
   confFiles: string[]
   maintainerScripts?: string
   systemdUnits: SystemdUnitRule[]
+  /** A Debian-format changelog of the crate; undefined: one entry for this build */
+  changelog?: string
   notes: string[]
 }
 
@@ -38,7 +40,7 @@ const DEB_KEYS = [
   'extended-description', 'extended-description-file', 'section', 'priority', 'revision', 'conf-files', 'assets', 'merge-assets', 'triggers-file', 'maintainer-scripts',
   'features', 'default-features', 'separate-debug-symbols', 'dbgsym', 'compress-debug-symbols', 'preserve-symlinks', 'systemd-units', 'variants', 'profile',
 ]
-const DEB_IGNORED = ['license-file', 'changelog', 'merge-assets', 'triggers-file', 'features', 'default-features', 'separate-debug-symbols', 'dbgsym', 'compress-debug-symbols', 'preserve-symlinks', 'variants', 'profile']
+const DEB_IGNORED = ['license-file', 'merge-assets', 'triggers-file', 'features', 'default-features', 'separate-debug-symbols', 'dbgsym', 'compress-debug-symbols', 'preserve-symlinks', 'variants', 'profile']
 const DEB_RELATIONS: [string, string][] = [
   ['pre-depends', 'Pre-Depends'], ['recommends', 'Recommends'], ['suggests', 'Suggests'], ['enhances', 'Enhances'],
   ['conflicts', 'Conflicts'], ['breaks', 'Breaks'], ['replaces', 'Replaces'], ['provides', 'Provides'],
@@ -108,6 +110,7 @@ export function debSpec(crate: CrateInfo): DebSpec {
     confFiles,
     maintainerScripts: maintainerScripts === undefined ? undefined : checkSource(reader, reader.key('maintainer-scripts'), maintainerScripts),
     systemdUnits: units,
+    ...(reader.string('changelog') === undefined ? {} : { changelog: checkSource(reader, reader.key('changelog'), reader.string('changelog')) }),
     notes: reader.notes,
   }
 }

@@ -79,6 +79,16 @@ export function renderCopyright(spec: DebSpec): string {
   return `${lines.join('\n')}\n`
 }
 
+/** RFC 2822 in UTC, as Debian changelogs date their entries. */
+export function changelogDate(epoch: number): string {
+  return new Date(epoch * 1000).toUTCString().replace(/GMT$/, '+0000')
+}
+
+/** One changelog entry for this build, when the crate brings no Debian changelog (policy wants one). */
+export function renderChangelog(spec: DebSpec, epoch: number): string {
+  return `${spec.name} (${spec.version}) unstable; urgency=medium\n\n  * Built by rust-xbuild from ${spec.crate.name} ${spec.crate.version}.\n\n -- ${spec.maintainer}  ${changelogDate(epoch)}\n`
+}
+
 export type ScriptName = 'preinst' | 'postinst' | 'prerm' | 'postrm'
 
 const CONFIGURE = `if [ "$1" = "configure" ] || [ "$1" = "abort-upgrade" ] || [ "$1" = "abort-deconfigure" ] || [ "$1" = "abort-remove" ]; then`
@@ -99,7 +109,7 @@ export function systemdFragments(units: readonly UnitFile[]): Partial<Record<Scr
   for (const { unit, rule, installable } of systemUnits.filter((candidate) => candidate.installable)) {
     if (rule.enable) postinst.push(CONFIGURE, `\tdeb-systemd-helper unmask ${unit} >/dev/null || true`, `\tif deb-systemd-helper --quiet was-enabled ${unit}; then`, `\t\tdeb-systemd-helper enable ${unit} >/dev/null || true`, '\telse', `\t\tdeb-systemd-helper update-state ${unit} >/dev/null || true`, '\tfi', 'fi')
     else if (installable) postinst.push(CONFIGURE, `\tif deb-systemd-helper debian-installed ${unit}; then`, `\t\tdeb-systemd-helper unmask ${unit} >/dev/null || true`, `\t\tif deb-systemd-helper --quiet was-enabled ${unit}; then`, `\t\t\tdeb-systemd-helper enable ${unit} >/dev/null || true`, '\t\tfi', '\tfi', `\tdeb-systemd-helper update-state ${unit} >/dev/null || true`, 'fi')
-    postrm.push('if [ "$1" = "remove" ] && [ -x /usr/bin/deb-systemd-helper ]; then', `\tdeb-systemd-helper mask ${unit} >/dev/null || true`, 'fi', 'if [ "$1" = "purge" ] && [ -x /usr/bin/deb-systemd-helper ]; then', `\tdeb-systemd-helper purge ${unit} >/dev/null || true`, `\tdeb-systemd-helper unmask ${unit} >/dev/null || true`, 'fi')
+    postrm.push('if [ "$1" = "remove" ] && command -v deb-systemd-helper >/dev/null; then', `\tdeb-systemd-helper mask ${unit} >/dev/null || true`, 'fi', 'if [ "$1" = "purge" ] && command -v deb-systemd-helper >/dev/null; then', `\tdeb-systemd-helper purge ${unit} >/dev/null || true`, `\tdeb-systemd-helper unmask ${unit} >/dev/null || true`, 'fi')
   }
   for (const { unit, rule } of systemUnits) {
     let action: string[] = []

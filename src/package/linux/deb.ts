@@ -6,11 +6,12 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { exec } from '../../exec.js'
 import type { PackageFile, ResolvedFiles } from '../../inputs/package-files.js'
 import { debFileName } from '../../inputs/linux-packages.js'
 import type { DebSpec } from '../../inputs/package-specs.js'
-import { maintainerScripts, renderConffiles, renderControl, renderCopyright, renderMd5sums, resolveDepends, systemdFragments } from './deb-control.js'
+import { maintainerScripts, renderChangelog, renderConffiles, renderControl, renderCopyright, renderMd5sums, resolveDepends, systemdFragments } from './deb-control.js'
 import { fixTimes, installedSize, md5, writeFile, writeTree } from './tree.js'
 
 export interface DebBuild {
@@ -29,6 +30,13 @@ export function dpkgDebArgs(root: string, output: string): string[] {
   return ['--root-owner-group', '-Zgzip', '-z9', '--build', root, output]
 }
 
+/** gzip -9n: no name, no time, and the Unix OS byte whatever platform zlib was built for. */
+export function gzipFixed(text: string): Buffer {
+  const bytes = zlib.gzipSync(Buffer.from(text), { level: 9 })
+  bytes[9] = 3
+  return bytes
+}
+
 export async function buildDeb(build: DebBuild): Promise<{ name: string; path: string; control: string }> {
   const { spec, files } = build
   const root = path.join(build.workDir, `${spec.name}-deb`)
@@ -38,6 +46,13 @@ export async function buildDeb(build: DebBuild): Promise<{ name: string; path: s
     const copyright = path.join(build.workDir, `${spec.name}.copyright`)
     writeFile(copyright, renderCopyright(spec), 0o644)
     generated.push({ dest: copyrightDest, source: copyright, mode: 0o644 })
+  }
+  const changelogDest = `/usr/share/doc/${spec.name}/changelog.Debian.gz`
+  if (!files.files.some((file) => file.dest === changelogDest)) {
+    const changelog = path.join(build.workDir, `${spec.name}.changelog.gz`)
+    fs.writeFileSync(changelog, gzipFixed(files.changelog ?? renderChangelog(spec, build.epoch)))
+    fs.chmodSync(changelog, 0o644)
+    generated.push({ dest: changelogDest, source: changelog, mode: 0o644 })
   }
   const all = [...files.files, ...generated]
   writeTree(root, all)
