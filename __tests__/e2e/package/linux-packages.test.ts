@@ -80,7 +80,7 @@ function edit(dir: string, from: string, to: string): void {
   fs.writeFileSync(file, text.replace(from, to))
 }
 
-requires(missing.length > 0 && `${missing.join(', ')} (scripts/setup-debian.sh)`)('packages: deb, rpm on three Linux targets', () => {
+requires(missing.length > 0 && `${missing.join(', ')} (scripts/setup-debian.sh)`)('packages: deb, rpm on four Linux targets', () => {
   test('x86_64 gnu: the .deb installs into a throwaway root and runs; lintian finds no error; the .rpm lists its files', () => {
     const run = build('x86_64-unknown-linux-gnu')
     builds.set('x86_64', run)
@@ -190,21 +190,43 @@ requires(missing.length > 0 && `${missing.join(', ')} (scripts/setup-debian.sh)`
     assert.match(sh(path.join(extracted, 'usr/bin/pkg-hello'), []).trim(), /^pkg-hello 0\.3\.0-rc\.1 hello from x86_64$/)
   })
 
-  test('the merge carries the six packages to the top of the merged folder', () => {
-    const runs = ['x86_64', 'aarch64', 'musl'].map((key) => builds.get(key))
+  test('armv7 gnu: armhf and armv7hl packages', () => {
+    const run = build('armv7-unknown-linux-gnueabihf', { 'build-std': 'true' })
+    builds.set('armv7', run)
+    const deb = staged(run, 'pkg-hello_0.3.0~rc.1-1_armhf.deb')
+    assert.match(sh('dpkg-deb', ['--field', deb, 'Architecture', 'Depends']), /^Architecture: armhf\nDepends: libc6 \(>= 2\.\d+\), libgcc-s1, adduser$/)
+    const extracted = fs.mkdtempSync(path.join(os.tmpdir(), 'pkg-armhf-'))
+    sh('dpkg-deb', ['-x', deb, extracted])
+    assert.match(sh('qemu-arm', ['-cpu', 'cortex-a7', '-L', '/usr/arm-linux-gnueabihf', path.join(extracted, 'usr/bin/pkg-hello')]).trim(), /^pkg-hello 0\.3\.0-rc\.1 hello from arm$/)
+    assert.match(sh('rpm', ['-qp', '--queryformat', '%{ARCH}', staged(run, 'pkg_hello-0.3.0~rc.1-1.armv7hl.rpm')]), /^armv7hl$/)
+  })
+
+  test('the merge carries the six packages of the three gnu targets to the top of the merged folder', () => {
+    // x86_64 gnu and musl packages share their names (amd64, x86_64): the three gnu targets are merged.
+    const runs = ['x86_64', 'aarch64', 'armv7'].map((key) => builds.get(key))
     assert.ok(runs.every(Boolean), 'the three builds ran')
-    // Both x86_64 builds make packages of the same name: the musl ones go into a release of their own.
-    const dirs = [runs[0], runs[1]].map((run) => run?.outputs.dir ?? '')
-    const merged = runEntry('merge/index.js', { dirs: dirs.join('\n'), upload: 'none' }, { workspace: path.dirname(path.dirname(dirs[0] ?? '')), env: { PATH: debianPath() } })
+    // The staging folders, as the matrix's artifacts arrive in one merge job.
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pkg-merge-'))
+    for (const run of runs) fs.cpSync(run?.outputs.dir ?? '', path.join(workspace, 'in', path.basename(run?.outputs.dir ?? '')), { recursive: true })
+    const merged = runEntry('merge/index.js', { dirs: 'in/*', upload: 'none' }, { workspace, env: { PATH: debianPath(), SOURCE_DATE_EPOCH: EPOCH } })
     assert.equal(merged.code, 0, merged.log.slice(-6000))
     const out = merged.outputs.dir ?? ''
     const names = fs.readdirSync(out).filter((name) => /\.(deb|rpm)$/.test(name)).sort()
-    assert.deepEqual(names, ['pkg-hello_0.3.0~rc.1-1_amd64.deb', 'pkg-hello_0.3.0~rc.1-1_arm64.deb', 'pkg_hello-0.3.0~rc.1-1.aarch64.rpm', 'pkg_hello-0.3.0~rc.1-1.x86_64.rpm'])
+    assert.deepEqual(names, [
+      'pkg-hello_0.3.0~rc.1-1_amd64.deb',
+      'pkg-hello_0.3.0~rc.1-1_arm64.deb',
+      'pkg-hello_0.3.0~rc.1-1_armhf.deb',
+      'pkg_hello-0.3.0~rc.1-1.aarch64.rpm',
+      'pkg_hello-0.3.0~rc.1-1.armv7hl.rpm',
+      'pkg_hello-0.3.0~rc.1-1.x86_64.rpm',
+    ])
     assert.match(sh('sha256sum', ['-c', 'SHA256SUMS'], { cwd: out }), /pkg-hello_0\.3\.0~rc\.1-1_arm64\.deb: OK/)
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { files: { name: string; kind: string; target: string }[] }
     assert.deepEqual(manifest.files.filter((file) => file.kind === 'package').map((file) => `${file.target} ${file.name}`).sort(), [
       'aarch64-unknown-linux-gnu pkg-hello_0.3.0~rc.1-1_arm64.deb',
       'aarch64-unknown-linux-gnu pkg_hello-0.3.0~rc.1-1.aarch64.rpm',
+      'armv7-unknown-linux-gnueabihf pkg-hello_0.3.0~rc.1-1_armhf.deb',
+      'armv7-unknown-linux-gnueabihf pkg_hello-0.3.0~rc.1-1.armv7hl.rpm',
       'x86_64-unknown-linux-gnu pkg-hello_0.3.0~rc.1-1_amd64.deb',
       'x86_64-unknown-linux-gnu pkg_hello-0.3.0~rc.1-1.x86_64.rpm',
     ])
