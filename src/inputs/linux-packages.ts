@@ -55,10 +55,16 @@ export function rpmArchitecture(facts: TargetFacts): string | undefined {
 export function checkLinuxPackageTarget(formats: readonly LinuxPackageFormat[], facts: TargetFacts): void {
   if (!formats.length) return
   const value = formats.join(', ')
-  if (facts.os !== 'linux') throw new InputError(Input.Packages, value, `deb and rpm packages are for Linux targets, and ${facts.triple} is not one; remove 'packages' for this target (or set it per matrix entry).`)
+  if (facts.os !== 'linux')
+    throw new InputError(Input.Packages, value, `deb and rpm packages are for Linux targets, and ${facts.triple} is not one; remove 'packages' for this target (or set it per matrix entry).`)
   for (const format of formats) {
     const arch = format === 'deb' ? debArchitecture(facts) : rpmArchitecture(facts)
-    if (!arch) throw new InputError(Input.Packages, value, `${facts.triple} has no ${format} architecture name the action knows; build ${format} packages for x86_64, i686, aarch64, armv7, arm, powerpc64le, s390x or riscv64gc targets.`)
+    if (!arch)
+      throw new InputError(
+        Input.Packages,
+        value,
+        `${facts.triple} has no ${format} architecture name the action knows; build ${format} packages for x86_64, i686, aarch64, armv7, arm, powerpc64le, s390x or riscv64gc targets.`,
+      )
   }
 }
 
@@ -139,5 +145,8 @@ export function debLibraryDepends(binaries: readonly LinkedNeeds[]): { depends: 
 
 /** The highest of x.y[.z] versions. */
 export function highestVersion(versions: readonly (string | undefined)[]): string | undefined {
-  return versions.filter((version): version is string => !!version).sort(compareVersions).at(-1)
+  return versions
+    .filter((version): version is string => !!version)
+    .sort(compareVersions)
+    .at(-1)
 }

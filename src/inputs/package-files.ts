@@ -94,7 +94,8 @@ export class FileFinder {
     const into = (dest: string, name: string): string => (dest.endsWith('/') ? `${dest}${name}` : dest)
     if (rule.built) {
       const staged = binaries?.get(rule.built)
-      if (binaries && !staged) throw new InputError(`${rule.key}.source`, rule.source, `the build staged no binary ${rule.built} for this target (staged: ${[...binaries.keys()].join(', ') || 'none'}); check the bin input.`)
+      if (binaries && !staged)
+        throw new InputError(`${rule.key}.source`, rule.source, `the build staged no binary ${rule.built} for this target (staged: ${[...binaries.keys()].join(', ') || 'none'}); check the bin input.`)
       return [{ dest: into(rule.dest, rule.built), source: staged ?? '', mode: rule.mode ?? 0o755, ...extra }]
     }
     if (!this.glob.isDynamicPattern(rule.source)) {
@@ -102,7 +103,12 @@ export class FileFinder {
       return [{ dest: into(rule.dest, path.posix.basename(rule.source)), source, mode: rule.mode ?? normalMode(source), ...extra }]
     }
     const segments = rule.source.split('/')
-    const fixed = segments.slice(0, segments.findIndex((segment) => this.glob.isDynamicPattern(segment))).join('/')
+    const fixed = segments
+      .slice(
+        0,
+        segments.findIndex((segment) => this.glob.isDynamicPattern(segment)),
+      )
+      .join('/')
     const names = this.glob.globSync(rule.source, { cwd: this.crateDir, dot: false, expandDirectories: false, onlyFiles: true }).sort()
     if (!names.length) throw new InputError(`${rule.key}.source`, rule.source, `the glob matches no file in ${this.crateDir}.`)
     const dest = rule.dest.endsWith('/') ? rule.dest : `${rule.dest}/`
@@ -158,7 +164,11 @@ export async function resolveDebFiles(spec: DebSpec, root: string, binaries?: Re
     if (spec.systemdUnits.length) {
       for (const script of ['preinst', 'postinst', 'prerm', 'postrm']) {
         if (scripts[script] !== undefined && !scripts[script].includes('#DEBHELPER#')) {
-          throw new InputError('package.metadata.deb.maintainer-scripts', spec.maintainerScripts, `${script} has no #DEBHELPER# line, where cargo-deb puts the systemd units' commands; add a line #DEBHELPER# to it.`)
+          throw new InputError(
+            'package.metadata.deb.maintainer-scripts',
+            spec.maintainerScripts,
+            `${script} has no #DEBHELPER# line, where cargo-deb puts the systemd units' commands; add a line #DEBHELPER# to it.`,
+          )
         }
       }
     }
@@ -168,7 +178,8 @@ export async function resolveDebFiles(spec: DebSpec, root: string, binaries?: Re
     if (!all.some((file) => file.dest === conf)) throw new InputError('package.metadata.deb.conf-files', conf, `no asset installs ${conf}; list the file in assets too.`)
   }
   const description = spec.extendedDescription
-  const extendedDescription = description === undefined ? undefined : 'text' in description ? description.text : fs.readFileSync(finder.file('package.metadata.deb.extended-description-file', description.file), 'utf8')
+  const extendedDescription =
+    description === undefined ? undefined : 'text' in description ? description.text : fs.readFileSync(finder.file('package.metadata.deb.extended-description-file', description.file), 'utf8')
   const changelog = spec.changelog === undefined ? undefined : fs.readFileSync(finder.file('package.metadata.deb.changelog', spec.changelog), 'utf8')
   return { files: all, units, scripts, extendedDescription, ...(changelog === undefined ? {} : { changelog }) }
 }

@@ -113,7 +113,7 @@ export class MetadataReader {
   }
 
   refuse(key: string, value: unknown, why: string): never {
-    throw new InputError(`${key} (${this.crate.name}'s Cargo.toml)`, typeof value === 'string' ? value : JSON.stringify(value) ?? '', why)
+    throw new InputError(`${key} (${this.crate.name}'s Cargo.toml)`, typeof value === 'string' ? value : (JSON.stringify(value) ?? ''), why)
   }
 
   string(name: string): string | undefined {
@@ -173,7 +173,8 @@ export function checkDest(reader: MetadataReader, key: string, dest: unknown): s
 /** A source relative to the crate's folder that stays inside it by its name (links are checked on disk). */
 export function checkSource(reader: MetadataReader, key: string, source: unknown): string {
   if (typeof source !== 'string' || source.trim() === '') return reader.refuse(key, source, 'expected a file relative to the crate, such as "README.md" or "target/release/app".')
-  if (source.startsWith('/') || source.startsWith('~') || source.includes('\\')) reader.refuse(key, source, 'asset sources are relative to the crate (forward slashes); files outside the project are refused.')
+  if (source.startsWith('/') || source.startsWith('~') || source.includes('\\'))
+    reader.refuse(key, source, 'asset sources are relative to the crate (forward slashes); files outside the project are refused.')
   const normalized = path.posix.normalize(source)
   if (normalized === '..' || normalized.startsWith('../')) reader.refuse(key, source, 'the asset is outside the project; put the file in the project and name it relative to the crate.')
   return normalized
@@ -206,7 +207,11 @@ export function assetRule(reader: MetadataReader, key: string, source: unknown, 
   const built = builtName(checked)
   if (checked.startsWith('target/')) {
     if (!built || !reader.crate.bins.includes(built)) {
-      reader.refuse(`${key}.source`, source, `only the crate's binaries are taken from the target folder (${reader.crate.bins.map((bin) => `target/release/${bin}`).join(', ') || 'it has none'}); other files come from the project.`)
+      reader.refuse(
+        `${key}.source`,
+        source,
+        `only the crate's binaries are taken from the target folder (${reader.crate.bins.map((bin) => `target/release/${bin}`).join(', ') || 'it has none'}); other files come from the project.`,
+      )
     }
     rule.built = built
   }

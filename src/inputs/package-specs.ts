@@ -36,14 +36,62 @@ export interface DebSpec {
 }
 
 const DEB_KEYS = [
-  'name', 'maintainer', 'copyright', 'license-file', 'changelog', 'depends', 'pre-depends', 'recommends', 'suggests', 'enhances', 'conflicts', 'breaks', 'replaces', 'provides',
-  'extended-description', 'extended-description-file', 'section', 'priority', 'revision', 'conf-files', 'assets', 'merge-assets', 'triggers-file', 'maintainer-scripts',
-  'features', 'default-features', 'separate-debug-symbols', 'dbgsym', 'compress-debug-symbols', 'preserve-symlinks', 'systemd-units', 'variants', 'profile',
+  'name',
+  'maintainer',
+  'copyright',
+  'license-file',
+  'changelog',
+  'depends',
+  'pre-depends',
+  'recommends',
+  'suggests',
+  'enhances',
+  'conflicts',
+  'breaks',
+  'replaces',
+  'provides',
+  'extended-description',
+  'extended-description-file',
+  'section',
+  'priority',
+  'revision',
+  'conf-files',
+  'assets',
+  'merge-assets',
+  'triggers-file',
+  'maintainer-scripts',
+  'features',
+  'default-features',
+  'separate-debug-symbols',
+  'dbgsym',
+  'compress-debug-symbols',
+  'preserve-symlinks',
+  'systemd-units',
+  'variants',
+  'profile',
 ]
-const DEB_IGNORED = ['license-file', 'merge-assets', 'triggers-file', 'features', 'default-features', 'separate-debug-symbols', 'dbgsym', 'compress-debug-symbols', 'preserve-symlinks', 'variants', 'profile']
+const DEB_IGNORED = [
+  'license-file',
+  'merge-assets',
+  'triggers-file',
+  'features',
+  'default-features',
+  'separate-debug-symbols',
+  'dbgsym',
+  'compress-debug-symbols',
+  'preserve-symlinks',
+  'variants',
+  'profile',
+]
 const DEB_RELATIONS: [string, string][] = [
-  ['pre-depends', 'Pre-Depends'], ['recommends', 'Recommends'], ['suggests', 'Suggests'], ['enhances', 'Enhances'],
-  ['conflicts', 'Conflicts'], ['breaks', 'Breaks'], ['replaces', 'Replaces'], ['provides', 'Provides'],
+  ['pre-depends', 'Pre-Depends'],
+  ['recommends', 'Recommends'],
+  ['suggests', 'Suggests'],
+  ['enhances', 'Enhances'],
+  ['conflicts', 'Conflicts'],
+  ['breaks', 'Breaks'],
+  ['replaces', 'Replaces'],
+  ['provides', 'Provides'],
 ]
 
 function table(crate: CrateInfo, value: unknown, key: string): Record<string, unknown> {
@@ -62,12 +110,14 @@ export function debSpec(crate: CrateInfo): DebSpec {
   const reader = new MetadataReader(crate, 'deb', table(crate, crate.deb, 'package.metadata.deb'))
   reader.checkKeys(DEB_KEYS, DEB_IGNORED)
   const name = reader.string('name') ?? debPackageName(crate.name)
-  if (!/^[a-z0-9][a-z0-9+.-]+$/.test(name)) reader.refuse(reader.key('name'), name, 'Debian package names are lower case letters, digits, + - and ., at least two characters, starting with a letter or digit.')
+  if (!/^[a-z0-9][a-z0-9+.-]+$/.test(name))
+    reader.refuse(reader.key('name'), name, 'Debian package names are lower case letters, digits, + - and ., at least two characters, starting with a letter or digit.')
   const revision = reader.string('revision') ?? '1'
   if (!/^[A-Za-z0-9+.~]*$/.test(revision)) reader.refuse(reader.key('revision'), revision, 'a Debian revision has letters, digits, + . and ~ only.')
   const version = debVersion(crate.version, revision)
   const maintainer =
-    oneLine(reader, 'maintainer', reader.string('maintainer') ?? crate.authors[0]) || reader.refuse(reader.key('maintainer'), '', 'a Debian package needs a maintainer; set maintainer = "Name <email>" here or authors in [package].')
+    oneLine(reader, 'maintainer', reader.string('maintainer') ?? crate.authors[0]) ||
+    reader.refuse(reader.key('maintainer'), '', 'a Debian package needs a maintainer; set maintainer = "Name <email>" here or authors in [package].')
   const priority = reader.string('priority') ?? 'optional'
   if (!/^(required|important|standard|optional|extra)$/.test(priority)) reader.refuse(reader.key('priority'), priority, 'expected required, important, standard or optional.')
   const section = oneLine(reader, 'section', reader.string('section'))
@@ -75,7 +125,14 @@ export function debSpec(crate: CrateInfo): DebSpec {
   const extendedText = reader.string('extended-description')
   const extendedFile = reader.string('extended-description-file')
   const readme = crate.readme
-  const extendedDescription = extendedText !== undefined ? { text: extendedText } : extendedFile !== undefined ? { file: checkSource(reader, reader.key('extended-description-file'), extendedFile) } : readme ? { file: checkSource(reader, 'package.readme', readme) } : undefined
+  const extendedDescription =
+    extendedText !== undefined
+      ? { text: extendedText }
+      : extendedFile !== undefined
+        ? { file: checkSource(reader, reader.key('extended-description-file'), extendedFile) }
+        : readme
+          ? { file: checkSource(reader, 'package.readme', readme) }
+          : undefined
   const confFiles = (() => {
     const value = reader.table['conf-files']
     if (value === undefined) return []
@@ -84,7 +141,8 @@ export function debSpec(crate: CrateInfo): DebSpec {
   })()
   const maintainerScripts = reader.string('maintainer-scripts')
   const units = systemdUnits(reader)
-  if (units.length && maintainerScripts === undefined) reader.refuse(reader.key('systemd-units'), 'systemd-units', 'cargo-deb needs maintainer-scripts with systemd-units (the folder of the unit files and scripts; it may be empty).')
+  if (units.length && maintainerScripts === undefined)
+    reader.refuse(reader.key('systemd-units'), 'systemd-units', 'cargo-deb needs maintainer-scripts with systemd-units (the folder of the unit files and scripts; it may be empty).')
   const summary = oneLine(reader, 'description', crate.description?.trim()) ?? `[generated from Rust crate ${crate.name}]`
   if (!crate.description) reader.notes.push(`${crate.name} has no description in Cargo.toml; the package says '${summary}'.`)
   const relations = DEB_RELATIONS.flatMap(([key, field]): [string, string][] => {
@@ -118,12 +176,24 @@ export function debSpec(crate: CrateInfo): DebSpec {
 export type RpmScript = 'pre' | 'post' | 'preun' | 'postun' | 'pretrans' | 'posttrans' | 'preuntrans' | 'postuntrans'
 /** cargo-generate-rpm's script keys and the spec section each is. */
 const RPM_SCRIPTS: [string, RpmScript][] = [
-  ['pre_install_script', 'pre'], ['post_install_script', 'post'], ['pre_uninstall_script', 'preun'], ['post_uninstall_script', 'postun'],
-  ['pre_trans_script', 'pretrans'], ['post_trans_script', 'posttrans'], ['pre_untrans_script', 'preuntrans'], ['post_untrans_script', 'postuntrans'],
+  ['pre_install_script', 'pre'],
+  ['post_install_script', 'post'],
+  ['pre_uninstall_script', 'preun'],
+  ['post_uninstall_script', 'postun'],
+  ['pre_trans_script', 'pretrans'],
+  ['post_trans_script', 'posttrans'],
+  ['pre_untrans_script', 'preuntrans'],
+  ['post_untrans_script', 'postuntrans'],
 ]
 const RPM_RELATIONS: [string, string][] = [
-  ['requires', 'Requires'], ['obsoletes', 'Obsoletes'], ['conflicts', 'Conflicts'], ['provides', 'Provides'],
-  ['recommends', 'Recommends'], ['supplements', 'Supplements'], ['suggests', 'Suggests'], ['enhances', 'Enhances'],
+  ['requires', 'Requires'],
+  ['obsoletes', 'Obsoletes'],
+  ['conflicts', 'Conflicts'],
+  ['provides', 'Provides'],
+  ['recommends', 'Recommends'],
+  ['supplements', 'Supplements'],
+  ['suggests', 'Suggests'],
+  ['enhances', 'Enhances'],
 ]
 
 export interface RpmSpec {
@@ -147,7 +217,24 @@ export interface RpmSpec {
   notes: string[]
 }
 
-const RPM_KEYS = ['name', 'version', 'license', 'summary', 'description', 'url', 'assets', 'release', 'epoch', 'requires', 'auto-req', 'require-sh', 'vendor', 'variants', ...RPM_RELATIONS.map(([key]) => key), ...RPM_SCRIPTS.flatMap(([key]) => [key, `${key}_flags`, `${key}_prog`])]
+const RPM_KEYS = [
+  'name',
+  'version',
+  'license',
+  'summary',
+  'description',
+  'url',
+  'assets',
+  'release',
+  'epoch',
+  'requires',
+  'auto-req',
+  'require-sh',
+  'vendor',
+  'variants',
+  ...RPM_RELATIONS.map(([key]) => key),
+  ...RPM_SCRIPTS.flatMap(([key]) => [key, `${key}_flags`, `${key}_prog`]),
+]
 const RPM_IGNORED = ['variants', ...RPM_SCRIPTS.flatMap(([key]) => [`${key}_flags`, `${key}_prog`])]
 const RPM_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]*$/
 

@@ -26,7 +26,10 @@ export function releaseFiles(result: MergeResult): UploadFile[] {
   const packages = result.plan.files.filter((file) => file.kind === 'package')
   if (!archives.length)
     throw new InputError(MergeInput.Upload, 'release', 'the merged artifacts hold no archives (archive: none in the builds); a release receives archives. Build with archive: tar.gz or zip.')
-  return [...archives.map((file) => file.path), ...packages.map((file) => file.path), ...sboms.map((file) => file.path), ...result.sums, 'manifest.json'].map((name) => ({ path: path.join(result.dir, name), name }))
+  return [...archives.map((file) => file.path), ...packages.map((file) => file.path), ...sboms.map((file) => file.path), ...result.sums, 'manifest.json'].map((name) => ({
+    path: path.join(result.dir, name),
+    name,
+  }))
 }
 
 export interface Clients {

@@ -124,7 +124,9 @@ export async function checkLinuxPackages(metadataJson: string, formats: readonly
       const spec = format === 'deb' ? debSpec(crate) : rpmSpec(crate)
       const files = spec.format === 'deb' ? await resolveDebFiles(spec, root) : await resolveRpmFiles(spec, root)
       for (const note of spec.notes) core.warning(note)
-      core.info(`${format} ${spec.name} ${spec.version}: ${files.files.length} file(s)${files.units.length ? `, systemd ${files.units.map((unit) => unit.unit).join(', ')}` : ''}${Object.keys(files.scripts).length ? `, scripts ${Object.keys(files.scripts).join(', ')}` : ''}`)
+      core.info(
+        `${format} ${spec.name} ${spec.version}: ${files.files.length} file(s)${files.units.length ? `, systemd ${files.units.map((unit) => unit.unit).join(', ')}` : ''}${Object.keys(files.scripts).length ? `, scripts ${Object.keys(files.scripts).join(', ')}` : ''}`,
+      )
     }
   }
   return crates

@@ -57,7 +57,13 @@ describe('bad package inputs are refused before the build', () => {
       (dir) => edit(dir, '["README.md", "usr/share/doc/pkg-hello/README", "644"]', '["README.md", "usr/share/doc/pkg-hello/README", "rw-r--r--"]'),
       /package\.metadata\.deb\.assets\[3\]\.mode .*'rw-r--r--': expected an octal mode string/,
     ],
-    ['a key cargo-deb refuses', 'x86_64-unknown-linux-gnu', { packages: 'deb' }, (dir) => edit(dir, 'section = "utils"', 'sektion = "utils"'), /package\.metadata\.deb\.sektion .*not a key cargo-deb knows/],
+    [
+      'a key cargo-deb refuses',
+      'x86_64-unknown-linux-gnu',
+      { packages: 'deb' },
+      (dir) => edit(dir, 'section = "utils"', 'sektion = "utils"'),
+      /package\.metadata\.deb\.sektion .*not a key cargo-deb knows/,
+    ],
   ]
   for (const [name, target, inputs, change, message] of cases) {
     test(name, () => {
@@ -211,7 +217,10 @@ requires(missing.length > 0 && `${missing.join(', ')} (scripts/setup-debian.sh)`
     const merged = runEntry('merge/index.js', { dirs: 'in/*', upload: 'none' }, { workspace, env: { PATH: debianPath(), SOURCE_DATE_EPOCH: EPOCH } })
     assert.equal(merged.code, 0, merged.log.slice(-6000))
     const out = merged.outputs.dir ?? ''
-    const names = fs.readdirSync(out).filter((name) => /\.(deb|rpm)$/.test(name)).sort()
+    const names = fs
+      .readdirSync(out)
+      .filter((name) => /\.(deb|rpm)$/.test(name))
+      .sort()
     assert.deepEqual(names, [
       'pkg-hello_0.3.0~rc.1-1_amd64.deb',
       'pkg-hello_0.3.0~rc.1-1_arm64.deb',
@@ -222,13 +231,19 @@ requires(missing.length > 0 && `${missing.join(', ')} (scripts/setup-debian.sh)`
     ])
     assert.match(sh('sha256sum', ['-c', 'SHA256SUMS'], { cwd: out }), /pkg-hello_0\.3\.0~rc\.1-1_arm64\.deb: OK/)
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { files: { name: string; kind: string; target: string }[] }
-    assert.deepEqual(manifest.files.filter((file) => file.kind === 'package').map((file) => `${file.target} ${file.name}`).sort(), [
-      'aarch64-unknown-linux-gnu pkg-hello_0.3.0~rc.1-1_arm64.deb',
-      'aarch64-unknown-linux-gnu pkg_hello-0.3.0~rc.1-1.aarch64.rpm',
-      'armv7-unknown-linux-gnueabihf pkg-hello_0.3.0~rc.1-1_armhf.deb',
-      'armv7-unknown-linux-gnueabihf pkg_hello-0.3.0~rc.1-1.armv7hl.rpm',
-      'x86_64-unknown-linux-gnu pkg-hello_0.3.0~rc.1-1_amd64.deb',
-      'x86_64-unknown-linux-gnu pkg_hello-0.3.0~rc.1-1.x86_64.rpm',
-    ])
+    assert.deepEqual(
+      manifest.files
+        .filter((file) => file.kind === 'package')
+        .map((file) => `${file.target} ${file.name}`)
+        .sort(),
+      [
+        'aarch64-unknown-linux-gnu pkg-hello_0.3.0~rc.1-1_arm64.deb',
+        'aarch64-unknown-linux-gnu pkg_hello-0.3.0~rc.1-1.aarch64.rpm',
+        'armv7-unknown-linux-gnueabihf pkg-hello_0.3.0~rc.1-1_armhf.deb',
+        'armv7-unknown-linux-gnueabihf pkg_hello-0.3.0~rc.1-1.armv7hl.rpm',
+        'x86_64-unknown-linux-gnu pkg-hello_0.3.0~rc.1-1_amd64.deb',
+        'x86_64-unknown-linux-gnu pkg_hello-0.3.0~rc.1-1.x86_64.rpm',
+      ],
+    )
   })
 })

@@ -81,7 +81,12 @@ describe('versions sort as the crate versions do', () => {
 describe('Depends from what the binaries link', () => {
   test.each([
     ['static musl binaries: nothing', [{ dynamic: false, needed: [] }], [], []],
-    ['a gnu binary: libc6 at its highest GLIBC_ and libgcc-s1', [{ dynamic: true, glibc: '2.34', needed: ['libgcc_s.so.1', 'libc.so.6', 'ld-linux-x86-64.so.2'] }], ['libc6 (>= 2.34)', 'libgcc-s1'], []],
+    [
+      'a gnu binary: libc6 at its highest GLIBC_ and libgcc-s1',
+      [{ dynamic: true, glibc: '2.34', needed: ['libgcc_s.so.1', 'libc.so.6', 'ld-linux-x86-64.so.2'] }],
+      ['libc6 (>= 2.34)', 'libgcc-s1'],
+      [],
+    ],
     [
       'two binaries: the highest glibc of both',
       [

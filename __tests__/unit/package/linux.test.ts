@@ -114,7 +114,10 @@ describe('cargo-generate-rpm metadata → the rpm', () => {
           epoch: 1,
           'require-sh': false,
           'auto-req': 'no',
-          assets: [{ source: 'conf/a.toml', dest: '/etc/a.toml', mode: '640', config: 'noreplace', user: 'root', group: 'adm' }, { source: 'README.md', dest: '/usr/share/doc/x/', doc: true }],
+          assets: [
+            { source: 'conf/a.toml', dest: '/etc/a.toml', mode: '640', config: 'noreplace', user: 'root', group: 'adm' },
+            { source: 'README.md', dest: '/usr/share/doc/x/', doc: true },
+          ],
           requires: { filesystem: '>= 3, < 4', alternative: '*' },
           post_install_script: 'echo 100%',
         },
@@ -266,7 +269,8 @@ describe('rpm spec', () => {
   test('rpmbuild: binary only, the target arch, reproducible macros', () => {
     const args = rpmbuildArgs({ spec: '/t/x.spec', root: '/t/root', arch: 'armv7hl', topDir: '/t/top', outputDir: '/s' })
     assert.deepEqual(args.slice(0, 6), ['-bb', '--quiet', '--target', 'armv7hl-linux', '--buildroot', '/t/root'])
-    for (const define of ['_buildhost reproducible', 'use_source_date_epoch_as_buildtime 1', 'clamp_mtime_to_source_date_epoch 1', '_binary_payload w9.gzdio', '_rpmdir /s']) assert.ok(args.includes(define), define)
+    for (const define of ['_buildhost reproducible', 'use_source_date_epoch_as_buildtime 1', 'clamp_mtime_to_source_date_epoch 1', '_binary_payload w9.gzdio', '_rpmdir /s'])
+      assert.ok(args.includes(define), define)
     assert.equal(args.at(-1), '/t/x.spec')
   })
 })

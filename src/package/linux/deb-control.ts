@@ -70,7 +70,7 @@ export function renderCopyright(spec: DebSpec): string {
   const lines = [
     'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/',
     `Upstream-Name: ${spec.crate.name}`,
-    ...(spec.crate.repository ?? spec.crate.homepage ? [`Source: ${spec.crate.repository ?? spec.crate.homepage}`] : []),
+    ...((spec.crate.repository ?? spec.crate.homepage) ? [`Source: ${spec.crate.repository ?? spec.crate.homepage}`] : []),
     '',
     'Files: *',
     `Copyright: ${spec.copyright || spec.maintainer}`,
@@ -103,17 +103,50 @@ export function systemdFragments(units: readonly UnitFile[]): Partial<Record<Scr
   const prerm: string[] = []
   const postrm: string[] = []
   const tmpfiles = units.filter((unit) => unit.dest.startsWith('/usr/lib/tmpfiles.d/'))
-  if (tmpfiles.length) postinst.push(CONFIGURE, '\tif command -v systemd-tmpfiles >/dev/null; then', `\t\tsystemd-tmpfiles --create ${tmpfiles.map((unit) => unit.unit).join(' ')} >/dev/null || true`, '\tfi', 'fi')
+  if (tmpfiles.length)
+    postinst.push(CONFIGURE, '\tif command -v systemd-tmpfiles >/dev/null; then', `\t\tsystemd-tmpfiles --create ${tmpfiles.map((unit) => unit.unit).join(' ')} >/dev/null || true`, '\tfi', 'fi')
   // Templates (name@.service) are neither enabled nor started without an instance.
   const systemUnits = units.filter((unit) => unit.dest.startsWith('/usr/lib/systemd/system/') && !unit.unit.includes('@'))
   for (const { unit, rule, installable } of systemUnits.filter((candidate) => candidate.installable)) {
-    if (rule.enable) postinst.push(CONFIGURE, `\tdeb-systemd-helper unmask ${unit} >/dev/null || true`, `\tif deb-systemd-helper --quiet was-enabled ${unit}; then`, `\t\tdeb-systemd-helper enable ${unit} >/dev/null || true`, '\telse', `\t\tdeb-systemd-helper update-state ${unit} >/dev/null || true`, '\tfi', 'fi')
-    else if (installable) postinst.push(CONFIGURE, `\tif deb-systemd-helper debian-installed ${unit}; then`, `\t\tdeb-systemd-helper unmask ${unit} >/dev/null || true`, `\t\tif deb-systemd-helper --quiet was-enabled ${unit}; then`, `\t\t\tdeb-systemd-helper enable ${unit} >/dev/null || true`, '\t\tfi', '\tfi', `\tdeb-systemd-helper update-state ${unit} >/dev/null || true`, 'fi')
-    postrm.push('if [ "$1" = "remove" ] && command -v deb-systemd-helper >/dev/null; then', `\tdeb-systemd-helper mask ${unit} >/dev/null || true`, 'fi', 'if [ "$1" = "purge" ] && command -v deb-systemd-helper >/dev/null; then', `\tdeb-systemd-helper purge ${unit} >/dev/null || true`, `\tdeb-systemd-helper unmask ${unit} >/dev/null || true`, 'fi')
+    if (rule.enable)
+      postinst.push(
+        CONFIGURE,
+        `\tdeb-systemd-helper unmask ${unit} >/dev/null || true`,
+        `\tif deb-systemd-helper --quiet was-enabled ${unit}; then`,
+        `\t\tdeb-systemd-helper enable ${unit} >/dev/null || true`,
+        '\telse',
+        `\t\tdeb-systemd-helper update-state ${unit} >/dev/null || true`,
+        '\tfi',
+        'fi',
+      )
+    else if (installable)
+      postinst.push(
+        CONFIGURE,
+        `\tif deb-systemd-helper debian-installed ${unit}; then`,
+        `\t\tdeb-systemd-helper unmask ${unit} >/dev/null || true`,
+        `\t\tif deb-systemd-helper --quiet was-enabled ${unit}; then`,
+        `\t\t\tdeb-systemd-helper enable ${unit} >/dev/null || true`,
+        '\t\tfi',
+        '\tfi',
+        `\tdeb-systemd-helper update-state ${unit} >/dev/null || true`,
+        'fi',
+      )
+    postrm.push(
+      'if [ "$1" = "remove" ] && command -v deb-systemd-helper >/dev/null; then',
+      `\tdeb-systemd-helper mask ${unit} >/dev/null || true`,
+      'fi',
+      'if [ "$1" = "purge" ] && command -v deb-systemd-helper >/dev/null; then',
+      `\tdeb-systemd-helper purge ${unit} >/dev/null || true`,
+      `\tdeb-systemd-helper unmask ${unit} >/dev/null || true`,
+      'fi',
+    )
   }
   for (const { unit, rule } of systemUnits) {
     let action: string[] = []
-    if (rule.restartAfterUpgrade) action = rule.start ? ['\t\tif [ -n "$2" ]; then', `\t\t\tdeb-systemd-invoke restart ${unit} >/dev/null || true`, '\t\telse', `\t\t\tdeb-systemd-invoke start ${unit} >/dev/null || true`, '\t\tfi'] : ['\t\tif [ -n "$2" ]; then', `\t\t\tdeb-systemd-invoke try-restart ${unit} >/dev/null || true`, '\t\tfi']
+    if (rule.restartAfterUpgrade)
+      action = rule.start
+        ? ['\t\tif [ -n "$2" ]; then', `\t\t\tdeb-systemd-invoke restart ${unit} >/dev/null || true`, '\t\telse', `\t\t\tdeb-systemd-invoke start ${unit} >/dev/null || true`, '\t\tfi']
+        : ['\t\tif [ -n "$2" ]; then', `\t\t\tdeb-systemd-invoke try-restart ${unit} >/dev/null || true`, '\t\tfi']
     else if (rule.start) action = [`\t\tdeb-systemd-invoke start ${unit} >/dev/null || true`]
     postinst.push(CONFIGURE, '\tif [ -d /run/systemd/system ]; then', '\t\tsystemctl --system daemon-reload >/dev/null || true', ...action, '\tfi', 'fi')
     // Stopped before every upgrade only when it is not restarted after one.
@@ -123,7 +156,12 @@ export function systemdFragments(units: readonly UnitFile[]): Partial<Record<Scr
   if (systemUnits.length) postrm.push('if [ -d /run/systemd/system ]; then', '\tsystemctl --system daemon-reload >/dev/null || true', 'fi')
   const block = (lines: string[]): string => (lines.length ? `# Added by rust-xbuild for the systemd units\n${lines.join('\n')}\n# End of the systemd units' commands\n` : '')
   const result: Partial<Record<ScriptName, string>> = {}
-  for (const [name, lines] of [['postinst', postinst], ['prerm', prerm], ['postrm', postrm]] as const) if (lines.length) result[name] = block(lines)
+  for (const [name, lines] of [
+    ['postinst', postinst],
+    ['prerm', prerm],
+    ['postrm', postrm],
+  ] as const)
+    if (lines.length) result[name] = block(lines)
   return result
 }
 

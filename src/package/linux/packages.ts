@@ -57,7 +57,8 @@ export async function buildLinuxPackages(request: LinuxPackagesRequest): Promise
         const spec = debSpec(crate)
         const files = await resolveDebFiles(spec, root, binaries)
         const { depends, unknown } = debLibraryDepends(needs)
-        if (unknown.length) core.warning(`${spec.name}.deb: the binaries link ${unknown.join(', ')}, whose Debian packages the action does not know; list them in package.metadata.deb.depends (with "$auto").`)
+        if (unknown.length)
+          core.warning(`${spec.name}.deb: the binaries link ${unknown.join(', ')}, whose Debian packages the action does not know; list them in package.metadata.deb.depends (with "$auto").`)
         const arch = debArchitecture(request.facts) ?? ''
         const result = await buildDeb({ spec, files, arch, autoDepends: depends, workDir: request.tempDir, outputDir: request.stageDir, epoch: request.epoch })
         core.info(`${result.name}:\n${result.control.trimEnd()}`)
