@@ -94,6 +94,7 @@ export class FileFinder {
     const into = (dest: string, name: string): string => (dest.endsWith('/') ? `${dest}${name}` : dest)
     if (rule.built) {
       const staged = binaries?.get(rule.built)
+      if (binaries && !staged && rule.auto) return []
       if (binaries && !staged)
         throw new InputError(`${rule.key}.source`, rule.source, `the build staged no binary ${rule.built} for this target (staged: ${[...binaries.keys()].join(', ') || 'none'}); check the bin input.`)
       return [{ dest: into(rule.dest, rule.built), source: staged ?? '', mode: rule.mode ?? 0o755, ...extra }]
@@ -155,7 +156,8 @@ export async function resolveDebFiles(spec: DebSpec, root: string, binaries?: Re
           const found = pkgfile(unitDir, `${spec.name}${suffix}`, kind, rule.unitName)
           if (!found) continue
           const unit = `${rule.unitName ?? spec.name}${suffix}.${kind === 'tmpfile' ? 'conf' : kind}`
-          if (units.some((other) => other.dest === `${installDir}/${unit}`)) continue
+          // One file, one unit: an earlier rule's file is not installed again under another name.
+          if (units.some((other) => other.dest === `${installDir}/${unit}` || other.source === fs.realpathSync(found))) continue
           const source = finder.file('package.metadata.deb.systemd-units', path.relative(spec.crate.dir, found))
           units.push({ dest: `${installDir}/${unit}`, source, mode: 0o644, unit, rule, installable: /^\s*\[Install\]/m.test(fs.readFileSync(source, 'utf8')) })
         }

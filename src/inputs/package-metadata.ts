@@ -78,6 +78,8 @@ export interface AssetRule {
   source: string
   /** A binary the build staged: `target/release/<bin>` in the metadata */
   built?: string
+  /** From `$auto` (or no assets): a binary the bin input left out is left out here too */
+  auto?: boolean
   /** Absolute in the installed system; ending in `/`: a folder that takes the source's name */
   dest: string
   /** Permission bits; undefined: the source's own (cargo-deb) */
@@ -221,7 +223,7 @@ export function assetRule(reader: MetadataReader, key: string, source: unknown, 
 
 /** cargo-deb's `$auto`: every binary to /usr/bin (0755), and the readme to /usr/share/doc/<name>/. */
 export function autoAssets(crate: CrateInfo, debName: string, key: string): AssetRule[] {
-  const assets: AssetRule[] = crate.bins.map((bin) => ({ key, source: `target/release/${bin}`, built: bin, dest: `/usr/bin/${bin}`, mode: 0o755 }))
+  const assets: AssetRule[] = crate.bins.map((bin) => ({ key, source: `target/release/${bin}`, built: bin, auto: true, dest: `/usr/bin/${bin}`, mode: 0o755 }))
   if (crate.readme) assets.push({ key: `${key} (the readme)`, source: path.posix.normalize(crate.readme), dest: `/usr/share/doc/${debName}/${path.posix.basename(crate.readme)}`, mode: 0o644 })
   return assets
 }
