@@ -217,10 +217,8 @@ requires(missing.length > 0 && `${missing.join(', ')} (scripts/setup-debian.sh)`
     const merged = runEntry('merge/index.js', { dirs: 'in/*', upload: 'none' }, { workspace, env: { PATH: debianPath(), SOURCE_DATE_EPOCH: EPOCH } })
     assert.equal(merged.code, 0, merged.log.slice(-6000))
     const out = merged.outputs.dir ?? ''
-    const names = fs
-      .readdirSync(out)
-      .filter((name) => /\.(deb|rpm)$/.test(name))
-      .sort()
+    // Spread into a literal: an array of the test's realm (jest runs tests in a VM context), for deepEqual.
+    const names = [...fs.readdirSync(out)].filter((name) => /\.(deb|rpm)$/.test(name)).sort()
     assert.deepEqual(names, [
       'pkg-hello_0.3.0~rc.1-1_amd64.deb',
       'pkg-hello_0.3.0~rc.1-1_arm64.deb',
