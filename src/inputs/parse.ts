@@ -9,6 +9,7 @@ import { checkArtifactName, looksLikeTriple, optional, parseBoolean, parseChoice
 import { dockerPlatforms, isDockerPlatform, targetFacts, tripleForDockerPlatform, type Libc } from '../common/target.js'
 import { DEFAULT_NAME_TEMPLATE, checkIncludePattern, checkNameTemplate, type ArchiveFormat } from './packaging.js'
 import { type ChecksumAlgorithm } from '../common/checksum.js'
+import { checkLinuxPackageTarget, parseLinuxPackageFormats, type LinuxPackageFormat } from './linux-packages.js'
 
 export type LinkerChoice = 'auto' | 'gcc' | 'zig' | 'none'
 export type Command = 'build' | 'test' | 'both'
@@ -66,6 +67,8 @@ export interface Inputs {
   checksums: ChecksumAlgorithm[]
   /** Write a CycloneDX SBOM per built package into the staging folder */
   sbom: boolean
+  /** System packages per cargo package with binaries (Linux targets; checked against the target) */
+  linuxPackages: LinuxPackageFormat[]
   /** Relative to the workspace; undefined: no Docker platform layout */
   dockerDir?: string
   upload: UploadMode
@@ -162,6 +165,9 @@ export function parseInputs(read: InputReader): Inputs {
   const cacheKey = read(Input.CacheKey).trim()
   if (/[\n,]/.test(cacheKey)) throw new InputError(Input.CacheKey, cacheKey, 'a cache key part may not contain commas or newlines.')
 
+  const linuxPackages = parseLinuxPackageFormats(read(Input.Packages))
+  checkLinuxPackageTarget(linuxPackages, facts)
+
   const profile = read(Input.Profile).trim() || 'release'
   if (!/^[A-Za-z0-9_-]+$/.test(profile)) throw new InputError(Input.Profile, profile, 'expected a cargo profile name such as release or dev.')
 
@@ -195,6 +201,7 @@ export function parseInputs(read: InputReader): Inputs {
     smokeTest: smokeTestValue === '' ? undefined : splitArgs(smokeTestValue, Input.SmokeTest),
     systemPackages: names(Input.SystemPackages),
     protoc,
+    linuxPackages,
   }
 }
 

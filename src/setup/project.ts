@@ -10,6 +10,10 @@ import { InputError } from '../errors.js'
 import { exec } from '../exec.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import type { Toolchain } from './toolchain.js'
+import { ensureCommands } from './apt.js'
+import { crateInfos, type CrateInfo } from '../inputs/package-metadata.js'
+import { debSpec, rpmSpec } from '../inputs/package-specs.js'
+import { resolveDebFiles, resolveRpmFiles } from '../inputs/package-files.js'
 
 export interface Member {
   name: string
@@ -95,9 +99,35 @@ export function checkSelection(members: readonly Member[], selection: Selection)
 
 /** The Project phase: read the manifests without resolving (no Cargo.lock is written) and check the selection. */
 export async function checkProject({ inputs, workDir }: BuildRequest, toolchain: Toolchain): Promise<void> {
-  if (!inputs.packages.length && !inputs.bins.length && !inputs.features.length) return
+  if (!inputs.packages.length && !inputs.bins.length && !inputs.features.length && !inputs.linuxPackages.length) return
   const metadata = await exec('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: workDir, env: toolchain.env })
   const members = workspaceMembers(metadata.stdout)
   checkSelection(members, inputs)
   core.info(`package, bin and features found in ${members.map((member) => member.name).join(', ')}`)
+  if (inputs.linuxPackages.length) {
+    await checkLinuxPackages(metadata.stdout, inputs.linuxPackages, inputs.packages)
+    // dpkg-deb is on every Debian and Ubuntu runner; rpmbuild comes with the rpm package.
+    await ensureCommands(inputs.linuxPackages.map((format) => (format === 'deb' ? { command: 'dpkg-deb', packages: ['dpkg'] } : { command: 'rpmbuild', packages: ['rpm'] })))
+  }
+}
+
+/**
+ * The deb and rpm metadata of every selected package with binaries, read and its files
+ * found before anything is built (the binaries themselves are checked when packaging).
+ */
+export async function checkLinuxPackages(metadataJson: string, formats: readonly string[], selected: readonly string[]): Promise<CrateInfo[]> {
+  const root = (JSON.parse(metadataJson) as { workspace_root: string }).workspace_root
+  const names = selected.map((spec) => spec.replace(/[@:].*$/, ''))
+  const crates = crateInfos(metadataJson).filter((crate) => crate.bins.length && (!names.length || names.includes(crate.name)))
+  for (const crate of crates) {
+    for (const format of formats) {
+      const spec = format === 'deb' ? debSpec(crate) : rpmSpec(crate)
+      const files = spec.format === 'deb' ? await resolveDebFiles(spec, root) : await resolveRpmFiles(spec, root)
+      for (const note of spec.notes) core.warning(note)
+      core.info(
+        `${format} ${spec.name} ${spec.version}: ${files.files.length} file(s)${files.units.length ? `, systemd ${files.units.map((unit) => unit.unit).join(', ')}` : ''}${Object.keys(files.scripts).length ? `, scripts ${Object.keys(files.scripts).join(', ')}` : ''}`,
+      )
+    }
+  }
+  return crates
 }
