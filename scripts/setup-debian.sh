@@ -78,3 +78,30 @@ if [ ! -x "$zig_dir/ziglang/zig" ]; then
   "${sudo_cmd[@]}" chmod -R a+rX /opt/rust-xbuild
   echo "setup-debian: zig $("$zig_dir/ziglang/zig" version) in $zig_dir/ziglang"
 fi
+
+# rustup for the user runner, as hosted runners have it: rustup and its proxies (cargo, rustc,
+# ... are links to rustup, which picks the toolchain) in ~runner/.cargo/bin, and no toolchain.
+# No network: rustup-init is the rustup binary itself, copied from this machine's rustup; the
+# dead server URLs make sure it downloads nothing. Toolchains come from the local channel of
+# scripts/rustup-dist.sh, which needs patchelf.
+if ! dpkg-query -W -f='${Status}' patchelf 2>/dev/null | grep -q 'install ok installed'; then
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends patchelf || {
+    retry "${sudo_cmd[@]}" apt-get update -q
+    retry "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends patchelf
+  }
+fi
+if [ ! -x /home/runner/.cargo/bin/rustup ]; then
+  source_rustup=$(readlink -f "$(command -v rustup || echo /root/.cargo/bin/rustup)")
+  if [ ! -x "$source_rustup" ]; then
+    echo "setup-debian: no rustup on this machine to install for runner (looked on PATH and in /root/.cargo/bin)" >&2
+    exit 1
+  fi
+  init_dir=$(mktemp -d /tmp/rustup-init.XXXXXX)
+  "${sudo_cmd[@]}" install -m 0755 "$source_rustup" "$init_dir/rustup-init"
+  chmod 0755 "$init_dir"
+  sudo -u runner -H env RUSTUP_DIST_SERVER=http://127.0.0.1:9 RUSTUP_UPDATE_ROOT=http://127.0.0.1:9/rustup RUSTUP_INIT_SKIP_PATH_CHECK=yes \
+    "$init_dir/rustup-init" -y --no-modify-path --default-toolchain none --profile minimal
+  rm -rf "$init_dir"
+  echo "setup-debian: $(sudo -u runner -H /home/runner/.cargo/bin/rustup --version 2>/dev/null) for runner in /home/runner/.cargo/bin"
+fi

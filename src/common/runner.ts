@@ -36,13 +36,36 @@ export function onActionsRunner(): boolean {
   return process.env.GITHUB_ACTIONS === 'true'
 }
 
-/** The artifact service needs the runtime token a runner provides. */
+/** The artifact service (v4, the results service) needs the runtime token and the results URL a runner provides. */
 export function hasArtifactService(): boolean {
-  return Boolean(process.env.ACTIONS_RUNTIME_TOKEN)
+  return Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL)
+}
+
+/**
+ * @actions/cache's rule for which service it talks to (internal/config.js): v2 when
+ * ACTIONS_CACHE_SERVICE_V2 is set to anything, except on GitHub Enterprise Server, which has no
+ * v2; the server counts as GHES unless GITHUB_SERVER_URL's host is github.com, *.ghe.com or
+ * *.localhost. Undefined when GITHUB_SERVER_URL is no URL (the library would throw).
+ */
+export function cacheServiceVersion(env: Environment): 'v1' | 'v2' | undefined {
+  let host: string
+  try {
+    host = new URL(env.GITHUB_SERVER_URL || 'https://github.com').hostname.toUpperCase()
+  } catch {
+    return undefined
+  }
+  const ghes = host !== 'GITHUB.COM' && !host.endsWith('.GHE.COM') && !host.endsWith('.LOCALHOST')
+  return !ghes && env.ACTIONS_CACHE_SERVICE_V2 ? 'v2' : 'v1'
+}
+
+/** Whether the cache has a service, as `isFeatureAvailable()` decides: v2 needs ACTIONS_RESULTS_URL, v1 ACTIONS_CACHE_URL. */
+export function cacheServiceAvailable(env: Environment): boolean {
+  const version = cacheServiceVersion(env)
+  return version === 'v2' ? Boolean(env.ACTIONS_RESULTS_URL) : version === 'v1' && Boolean(env.ACTIONS_CACHE_URL)
 }
 
 export function hasCacheService(): boolean {
-  return Boolean(process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL)
+  return cacheServiceAvailable(process.env)
 }
 
 export function hasStepSummary(): boolean {

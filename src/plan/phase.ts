@@ -41,7 +41,7 @@ export async function configureCargo({ inputs, facts, workDir }: BuildRequest, {
     resolved: setup.resolved,
     tempDir,
     runner: setup.testRunner,
-    extraEnv: { ...systemPackages?.env, ...setup.protoc?.env, ...setup.windowsEnv },
+    extraEnv: { ...toolchain.env, ...systemPackages?.env, ...setup.protoc?.env, ...setup.windowsEnv },
     remaps,
   })
   writePlanFiles(plan, tempDir)

@@ -65,9 +65,8 @@ export class HttpError extends Error {
 }
 
 /**
- * Retries for the artifact service. Octokit retries the release calls itself; the
- * artifact client retries its Twirp calls and downloads, but not a whole upload whose blob
- * stream broke half-way, which is what this is mainly for.
+ * Retries for the artifact service's list, download and delete calls. Octokit retries the
+ * release calls itself; a whole upload is never retried (see uploadArtifact).
  */
 export interface RetryPolicy {
   attempts: number
@@ -128,15 +127,15 @@ export async function uploadArtifact(client: ArtifactClient, name: string, dir: 
   if (!files.length) throw new ActionError(`Nothing to upload: ${dir} is empty.`)
   const deleted = await withRetry(`Deleting an earlier artifact ${name}`, () => client.delete(name), policy)
   if (deleted) core.info(`Replaced the earlier artifact ${name}.`)
-  const result = await withRetry(
-    `Uploading the artifact ${name}`,
-    () =>
-      client.upload(
-        name,
-        files.map((file) => path.join(dir, file)),
-        dir,
-      ),
-    policy,
+  // Not retried as a whole: the client retries its own calls and blocks, and the service keeps
+  // the name of an upload that broke after CreateArtifact, so a second attempt could only
+  // answer 409 Conflict and hide the real cause.
+  const result = await step(`Uploading the artifact ${name}`, () =>
+    client.upload(
+      name,
+      files.map((file) => path.join(dir, file)),
+      dir,
+    ),
   )
   return { ...result, files }
 }

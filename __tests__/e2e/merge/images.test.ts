@@ -14,7 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fixture, runAction, runEntry, type ActionRun } from '../../support/harness.js'
+import { fixture, giveToRunner, runAction, runEntry, type ActionRun } from '../../support/harness.js'
 import { requires } from '../../support/prerequisites.js'
 import { blobUploads, fileFromLayer, RUN_WITH, startRegistry, staticHellos, type RegistryServer } from '../../support/registry.js'
 
@@ -213,6 +213,7 @@ requires(missing.length > 0 && `programs ${missing.join(', ')} (scripts/setup-de
     const tampered = path.join(work, 'tampered')
     fs.cpSync(path.join(workspace, 'target', 'xbuild', 'x86_64-unknown-linux-gnu'), tampered, { recursive: true })
     fs.appendFileSync(path.join(tampered, 'hello'), 'x')
+    giveToRunner(tampered)
     const run = mergeStep(workspace, { dirs: tampered, image: `${open.host}/team/tampered:1` })
     assert.notEqual(run.code, 0)
     assert.match(run.log, /::error::The merge found 1 problem\(s\):%0A- .*tampered: hello does not match its checksum in manifest.json/)

@@ -1,91 +1,92 @@
 /**
- * The merge over what real matrix jobs produce: ring-hello built through dist/index.js
- * for x86_64 and aarch64, each staging folder stored as the artifact its job would have
- * uploaded (in-memory artifact service), then merged by the merge action's run() with
- * those fakes (merge-runner.ts), and dist/merge/index.js run as a runner would.
+ * The merge over what real matrix jobs produce, end to end: ring-hello built through
+ * dist/index.js for x86_64 and aarch64, each job uploading its artifact with the real
+ * @actions/artifact to the results service (__tests__/support/results-server.ts), then
+ * dist/merge/index.js run as the run's merge job, downloading, verifying and uploading the
+ * merged artifact through the same service. Hostile or broken artifacts go into runs of their
+ * own, so each scenario sees only its run's artifacts.
  */
-import { beforeAll, describe, test } from '@jest/globals'
+import { afterAll, beforeAll, describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fixture, parseOutputFile, ROOT, runAction, sh, type ActionRun } from '../../support/harness.js'
+import { debianPath, errors, fixture, ROOT, runAction, runEntry, sh, type ActionRun } from '../../support/harness.js'
+import { assertHonest, type Seen } from '../../support/github-server.js'
+import { startResultsService, type ArtifactRecord, type LoggedRequest, type ResultsService } from '../../support/results-server.js'
 
 const X86 = 'x86_64-unknown-linux-gnu'
 const ARM = 'aarch64-unknown-linux-gnu'
 const builds: Record<string, ActionRun> = {}
+let service: ResultsService
 
-beforeAll(() => {
+beforeAll(async () => {
+  service = await startResultsService()
   for (const target of [X86, ARM]) {
     const workspace = fixture('ring-hello')
     fs.writeFileSync(path.join(workspace, 'LICENSE'), 'MIT\n')
-    const run = runAction({ target, toolchain: 'system', locked: 'true', include: 'LICENSE', checksum: 'both' }, { workspace })
+    // cache: false keeps the post step from pruning the staging folder the tests compare with.
+    const run = runAction(
+      { target, toolchain: 'system', locked: 'true', include: 'LICENSE', checksum: 'both', upload: 'artifact', cache: 'false' },
+      { workspace, env: service.envFor(`build (${target})`) },
+    )
     assert.equal(run.code, 0, run.log)
+    assert.equal(run.outputs['artifact-name'], `rust-xbuild-${target}`)
     builds[target] = run
   }
+  // Another job's artifact that the merge must leave alone.
+  await service.putArtifact('coverage', { files: { 'lcov.info': 'TN:\n' } }, { job: 'coverage' })
 })
+afterAll(() => service?.stop())
 
-/** The artifacts the two matrix jobs uploaded, plus one the merge must leave alone. */
-function uploaded(): Record<string, string> {
-  const other = fs.mkdtempSync(path.join(os.tmpdir(), 'other-'))
-  fs.writeFileSync(path.join(other, 'lcov.info'), 'TN:\n')
-  return { coverage: other, ...Object.fromEntries(Object.entries(builds).map(([target, run]) => [`rust-xbuild-${target}`, run.outputs.dir ?? ''])) }
-}
-
-interface FakeState {
-  calls: [string, ...unknown[]][]
-  artifacts: Record<string, string[]>
-  releases: { tag: string; draft: boolean; assets: string[] }[]
-}
-
-interface MergeRun {
-  code: number
-  outputs: Record<string, string>
-  stdout: string
+interface MergeRun extends ActionRun {
   workspace: string
-  state: FakeState
+  /** The service's requests during the run */
+  requests: LoggedRequest[]
 }
 
-/** The merge action's run() in its own process, with INPUT_* variables and fake clients. */
-function merge(inputs: Record<string, string>, artifacts: Record<string, string>, env: Record<string, string> = {}): MergeRun {
+/** dist/merge/index.js as the merge job of `run` (default: the matrix's run). */
+async function merge(inputs: Record<string, string>, options: { run?: string; env?: Record<string, string> } = {}): Promise<MergeRun> {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-ws-'))
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-run-'))
-  const outputFile = path.join(scratch, 'output')
-  const stateFile = path.join(scratch, 'state.json')
-  fs.writeFileSync(outputFile, '')
-  const variables: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/root',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputFile,
-    RUNNER_TEMP: path.join(scratch, 'temp'),
-    ACTIONS_RUNTIME_TOKEN: 'fake',
-    MERGE_ARTIFACTS: JSON.stringify(artifacts),
-    MERGE_STATE: stateFile,
-    ...env,
-  }
-  for (const [name, value] of Object.entries(inputs)) variables[`INPUT_${name.toUpperCase()}`] = value
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, '__tests__', 'support', 'merge-runner.ts')], { env: variables, encoding: 'utf8', cwd: ROOT })
-  return {
-    code: result.status ?? -1,
-    outputs: parseOutputFile(fs.readFileSync(outputFile, 'utf8')),
-    stdout: `${result.stdout}\n${result.stderr}`,
-    workspace,
-    state: JSON.parse(fs.existsSync(stateFile) ? fs.readFileSync(stateFile, 'utf8') : '{}') as FakeState,
-  }
+  const mark = (await service.requests()).length
+  const run = runEntry('merge/index.js', inputs, { workspace, env: { PATH: debianPath(), ...service.envFor('merge', { run: options.run }), ...options.env } })
+  return { ...run, workspace, requests: (await service.requests()).slice(mark) }
+}
+
+/** The artifacts of a run, by name. */
+async function artifactsOf(run?: string): Promise<Map<string, ArtifactRecord>> {
+  const id = run ? service.runId(run) : service.run
+  return new Map((await service.artifacts()).filter((a) => a.run === id && a.finalized).map((a) => [a.name, a]))
+}
+
+/** A run holding the two builds' staging folders as artifacts, plus `extra` ones (name → folder). */
+async function runWith(run: string, extra: Record<string, string>, replace: Record<string, string> = {}): Promise<void> {
+  const dirs = { ...Object.fromEntries(Object.entries(builds).map(([target, build]) => [`rust-xbuild-${target}`, build.outputs.dir ?? ''])), ...replace, ...extra }
+  for (const [name, dir] of Object.entries(dirs)) await service.putArtifact(name, { dir }, { run, job: name })
 }
 
 const mode = (file: string): number => fs.statSync(file).mode & 0o777
+const named = (requests: readonly LoggedRequest[], call: string, name: string): LoggedRequest[] => requests.filter((r) => r.call === `ArtifactService.${call}` && r.fields.name === name)
 
 describe('merge over two real target builds', () => {
   let first: MergeRun
-  beforeAll(() => {
-    first = merge({ expect: `${X86}, linux/arm64`, 'docker-dir': 'docker-bin' }, uploaded())
+  beforeAll(async () => {
+    first = await merge({ expect: `${X86}, linux/arm64`, 'docker-dir': 'docker-bin' })
   })
 
+  test('the merge job downloads the matrix’s artifacts from the service, not the others', () => {
+    assert.equal(first.code, 0, first.log)
+    assert.deepEqual(errors(first), [])
+    for (const target of [X86, ARM])
+      assert.deepEqual(
+        named(first.requests, 'GetSignedArtifactURL', `rust-xbuild-${target}`).map((r) => r.status),
+        [200],
+      )
+    assert.deepEqual(named(first.requests, 'GetSignedArtifactURL', 'coverage'), [])
+    assert.ok(first.requests.filter((r) => r.call === 'Get Blob').every((r) => r.status === 200))
+  })
   test('one SHA256SUMS and SHA512SUMS over every file, verified by sha256sum -c and sha512sum -c', () => {
-    assert.equal(first.code, 0, first.stdout)
     const dir = first.outputs.dir ?? ''
     assert.equal(dir, path.join(first.workspace, 'rust-xbuild'))
     assert.equal(first.outputs.manifest, path.join(dir, 'SHA256SUMS'))
@@ -147,9 +148,10 @@ describe('merge over two real target builds', () => {
     assert.equal(mode(path.join(docker, 'linux/arm64/ring-hello')), 0o755)
     assert.match(sh('file', ['-b', path.join(docker, 'linux/arm64/ring-hello')]), /ARM aarch64/)
   })
-  test('the result is uploaded as rust-xbuild-merged; a re-run merges the same, not itself', () => {
+  test('the result is uploaded as rust-xbuild-merged; a re-run merges the same, not itself', async () => {
     assert.equal(first.outputs['artifact-name'], 'rust-xbuild-merged')
-    assert.deepEqual(first.state.artifacts['rust-xbuild-merged'], [
+    const merged = (await artifactsOf()).get('rust-xbuild-merged')
+    assert.deepEqual([...(merged?.entries ?? [])].filter((entry) => !entry.endsWith('/')).sort(), [
       'SHA256SUMS',
       'SHA512SUMS',
       `${ARM}/ring-hello`,
@@ -160,58 +162,83 @@ describe('merge over two real target builds', () => {
       `ring-hello-${X86}.cdx.json`,
       `${X86}/ring-hello`,
     ])
-    // The re-run's service also holds the first merge's artifact, which must not be merged into itself.
-    const again = merge({ expect: `${X86}, linux/arm64`, 'docker-dir': 'docker-bin' }, { ...uploaded(), 'rust-xbuild-merged': first.outputs.dir ?? '' })
-    assert.equal(again.code, 0, again.stdout)
-    assert.ok(!again.state.calls.some((call) => call[0] === 'download' && call[1] === 'rust-xbuild-merged'))
-    assert.ok(again.state.calls.some((call) => call[0] === 'delete' && call[1] === 'rust-xbuild-merged'))
+    // The re-run's service holds the first merge's artifact, which matches rust-xbuild-* but must not be merged into itself.
+    const again = await merge({ expect: `${X86}, linux/arm64`, 'docker-dir': 'docker-bin' })
+    assert.equal(again.code, 0, again.log)
+    assert.deepEqual(named(again.requests, 'GetSignedArtifactURL', 'rust-xbuild-merged'), [])
+    assert.deepEqual(
+      named(again.requests, 'DeleteArtifact', 'rust-xbuild-merged').map((r) => r.status),
+      [200],
+    )
+    assert.match(again.log, /Replaced the earlier artifact rust-xbuild-merged/)
+    const replaced = (await artifactsOf()).get('rust-xbuild-merged')
+    assert.notEqual(replaced?.id, merged?.id)
     for (const file of ['SHA256SUMS', 'manifest.json']) {
       const before = fs.readFileSync(path.join(first.outputs.dir ?? '', file), 'utf8')
       assert.equal(fs.readFileSync(path.join(again.outputs.dir ?? '', file), 'utf8'), before, file)
     }
   })
-  test('upload release: the archives, the SBOMs, the checksums and the manifest become assets of a draft', () => {
-    const result = merge({ upload: 'release', 'release-tag': 'v0.1.0', token: 't' }, uploaded(), { GITHUB_REPOSITORY: 'o/r' })
-    assert.equal(result.code, 0, result.stdout)
-    assert.deepEqual(result.state.releases, [
-      {
-        tag: 'v0.1.0',
-        draft: true,
-        assets: ['SHA256SUMS', 'SHA512SUMS', 'manifest.json', `ring-hello-0.1.0-${ARM}.tar.gz`, `ring-hello-0.1.0-${X86}.tar.gz`, `ring-hello-${ARM}.cdx.json`, `ring-hello-${X86}.cdx.json`],
-      },
-    ])
-    assert.deepEqual(result.state.artifacts['rust-xbuild-merged'], undefined)
+  test('upload release: the archives, the SBOMs, the checksums and the manifest become assets of a draft', async () => {
+    const before = (await artifactsOf()).get('rust-xbuild-merged')?.id
+    const github = await githubServer()
+    let result: MergeRun
+    try {
+      result = await merge({ upload: 'release', 'release-tag': 'v0.1.0', token: 't' }, { env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'o/r' } })
+    } finally {
+      github.state = await github.stop()
+    }
+    assertHonest(github.state.problems)
+    assert.equal(result.code, 0, result.log)
+    assert.deepEqual(
+      github.state.releases.map((r) => ({ tag: r.tag_name, draft: r.draft, assets: r.assets.map((a) => a.name).sort() })),
+      [
+        {
+          tag: 'v0.1.0',
+          draft: true,
+          assets: ['SHA256SUMS', 'SHA512SUMS', 'manifest.json', `ring-hello-0.1.0-${ARM}.tar.gz`, `ring-hello-0.1.0-${X86}.tar.gz`, `ring-hello-${ARM}.cdx.json`, `ring-hello-${X86}.cdx.json`],
+        },
+      ],
+    )
+    // upload: release alone leaves the artifacts as they were.
+    assert.equal((await artifactsOf()).get('rust-xbuild-merged')?.id, before)
+    assert.deepEqual(
+      result.requests.filter((r) => ['CreateArtifact', 'DeleteArtifact'].some((call) => r.call.endsWith(call))),
+      [],
+    )
   })
 })
 
 describe('the merge fails clearly', () => {
-  test('an expected target without an artifact', () => {
-    const result = merge({ expect: `${X86}, ${ARM}, armv7-unknown-linux-gnueabihf` }, uploaded())
+  test('an expected target without an artifact', async () => {
+    const result = await merge({ expect: `${X86}, ${ARM}, armv7-unknown-linux-gnueabihf` })
     assert.equal(result.code, 1)
     assert.match(result.stdout, /::error::The merge found 1 problem\(s\):%0A- Expected target\(s\) missing: armv7-unknown-linux-gnueabihf\. Found: aarch64-unknown-linux-gnu, x86_64-unknown-linux-gnu/)
   })
-  test('two targets claiming one file name with different contents', () => {
+  test('two targets claiming one file name with different contents', async () => {
     // A job whose name template lost {target}: its aarch64 archive takes the x86_64 archive's name.
     const evil = fs.mkdtempSync(path.join(os.tmpdir(), 'evil-'))
     fs.cpSync(builds[ARM]?.outputs.dir ?? '', evil, { recursive: true })
     fs.renameSync(path.join(evil, `ring-hello-0.1.0-${ARM}.tar.gz`), path.join(evil, `ring-hello-0.1.0-${X86}.tar.gz`))
     const manifest = fs.readFileSync(path.join(evil, 'manifest.json'), 'utf8').replaceAll(`ring-hello-0.1.0-${ARM}.tar.gz`, `ring-hello-0.1.0-${X86}.tar.gz`)
     fs.writeFileSync(path.join(evil, 'manifest.json'), manifest.replace(`"target": "${ARM}"`, '"target": "aarch64-unknown-linux-musl"'))
-    const result = merge({}, { ...uploaded(), 'rust-xbuild-renamed': evil })
+    await runWith('renamed', { 'rust-xbuild-renamed': evil })
+    const result = await merge({}, { run: 'renamed' })
     assert.equal(result.code, 1)
     assert.match(
       result.stdout,
       new RegExp(`ring-hello-0\\.1\\.0-${X86}\\.tar\\.gz is claimed by rust-xbuild-renamed \\(aarch64-unknown-linux-musl, .*\\) and rust-xbuild-${X86} \\(${X86}, .*\\) with different contents`),
     )
-    assert.equal(result.state.artifacts['rust-xbuild-merged'], undefined, 'nothing is uploaded')
+    assert.equal((await artifactsOf('renamed')).has('rust-xbuild-merged'), false, 'nothing is uploaded')
   })
-  test('a file that does not match its manifest', () => {
+  test('a file that does not match its manifest', async () => {
     const tampered = fs.mkdtempSync(path.join(os.tmpdir(), 'tampered-'))
     fs.cpSync(builds[X86]?.outputs.dir ?? '', tampered, { recursive: true })
     fs.writeFileSync(path.join(tampered, 'ring-hello'), 'tampered')
-    const result = merge({}, { ...uploaded(), [`rust-xbuild-${X86}`]: tampered })
+    await runWith('tampered', {}, { [`rust-xbuild-${X86}`]: tampered })
+    const result = await merge({}, { run: 'tampered' })
     assert.equal(result.code, 1)
     assert.match(result.stdout, new RegExp(`rust-xbuild-${X86}: ring-hello does not match its checksum in manifest\\.json`))
+    assert.equal((await artifactsOf('tampered')).has('rust-xbuild-merged'), false, 'nothing is uploaded')
   })
   test('dist/merge/index.js outside a runner: one clear error', () => {
     const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'merge', 'index.js')], { env: { PATH: process.env.PATH ?? '', INPUT_EXPECT: X86 }, encoding: 'utf8' })
@@ -219,3 +246,31 @@ describe('the merge fails clearly', () => {
     assert.match(result.stdout, /::error::The merge downloads this run’s artifacts, which needs a GitHub Actions runner/)
   })
 })
+
+interface GithubState {
+  seen: Seen[]
+  releases: { tag_name: string; draft: boolean; assets: { name: string }[] }[]
+  /** What the merge sent and the server answered that GitHub's OpenAPI description does not allow */
+  problems: string[]
+}
+
+/** The local api.github.com of github-server-main.ts, checked against GitHub's OpenAPI description, in its own process (runEntry blocks this one). */
+async function githubServer(): Promise<{ url: string; state: GithubState; stop: () => Promise<GithubState> }> {
+  const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gh-state-')), 'state.json')
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, '__tests__', 'support', 'github-server-main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, GITHUB_SERVER_STATE: stateFile },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))
+    child.once('exit', (code) => reject(new Error(`the GitHub server process ended (${code})`)))
+  })
+  const stop = async (): Promise<GithubState> => {
+    const ended = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    await ended
+    return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as GithubState
+  }
+  return { url, state: { seen: [], releases: [], problems: [] }, stop }
+}

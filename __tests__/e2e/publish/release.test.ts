@@ -1,6 +1,7 @@
 /**
  * upload: release through the bundled action: dist/index.js loads its Octokit chunk and
- * talks to a local server that answers like api.github.com (GITHUB_API_URL points at it).
+ * talks to a local server that answers like api.github.com (GITHUB_API_URL points at it),
+ * whose requests and replies are checked against GitHub's OpenAPI description.
  */
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
@@ -9,11 +10,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { errors, fixture, ROOT, runAction } from '../../support/harness.js'
-import type { Seen } from '../../support/github-server.js'
+import { assertHonest, type Seen } from '../../support/github-server.js'
 
 interface ServerState {
   seen: Seen[]
   releases: { tag_name: string; draft: boolean; target_commitish?: string; assets: { name: string; data: string }[] }[]
+  /** What the action sent and the server answered that GitHub's OpenAPI description does not allow */
+  problems: string[]
 }
 
 /** Starts the server process; stop() ends it and returns what it saw. */
@@ -50,6 +53,7 @@ describe('upload: release through the bundled action', () => {
     } finally {
       state = await server.stop()
     }
+    assertHonest(state.problems)
     assert.equal(run.code, 0, run.log)
     assert.deepEqual(errors(run), [])
     assert.deepEqual(

@@ -1,4 +1,4 @@
-import { describe, test } from '@jest/globals'
+import { afterEach, describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -9,7 +9,7 @@ import { HttpError, isRetryable, renderArtifactName, uploadArtifact, uploadRelea
 import { InputError } from '../../../src/errors.js'
 import { FakeArtifacts, FakeReleases, instantRetry } from '../../support/fakes.js'
 import { resolveRelease } from '../../../src/inputs/release.js'
-import { githubServer } from '../../support/github-server.js'
+import { assertHonest, githubServer, type GithubServer } from '../../support/github-server.js'
 
 function staged(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-'))
@@ -74,13 +74,13 @@ describe('workflow artifacts', () => {
     assert.equal(client.stored.size, 1)
     assert.equal(client.stored.get('a')?.files.get('app')?.toString(), 'v2')
   })
-  test('a dropped connection is retried', async () => {
+  test('an upload that broke is reported at once with its cause, not retried into a 409 on the name the service still holds', async () => {
     const client = new FakeArtifacts()
-    client.failures.push({ method: 'upload', count: 2, error: networkError })
+    client.failures.push({ method: 'upload', count: 1, error: networkError })
     const waits: number[] = []
-    await uploadArtifact(client, 'a', staged({ app: 'x' }), instantRetry(waits))
-    assert.deepEqual(waits, [2, 4])
-    assert.equal(client.calls.filter((c) => c[0] === 'upload').length, 3)
+    await assert.rejects(uploadArtifact(client, 'a', staged({ app: 'x' }), instantRetry(waits)), /Uploading the artifact a failed: socket hang up/)
+    assert.deepEqual(waits, [])
+    assert.equal(client.calls.filter((c) => c[0] === 'upload').length, 1)
   })
   test('a failure retrying cannot fix is reported at once', async () => {
     const client = new FakeArtifacts()
@@ -193,9 +193,19 @@ describe('release assets', () => {
 
 describe('the Octokit release client against a local server that answers like api.github.com', () => {
   const one = (dir: string, name: string) => [{ path: path.join(dir, name), name }]
+  const servers: GithubServer[] = []
+  const serve = async (): Promise<GithubServer> => {
+    const gh = await githubServer()
+    servers.push(gh)
+    return gh
+  }
+  // What each test sent and got, against GitHub's OpenAPI description.
+  afterEach(() => {
+    for (const gh of servers.splice(0)) assertHonest(gh.problems)
+  })
 
   test('creates a missing draft, uploads to its upload_url; a re-run replaces the same-named asset', async () => {
-    const gh = await githubServer()
+    const gh = await serve()
     try {
       const client = octokitReleaseClient({ token: 't0k3n', repository: 'o/r', apiUrl: gh.url, commit: 'abc123' })
       const first = await uploadReleaseAssets(client, 'v1.0.0', one(staged({ 'app.tar.gz': 'OLD' }), 'app.tar.gz'))
@@ -233,7 +243,7 @@ describe('the Octokit release client against a local server that answers like ap
   }, 30_000)
 
   test('a release on the second page of the listing is found and used as it is', async () => {
-    const gh = await githubServer()
+    const gh = await serve()
     try {
       for (let i = 0; i < 120; i++) gh.releases.push({ id: i + 1, tag_name: `v0.${i}`, draft: false, assets: [] })
       const { release } = await uploadReleaseAssets(octokitReleaseClient({ token: 't', repository: 'o/r', apiUrl: gh.url }), 'v0.110', one(staged({ a: 'A' }), 'a'))
@@ -246,7 +256,7 @@ describe('the Octokit release client against a local server that answers like ap
   }, 30_000)
 
   test('a 502 is retried and the call succeeds', async () => {
-    const gh = await githubServer()
+    const gh = await serve()
     try {
       gh.fail.push({ route: 'GET /repos/o/r/releases', status: 502, message: 'Server Error' })
       const releases = await octokitReleaseClient({ token: 't', repository: 'o/r', apiUrl: gh.url }).findReleases('v1')
@@ -259,7 +269,7 @@ describe('the Octokit release client against a local server that answers like ap
   }, 30_000)
 
   test('a 403 secondary rate limit with retry-after is waited for, then the upload succeeds', async () => {
-    const gh = await githubServer()
+    const gh = await serve()
     try {
       gh.releases.push({ id: 1, tag_name: 'v1', draft: false, assets: [] })
       gh.fail.push({ route: 'POST /uploads/', status: 403, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', headers: { 'retry-after': '2' } })
@@ -279,7 +289,7 @@ describe('the Octokit release client against a local server that answers like ap
   }, 30_000)
 
   test('a rate limit that resets in an hour is a clear error at once, not a wait', async () => {
-    const gh = await githubServer()
+    const gh = await serve()
     try {
       const reset = String(Math.floor(Date.now() / 1000) + 3600)
       gh.fail.push({ route: 'GET /repos/o/r/releases', status: 403, message: 'API rate limit exceeded for installation ID 1.', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } })
@@ -294,7 +304,7 @@ describe('the Octokit release client against a local server that answers like ap
   }, 30_000)
 
   test('bad credentials: one request and an error naming the step and the status', async () => {
-    const gh = await githubServer()
+    const gh = await serve()
     try {
       gh.fail.push({ route: 'GET /repos/o/r/releases', status: 401, message: 'Bad credentials' })
       let error: unknown
@@ -308,7 +318,7 @@ describe('the Octokit release client against a local server that answers like ap
   }, 30_000)
 
   test('an asset uploaded by a racing job meanwhile (422 already_exists) is replaced', async () => {
-    const gh = await githubServer()
+    const gh = await serve()
     try {
       gh.releases.push({ id: 1, tag_name: 'v1', draft: true, assets: [] })
       const client = octokitReleaseClient({ token: 't', repository: 'o/r', apiUrl: gh.url })

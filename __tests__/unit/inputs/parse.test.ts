@@ -9,7 +9,7 @@ import { runnerReader } from '../../support/action-inputs.js'
 const reader = (values: Record<string, string>): ((name: string) => string) => runnerReader('action.yml', values)
 
 describe('every kind of target parses with every action.yml default set', () => {
-  test.each([
+  const kinds: [string, Record<string, string>, string, string][] = [
     ['x86_64-unknown-linux-gnu', {}, 'x86_64-unknown-linux-gnu', 'gnu'],
     ['x86_64-unknown-linux-musl', {}, 'x86_64-unknown-linux-musl', 'musl'],
     ['aarch64-unknown-linux-musl', {}, 'aarch64-unknown-linux-musl', 'musl'],
@@ -22,7 +22,8 @@ describe('every kind of target parses with every action.yml default set', () => 
     ['linux/arm64', { libc: 'musl' }, 'aarch64-unknown-linux-musl', 'musl'],
     ['linux/arm/v7', { libc: 'gnu' }, 'armv7-unknown-linux-gnueabihf', 'gnu'],
     ['x86_64-unknown-linux-musl', { libc: 'musl' }, 'x86_64-unknown-linux-musl', 'musl'],
-  ] as const)('%s %o', (target, extra, triple, libc) => {
+  ]
+  test.each(kinds)('%s %o', (target, extra, triple, libc) => {
     const inputs = parseInputs(reader({ target, ...extra }))
     assert.equal(inputs.target, triple)
     assert.equal(inputs.libc, libc)
