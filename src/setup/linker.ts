@@ -44,12 +44,14 @@ export interface LinkerPlan {
 }
 
 /**
- * What zig cc rejects of rustc's and cc's arguments: cc's --target=<rust triple> (only
- * added for compilers named clang), version-script and exclude-libs options; on musl,
- * libgcc's unwinder is zig's libunwind.
+ * What zig cc rejects of rustc's and cc's arguments (measured with zig 0.13.0, the pinned
+ * release, and 0.11): cc's --target=<rust triple> (cc adds it for compilers it takes for
+ * clang), the exclude-libs options; on musl, libgcc's unwinder is zig's libunwind.
  */
 const ZIG_DROP_ARGS = [
   '--target=*',
+  // zig 0.11 rejects it; 0.13 accepts it, and its lld already defaults to it, so dropping it
+  // changes nothing there and keeps an older zig on PATH linking cdylibs.
   '-Wl,--no-undefined-version',
   '-Wl,-exclude-libs,*',
   '-Wl,--exclude-libs,*',
@@ -58,11 +60,13 @@ const ZIG_DROP_ARGS = [
   '-march=*',
   '-mcpu=*',
   '-mtune=*',
-  // GNU ld emulations (rustc passes -Wl,-melf_i386 for i686 musl): unsupported linker arg.
+  // GNU ld emulations (cc and rustc pass -Wl,-melf_i386 for i686 musl): unsupported linker arg.
+  // Not every -Wl,-m*: -Wl,-mllvm is the user's own (zig rejects it too, and says so).
   '-Wl,-melf*',
   '-Wl,-maarch64*',
   '-Wl,-marmelf*',
 ]
+// zig 0.13 finds no gcc_s or gcc_eh for musl (0.14 accepts both); zig's libunwind takes their place.
 const ZIG_MUSL_RENAME_ARGS = { '-lgcc_s': '-lunwind', '-lgcc_eh': '-lunwind' }
 
 /** Debian cross packages are named after the GNU triple with x86_64 spelt x86-64. */

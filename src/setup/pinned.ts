@@ -10,12 +10,15 @@ export interface PinnedArchive {
   sha256: string
 }
 
-/** zig release pinned for downloads, with the SHA256 of each archive (ziglang.org). */
+/**
+ * zig release pinned for downloads, with the SHA256 of each archive as ziglang.org's
+ * download/index.json lists them (`shasum`; the .tar.xz and .zip files, not the wheels).
+ */
 export const ZIG_VERSION = '0.13.0'
 const ZIG_SHA256: Record<string, string> = {
   'linux-x86_64': 'd45312e61ebcc48032b77bc4cf7fd6915c11fa16e4aad116b66c9468211230ea',
   'linux-aarch64': '041ac42323837eb5624068acd8b00cd5777dac4cf91179e8dad7a7e90dd0c556',
-  'macos-x86_64': 'fc77de265737737925e6c40d4339996506582565621bea0e834e552cd98a5e0d',
+  'macos-x86_64': '8b06ed1091b2269b700b3b07f8e3be3b833000841bae5aa6a09b1a8b4773effd',
   'macos-aarch64': '46fae219656545dfaf4dce12fb4e8685cec5b51d721beee9389ab4194d43394c',
   'windows-x86_64': 'd859994725ef9402381e557c60bb57497215682e355204d754ee3df75ee3c158',
   'windows-aarch64': '95ff88427af7ba2b4f312f45d2377ce7a033e5e3c620c8caaa396a9aba20efda',
@@ -51,4 +54,13 @@ export function protocArchive(platform: NodeJS.Platform, arch: string): PinnedAr
   const sha256 = PROTOC_SHA256[`${os}-${cpu}`]
   if (!sha256) return undefined
   return { url: `https://github.com/protocolbuffers/protobuf/releases/download/v${PROTOC_VERSION}/protoc-${PROTOC_VERSION}-${os}-${cpu}.zip`, sha256 }
+}
+
+/**
+ * The tool cache's name for a version: @actions/tool-cache finds only semver folders, and
+ * `find('protoc', '25.1')` reads 25.1 as a range that a folder named 25.1 never matches.
+ */
+export function toolCacheVersion(version: string): string {
+  const parts = version.split('.')
+  return [...parts, ...['0', '0', '0'].slice(parts.length)].join('.')
 }

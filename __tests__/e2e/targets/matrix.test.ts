@@ -183,7 +183,7 @@ requires(missingTools())('the target matrix, built by the action alone', () => {
       if (/^Linker: zig/m.test(run.log)) {
         // zig's cache lives under the action's folder and is an entry of the build cache.
         assert.ok(fs.readdirSync(path.join(runnerTemp, 'rust-xbuild', row.triple, 'zig-cache')).length > 0)
-        assert.match(run.summary, /\| zig \| `rust-xbuild-v1-zig-[^`]+`<br>zig `0\.11\.0` · zig target `[^`]+` · zig cpu `[^`]+` \| miss \|/)
+        assert.match(run.summary, /\| zig \| `rust-xbuild-v1-zig-[^`]+`<br>zig `0\.13\.0` · zig target `[^`]+` · zig cpu `[^`]+` \| miss \|/)
       }
       if (row.triple.startsWith('arm-')) {
         // ARMv6 all through: Rust, C, and the C runtime zig built for the ARM1176.

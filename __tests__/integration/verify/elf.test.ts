@@ -74,7 +74,8 @@ describe('ARM build attributes agree with readelf -A', () => {
     test(row.name, () => {
       const out = path.join(dir, `${row.arch}.bin`)
       const env = { ...process.env, ZIG_GLOBAL_CACHE_DIR: path.join(dir, 'zig-cache') }
-      // Compile and link apart, as cargo and the cc crate do (zig 0.11 compiling while linking ignores -mcpu).
+      // Compile and link apart, as cargo and the cc crate do: zig (0.11 and 0.13) compiling and
+      // linking in one command with -O1 ignores -mcpu for the file.
       execFileSync(zig, ['cc', ...row.args, '-c', '-O1', stub, '-o', `${out}.o`], { stdio: 'pipe', env })
       execFileSync(zig, ['cc', ...row.args, '-nostdlib', '-static', `${out}.o`, '-o', out], { stdio: 'pipe', env })
       const attributes = execFileSync('readelf', ['-A', out], { encoding: 'utf8' })
