@@ -30491,9 +30491,12 @@ function cpu_cFlagsForBaseline(family, baseline) {
     return family === 's390x' ? [`-march=${cpu}`] : [`-mcpu=${cpu}`];
 }
 /**
- * zig's CPU for a target's default baseline, chosen to match rustc's target spec (zig's
- * own defaults differ: arm `baseline` is ARMv7 with NEON, x86 `i686` has no SSE2, riscv64
- * `generic_rv64` has no M/A/F/D/C, s390x has no `baseline`). Measured with zig 0.11.
+ * zig's CPU for a target's default baseline, chosen to match rustc's target spec. Named for
+ * every target, so zig's cache key and the summary say which CPU the C code got. Where it
+ * matters (measured with zig 0.11 and 0.13): zig's arm default is ARMv7 with NEON and D32,
+ * and for s390x it asks clang for CPU `generic`, which clang refuses ("unknown target CPU").
+ * zig's x86 and riscv64 defaults are already pentium4 and baseline_rv64, but the build
+ * scripts' `-march=i686` (no SSE2) and `-march=rv64gc` (unknown to zig) are dropped for these.
  */
 const ZIG_DEFAULT_CPUS = {
     x86_64: 'x86_64',
