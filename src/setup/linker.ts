@@ -6,6 +6,7 @@ import { Input } from '../common/constants.js'
 import { InputError } from '../errors.js'
 import type { LinkerChoice } from '../inputs/parse.js'
 import { type Host, type TargetFacts, type Requirement } from '../common/target.js'
+import { compareVersions } from '../common/version.js'
 import { mingwTriple } from '../common/wine.js'
 import { mingwPlan } from './mingw.js'
 
@@ -69,14 +70,65 @@ const ZIG_DROP_ARGS = [
 // zig 0.13 finds no gcc_s or gcc_eh for musl (0.14 accepts both); zig's libunwind takes their place.
 const ZIG_MUSL_RENAME_ARGS = { '-lgcc_s': '-lunwind', '-lgcc_eh': '-lunwind' }
 
+/** `zig version` (0.13.0, 0.14.0-dev.1+abc) as [major, minor]; undefined when unreadable. */
+function zigRelease(version: string): [number, number] | undefined {
+  const match = /^(\d+)\.(\d+)\./.exec(version.trim())
+  return match ? [Number(match[1]), Number(match[2])] : undefined
+}
+
+/**
+ * Why this zig cannot link the target, when it is known not to (measured with zig 0.13.0,
+ * 0.14.1 and 0.15.2 linking a C hello world); undefined when it can or nobody measured it.
+ * The build would otherwise fail deep in a build script or at the link with zig's own error.
+ */
+export function zigCannotLink(facts: Pick<TargetFacts, 'arch' | 'libc' | 'triple'>, zigVersion: string): string | undefined {
+  const release = zigRelease(zigVersion)
+  if (!release) return undefined
+  const [major, minor] = release
+  const before = (m: number): boolean => major === 0 && minor < m
+  const newer = 'or put zig 0.14 or newer on PATH before this step.'
+  if (before(14) && (facts.arch === 's390x' || facts.arch === 'loongarch64')) {
+    return `zig ${zigVersion.trim()} cannot link ${facts.triple}: building its compiler_rt for ${facts.arch} fails (LLVM ERROR: Cannot select fp_to_fp16); zig 0.14 links it. Use linker: gcc without a glibc floor (gnu targets), ${newer}`
+  }
+  if (before(14) && facts.arch === 'riscv64gc' && facts.libc === 'gnu') {
+    return `zig ${zigVersion.trim()} cannot build glibc for riscv64 (its headers include gnu/stubs-lp64d.h, which it lacks); zig 0.14 builds it. Remove the glibc input to link with the distribution's riscv64-linux-gnu-gcc, ${newer}`
+  }
+  if (before(16) && facts.arch === 'armv5te') {
+    return `zig ${zigVersion.trim()} cannot link ${facts.triple}: its C runtime calls __sync_lock_test_and_set_4, which ARMv5TE has no instruction for and zig does not provide (zig 0.13 to 0.15). Use linker: gcc without a glibc floor for armv5te-unknown-linux-gnueabi, or linker: none with a musl cross toolchain of your own.`
+  }
+  return undefined
+}
+
 /** Debian cross packages are named after the GNU triple with x86_64 spelt x86-64. */
 function crossPackageSuffix(gnuTriple: string): string {
   return gnuTriple.replace(/_/g, '-')
 }
 
+/**
+ * The lowest glibc floor zig links for each architecture: glibc's first release there
+ * (x86_64's symbols start at 2.2.5, so 2.3). Below it zig 0.13 fails with undefined symbols
+ * or, for powerpc64le, without stdio.h (measured: 2.2, 2.16, 2.3, 2.18 fail; these pass).
+ */
+const LOWEST_GLIBC: Record<string, string> = {
+  x86_64: '2.3',
+  i686: '2.0',
+  i586: '2.0',
+  aarch64: '2.17',
+  armv7: '2.4',
+  thumbv7neon: '2.4',
+  arm: '2.4',
+  powerpc64le: '2.19',
+  riscv64gc: '2.27',
+  loongarch64: '2.36',
+}
+
 function zigPlan(facts: TargetFacts, glibc?: string): LinkerPlan {
   if (!facts.zigTarget) {
     throw new InputError(Input.Linker, 'zig', `the action does not know zig's name for ${facts.triple}; use linker: none and configure the linker in the project.`)
+  }
+  const lowest = LOWEST_GLIBC[facts.arch]
+  if (glibc && lowest && compareVersions(glibc, lowest) < 0) {
+    throw new InputError(Input.Glibc, glibc, `glibc for ${facts.arch} starts at ${lowest}, so there is nothing older to link ${facts.triple} against; use glibc: ${lowest} or higher.`)
   }
   const zigTarget = glibc ? `${facts.zigTarget}.${glibc}` : facts.zigTarget
   return {

@@ -16,7 +16,7 @@ import type { BuildRequest } from '../inputs/phase.js'
 import type { Inputs } from '../inputs/parse.js'
 import { ensureCommands, installSystemPackages } from './apt.js'
 import { ensureProtoc, ensureZig, type ProtocSetup } from './downloads.js'
-import { planLinker, type LinkerPlan } from './linker.js'
+import { planLinker, zigCannotLink, type LinkerPlan } from './linker.js'
 import { hostPkgConfigEnv, planSystemPackages, type SystemPackagesPlan } from './system-packages.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
 import { multiarchLibcPath, smokeRequirements, testRunner } from '../common/emulator.js'
@@ -74,9 +74,13 @@ export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { to
   const linker = startup ? { ...planned, linkFlags: [...planned.linkFlags, `-Lnative=${startup}`] } : planned
   if (protoc) core.info(`protoc: ${protoc.description}`)
   const resolved = await resolvePrograms(linker, zig)
+  const version = await linkerVersion(linker, resolved)
+  // A target this zig is known not to link fails here, with what to do, not at the link.
+  const cannot = linker.kind === 'zig' ? zigCannotLink(facts, version) : undefined
+  if (cannot) throw new ActionError(cannot)
   const systemPackages = planSystemPackages(inputs.systemPackages, facts, host, linker.kind)
   const windowsEnv = runsUnderWine(facts, host) ? await windowsSetup(facts, linker, resolved, Boolean(tests.runner || (inputs.smokeTest && !wineCannotRun(facts)))) : undefined
-  return { linker, testRunner: tests.runner, knowledge, zig, protoc, resolved, linkerVersion: await linkerVersion(linker, resolved), systemPackages, windowsEnv }
+  return { linker, testRunner: tests.runner, knowledge, zig, protoc, resolved, linkerVersion: version, systemPackages, windowsEnv }
 }
 
 /** mingw's variables for cargo, and wine's when an .exe will run. */

@@ -2,7 +2,7 @@ import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { InputError } from '../../../src/errors.js'
 import type { LinkerChoice } from '../../../src/inputs/parse.js'
-import { planLinker } from '../../../src/setup/linker.js'
+import { planLinker, zigCannotLink } from '../../../src/setup/linker.js'
 import { mingwEnv } from '../../../src/setup/mingw.js'
 import { targetFacts, type Host } from '../../../src/common/target.js'
 
@@ -46,6 +46,21 @@ describe('which linker each host/target/choice gets', () => {
       assert.equal(plan.description, description)
     })
   }
+
+  test.each([
+    ['aarch64-unknown-linux-gnu', '2.16', '2.17'],
+    ['x86_64-unknown-linux-gnu', '2.2', '2.3'],
+    ['armv7-unknown-linux-gnueabihf', '2.3', '2.4'],
+    ['powerpc64le-unknown-linux-gnu', '2.18', '2.19'],
+    ['riscv64gc-unknown-linux-gnu', '2.26', '2.27'],
+  ])('%s: a glibc floor of %s is older than the architecture’s first glibc (%s)', (triple, below, lowest) => {
+    assert.throws(
+      () => planLinker('auto', targetFacts(triple), LINUX_X64, below),
+      (error: unknown) => error instanceof InputError && error.input === 'glibc' && error.message.includes(`use glibc: ${lowest} or higher`),
+    )
+    assert.equal(planLinker('auto', targetFacts(triple), LINUX_X64, lowest).zigTarget, `${targetFacts(triple).zigTarget}.${lowest}`)
+  })
+  test('i686 has glibc from 2.0', () => assert.equal(planLinker('zig', targetFacts('i686-unknown-linux-gnu'), LINUX_X64, '2.0').zigTarget, 'x86-linux-gnu.2.0'))
 
   test('musl on the host architecture with build-std links with zig (no self-contained start files)', () => {
     assert.equal(planLinker('auto', targetFacts('x86_64-unknown-linux-musl'), LINUX_X64, undefined, true).kind, 'zig')
@@ -92,4 +107,27 @@ describe('which linker each host/target/choice gets', () => {
       )
     })
   }
+})
+
+describe('targets a zig release is known not to link', () => {
+  // Measured linking a C hello world with zig 0.13.0, 0.14.1 and 0.15.2 (docs/offline-testing.md §8).
+  const cases: [string, string, RegExp | undefined][] = [
+    ['s390x-unknown-linux-gnu', '0.13.0', /compiler_rt for s390x fails .*zig 0\.14 links it/],
+    ['s390x-unknown-linux-gnu', '0.14.1', undefined],
+    ['loongarch64-unknown-linux-gnu', '0.13.0\n', /^zig 0\.13\.0 cannot link loongarch64-unknown-linux-gnu/],
+    ['loongarch64-unknown-linux-musl', '0.15.2', undefined],
+    ['riscv64gc-unknown-linux-gnu', '0.13.0', /cannot build glibc for riscv64 .*gnu\/stubs-lp64d\.h/],
+    ['riscv64gc-unknown-linux-gnu', '0.14.0-dev.2271+f845fa04a', undefined],
+    ['riscv64gc-unknown-linux-musl', '0.13.0', undefined],
+    ['armv5te-unknown-linux-musleabi', '0.15.2', /__sync_lock_test_and_set_4/],
+    ['armv5te-unknown-linux-gnueabi', '0.13.0', /linker: gcc without a glibc floor/],
+    ['aarch64-unknown-linux-musl', '0.13.0', undefined],
+    ['arm-unknown-linux-musleabihf', '0.13.0', undefined],
+    ['s390x-unknown-linux-gnu', 'unreadable', undefined],
+  ]
+  test.each(cases)('%s with zig %j', (triple, version, expected) => {
+    const message = zigCannotLink(targetFacts(triple), version)
+    if (expected) assert.match(message ?? '', expected)
+    else assert.equal(message, undefined)
+  })
 })
