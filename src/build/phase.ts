@@ -7,9 +7,9 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { runCargo, type Artifact, type CargoDiagnostic } from './cargo.js'
 import { ActionError, errorMessage } from '../errors.js'
-import { exec } from '../exec.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import { workspace } from '../common/runner.js'
+import { resolveForTarget } from '../setup/metadata.js'
 import type { TargetSetup } from '../setup/phase.js'
 import { cargoFeatureArgs, type BuildPlan } from '../plan/build-plan.js'
 import type { Host } from '../common/target.js'
@@ -77,9 +77,8 @@ export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, h
     systemPackages: inputs.systemPackages,
     avx512Disabled: setup.knowledge.baseline.features.includes('-avx512f'),
   }
-  const args = ['metadata', '--format-version', '1', '--filter-platform', facts.triple, ...cargoFeatureArgs(inputs)]
   try {
-    const metadata = (await exec('cargo', args, { cwd: workDir, env: plan.env })).stdout
+    const metadata = await resolveForTarget(workDir, facts.triple, cargoFeatureArgs(inputs), plan.env)
     const crates = nativeCrates(metadata)
     if (!crates.length) core.info('No crate in the dependency graph has a native build step.')
     const report = preflightReport(crates, context)

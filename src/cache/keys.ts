@@ -127,9 +127,9 @@ export function targetCacheKeys(request: TargetKeyRequest): CacheKeys {
 }
 
 /** The cargo-home key: registry index, crate archives and git databases do not depend on flags. */
-export function registryCacheKeys(runnerOs: string, lockAndManifests: string): CacheKeys {
+export function registryCacheKeys(runnerOs: string, lockText: string): CacheKeys {
   const prefix = `rust-xbuild-${CACHE_VERSION}-registry-${runnerOs}-`
-  const lock = hash(lockAndManifests, 16)
+  const lock = hash(lockText, 16)
   return { key: `${prefix}${lock}`, restoreKeys: [prefix], parts: [{ name: 'lockfile', value: lock }] }
 }
 
