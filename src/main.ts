@@ -37,7 +37,7 @@ export async function run(): Promise<void> {
     const cache = await phases.run('Build cache', () => restoreBuildCache(request, selected, setup, plan, manifests))
     const preflight = await phases.run(
       'Preflight: crates with native build steps',
-      () => preflightCheck(request, selected.host, setup, plan),
+      () => preflightCheck(request, selected, setup, plan),
       (report) => report.markdown,
     )
     const built = await phases.run(`Build (cargo ${request.inputs.command})`, () => build(request, setup, plan, preflight))

@@ -10,9 +10,8 @@ import { ActionError, errorMessage } from '../errors.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import { workspace } from '../common/runner.js'
 import { resolveForTarget } from '../setup/metadata.js'
-import type { TargetSetup } from '../setup/phase.js'
+import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
 import { cargoFeatureArgs, type BuildPlan } from '../plan/build-plan.js'
-import type { Host } from '../common/target.js'
 import { MATCHER_OWNER, rustcMatcher } from './matcher.js'
 import { diagnose, flaggedFailure, type DiagnosisContext } from './diagnostics.js'
 import { nativeCrates, preflightReport, type PreflightContext, type PreflightReport } from './preflight.js'
@@ -68,11 +67,11 @@ export async function runCargoCommands(plan: BuildPlan, workDir: string, target:
 }
 
 /** The native build steps cargo is about to run, from cargo metadata; problems here only warn. */
-export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, host: Host, setup: TargetSetup, plan: BuildPlan): Promise<PreflightReport> {
+export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, { cross }: SelectedToolchain, setup: TargetSetup, plan: BuildPlan): Promise<PreflightReport> {
   const context: PreflightContext = {
     facts,
     linker: setup.linker.description,
-    cross: facts.triple !== host.triple,
+    cross,
     protoc: Boolean(inputs.protoc),
     systemPackages: inputs.systemPackages,
     avx512Disabled: setup.knowledge.baseline.features.includes('-avx512f'),

@@ -9,7 +9,7 @@ import { cFlagsForBaseline, zigCpu, type Baseline } from '../common/cpu.js'
 import type { Inputs } from '../inputs/parse.js'
 import type { LinkerPlan, Tool } from '../setup/linker.js'
 import { composeRustflags, encodeRustflags, type ProjectFlags } from './rustflags.js'
-import type { TargetFacts, Host } from '../common/target.js'
+import { isCrossBuild, type TargetFacts, type Host } from '../common/target.js'
 import { renderCompilerWrapper } from './wrappers.js'
 import { cRemapFlags, portableFlags, rustRemapFlags, type PathRemap } from './remap.js'
 
@@ -123,7 +123,7 @@ function planRustflags(request: PlanRequest, notices: string[]): ReturnType<type
   const composed = composeRustflags({
     project: request.project,
     baseline,
-    cross: facts.triple !== host.triple,
+    cross: isCrossBuild(facts, host),
     linkFlags: linker.linkFlags,
     extra: inputs.rustflags,
     remapFlags: rustRemapFlags(request.remaps ?? []),
