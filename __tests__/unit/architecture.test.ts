@@ -77,6 +77,10 @@ describe('src/ layout (docs/architecture.md)', () => {
       .map(({ name, lines }) => `${name}: ${lines} lines`)
     assert.deepEqual(long, [])
   })
+  test('the whole environment (runner.ts environment()) reaches only exec.ts, which hands it to programs; others read named variables', () => {
+    const users = files.filter((file) => file !== 'common/runner.ts' && /\benvironment\(\)/.test(fs.readFileSync(path.join(SRC, file), 'utf8')))
+    assert.deepEqual(users, ['exec.ts'])
+  })
   test('only common/runner.ts reads process.env', () => {
     const readers = files.filter((file) => file !== 'common/runner.ts' && /process\.env/.test(fs.readFileSync(path.join(SRC, file), 'utf8')))
     assert.deepEqual(readers, [])

@@ -7,10 +7,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { parse as parseToml } from 'smol-toml'
-import { fingerprint, registryCacheKeys, relevantEnv, targetCacheKeys, zigCacheKeys, type FingerprintParts } from './keys.js'
+import { fingerprint, registryCacheKeys, RELEVANT_VARIABLES, relevantEnv, targetCacheKeys, zigCacheKeys, type FingerprintParts } from './keys.js'
 import { enforceStamp, pruneTargetDir, writeStamp, restoreEntry, saveEntry, STATE_KEY, type CacheBackend, type CacheEntry, type CacheState } from './store.js'
 import { Output } from '../common/constants.js'
-import { environment, hasStepSummary, onActionsRunner, runnerArch, runnerOs } from '../common/runner.js'
+import { variablesMatching, hasStepSummary, onActionsRunner, runnerArch, runnerOs } from '../common/runner.js'
 import { errorMessage } from '../errors.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import { cargoSelectionArgs, type BuildPlan } from '../plan/build-plan.js'
@@ -134,7 +134,7 @@ async function restoreEntries(request: CacheRequest, project: ProjectFiles, entr
 
 export async function prepareCache(request: CacheRequest): Promise<CacheOutcome> {
   const project = readProjectFiles(request.manifests)
-  const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...environment(), ...request.buildEnv }) })
+  const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...variablesMatching(RELEVANT_VARIABLES), ...request.buildEnv }) })
   const tripleDir = path.join(project.targetDirectory, request.triple)
   const entries = await restoreEntries(request, project, planEntries(request, project, fingerprintValue))
   // Whatever restored or left the directory, it is only reused under this configuration.
@@ -159,7 +159,7 @@ export async function restoreBuildCache(
     enabled: inputs.cache,
     backend: actionsCacheBackend,
     manifests,
-    cargoHome: defaultCargoHome(environment()),
+    cargoHome: defaultCargoHome(variablesMatching([/^CARGO_HOME$/])),
     buildEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
     triple: facts.triple,
     profile: inputs.profile,
