@@ -5,7 +5,7 @@
 # builds, qemu-user, musl-tools and Debian's packaged crates (ring, cc, zstd with
 # pkg-config and bindgen, prost-build) as an offline registry, protoc, mingw-w64 with wine64
 # for Windows from Linux, and for the image tests skopeo, Debian's docker-registry, htpasswd
-# (apache2-utils) and the armhf cross gcc; sudo and the unprivileged user `runner` that the
+# (apache2-utils) and the armhf cross gcc; rpm and lintian for the deb and rpm packages; sudo and the unprivileged user `runner` that the
 # e2e harness runs the action as (as hosted runners do); the zig release the action pins,
 # from PyPI's ziglang wheel. Idempotent: does nothing when all is there.
 set -euo pipefail
@@ -25,6 +25,8 @@ packages=(
   librust-zstd-dev pkg-config protobuf-compiler librust-prost-build-dev librust-prost-dev
   gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 wine64
   skopeo docker-registry apache2-utils
+  # The Linux packages (packages: deb, rpm): rpmbuild and rpm, and lintian to check the .deb.
+  rpm lintian
   sudo
 )
 

@@ -29894,6 +29894,7 @@ const constants_Input = {
     Include: 'include',
     Checksum: 'checksum',
     Sbom: 'sbom',
+    Packages: 'packages',
     DockerDir: 'docker-dir',
     Upload: 'upload',
     ArtifactName: 'artifact-name',

@@ -32,6 +32,7 @@ export const Input = {
   Include: 'include',
   Checksum: 'checksum',
   Sbom: 'sbom',
+  Packages: 'packages',
   DockerDir: 'docker-dir',
   Upload: 'upload',
   ArtifactName: 'artifact-name',

@@ -9,6 +9,7 @@ import { checkArtifactName, looksLikeTriple, optional, parseBoolean, parseChoice
 import { dockerPlatforms, isDockerPlatform, targetFacts, tripleForDockerPlatform, type Libc } from '../common/target.js'
 import { DEFAULT_NAME_TEMPLATE, checkIncludePattern, checkNameTemplate, type ArchiveFormat } from './packaging.js'
 import { type ChecksumAlgorithm } from '../common/checksum.js'
+import { checkLinuxPackageTarget, parseLinuxPackageFormats, type LinuxPackageFormat } from './linux-packages.js'
 
 export type LinkerChoice = 'auto' | 'gcc' | 'zig' | 'none'
 export type Command = 'build' | 'test' | 'both'
@@ -66,6 +67,8 @@ export interface Inputs {
   checksums: ChecksumAlgorithm[]
   /** Write a CycloneDX SBOM per built package into the staging folder */
   sbom: boolean
+  /** System packages per cargo package with binaries (Linux targets; checked against the target) */
+  linuxPackages: LinuxPackageFormat[]
   /** Relative to the workspace; undefined: no Docker platform layout */
   dockerDir?: string
   upload: UploadMode
@@ -103,6 +106,8 @@ export function parseInputs(read: InputReader): Inputs {
   const target = parseTargetInputs(read)
   const compilers = parseCompilerInputs(read, target)
   const checks = parseCheckInputs(read)
+  const linuxPackages = parseLinuxPackageFormats(read(Input.Packages))
+  checkLinuxPackageTarget(linuxPackages, targetFacts(target.target))
   const cargo = parseCargoInputs(read)
   return {
     ...parsePublishing(read),
@@ -111,6 +116,7 @@ export function parseInputs(read: InputReader): Inputs {
     ...cargo,
     ...checks,
     systemPackages: cargoNames(read, Input.SystemPackages),
+    linuxPackages,
   }
 }
 

@@ -32,7 +32,7 @@ export interface ManifestContext {
 export interface PackagedFile {
   name: string
   path: string
-  kind: 'binary' | 'archive' | 'sbom'
+  kind: 'binary' | 'archive' | 'package' | 'sbom'
   size: number
   hashes: Hashes
   stripped?: boolean
@@ -58,6 +58,8 @@ export interface PackageOptions {
   mtime: number
   /** SBOMs already written into the staging folder, covered by the sums and the manifest */
   sboms?: readonly { name: string; path: string }[]
+  /** deb and rpm packages already written into the staging folder, likewise */
+  linuxPackages?: readonly { name: string; path: string }[]
 }
 
 export interface PackageResult {
@@ -208,6 +210,9 @@ export async function packageStaged(options: PackageOptions): Promise<PackageRes
     files.push(archive)
   }
 
+  for (const pkg of options.linuxPackages ?? []) {
+    files.push({ name: pkg.name, path: pkg.path, kind: 'package', size: fs.statSync(pkg.path).size, hashes: await hashFile(pkg.path, checksums) })
+  }
   for (const sbom of options.sboms ?? []) {
     files.push({ name: sbom.name, path: sbom.path, kind: 'sbom', size: fs.statSync(sbom.path).size, hashes: await hashFile(sbom.path, checksums) })
   }

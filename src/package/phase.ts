@@ -9,7 +9,8 @@ import { InputError } from '../errors.js'
 import { packageStaged, resolveVersion, type PackageResult, type ManifestContext } from './pack.js'
 import { defaultArchiveFormat } from './plan.js'
 import { binariesToStage, type StageResult } from '../stage/stage.js'
-import { gitRef, sourceDateEpoch, workspace } from '../common/runner.js'
+import { actionTempDir, gitRef, sourceDateEpoch, workspace } from '../common/runner.js'
+import { buildLinuxPackages } from './linux/packages.js'
 import { chooseEpoch, commitTime, writeSboms } from './provenance.js'
 import { cargoFeatureArgs } from '../plan/build-plan.js'
 import type { BuildRequest } from '../inputs/phase.js'
@@ -67,6 +68,17 @@ export async function packagePhase(
       })
     : []
   for (const sbom of sboms) core.info(`SBOM ${sbom.name}: ${sbom.components} crate(s) compiled into the binaries (CycloneDX 1.6).`)
+  const linuxPackages = await buildLinuxPackages({
+    formats: inputs.linuxPackages,
+    facts,
+    workDir,
+    stageDir: staged.dir,
+    tempDir: actionTempDir(path.join(facts.triple, 'linux-packages')),
+    staged: staged.files,
+    packageIds,
+    epoch,
+    env: plan.env,
+  })
   const archive = inputs.archive === 'auto' ? defaultArchiveFormat(facts.os) : inputs.archive === 'none' ? undefined : inputs.archive
   const result = await packageStaged({
     stageDir: staged.dir,
@@ -82,8 +94,10 @@ export async function packagePhase(
     context,
     mtime: epoch,
     sboms,
+    linuxPackages,
   })
   for (const file of result.archives) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes: ${file.contents?.join(', ')})`)
+  for (const file of result.files.filter((candidate) => candidate.kind === 'package')) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes)`)
   for (const file of result.docker) core.info(`Docker layout: ${path.relative(workspace(), file)}`)
   core.setOutput(Output.Archives, JSON.stringify(result.archives.map((file) => file.path)))
   core.setOutput(Output.Manifest, path.join(staged.dir, result.sums[0] ?? 'SHA256SUMS'))

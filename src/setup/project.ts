@@ -10,6 +10,10 @@ import { InputError } from '../errors.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import { readManifests, type CargoMetadata } from './metadata.js'
 import type { Toolchain } from './toolchain.js'
+import { ensureCommands } from './apt.js'
+import { crateInfos, type CrateInfo } from '../inputs/package-metadata.js'
+import { debSpec, rpmSpec } from '../inputs/package-specs.js'
+import { resolveDebFiles, resolveRpmFiles } from '../inputs/package-files.js'
 
 export interface Member {
   name: string
@@ -89,14 +93,40 @@ export function checkSelection(members: readonly Member[], selection: Selection)
 }
 
 /**
- * The Project phase: read the manifests without resolving (no Cargo.lock is written) and
- * check the selection. The manifests go on to the cache keys.
+ * The Project phase: read the manifests without resolving (no Cargo.lock is written), check
+ * the selection and the deb/rpm metadata. The manifests go on to the cache keys.
  */
 export async function checkProject({ inputs, workDir }: BuildRequest, toolchain: Toolchain): Promise<CargoMetadata> {
   const manifests = await readManifests(workDir, toolchain.env)
-  if (!inputs.packages.length && !inputs.bins.length && !inputs.features.length) return manifests
+  if (!inputs.packages.length && !inputs.bins.length && !inputs.features.length && !inputs.linuxPackages.length) return manifests
   const members = workspaceMembers(manifests)
   checkSelection(members, inputs)
   core.info(`package, bin and features found in ${members.map((member) => member.name).join(', ')}`)
+  if (inputs.linuxPackages.length) {
+    await checkLinuxPackages(manifests, inputs.linuxPackages, inputs.packages)
+    // dpkg-deb is on every Debian and Ubuntu runner; rpmbuild comes with the rpm package.
+    await ensureCommands(inputs.linuxPackages.map((format) => (format === 'deb' ? { command: 'dpkg-deb', packages: ['dpkg'] } : { command: 'rpmbuild', packages: ['rpm'] })))
+  }
   return manifests
+}
+
+/**
+ * The deb and rpm metadata of every selected package with binaries, read and its files
+ * found before anything is built (the binaries themselves are checked when packaging).
+ */
+export async function checkLinuxPackages(manifests: CargoMetadata, formats: readonly string[], selected: readonly string[]): Promise<CrateInfo[]> {
+  const root = manifests.workspace_root
+  const names = selected.map((spec) => spec.replace(/[@:].*$/, ''))
+  const crates = crateInfos(manifests).filter((crate) => crate.bins.length && (!names.length || names.includes(crate.name)))
+  for (const crate of crates) {
+    for (const format of formats) {
+      const spec = format === 'deb' ? debSpec(crate) : rpmSpec(crate)
+      const files = spec.format === 'deb' ? await resolveDebFiles(spec, root) : await resolveRpmFiles(spec, root)
+      for (const note of spec.notes) core.warning(note)
+      core.info(
+        `${format} ${spec.name} ${spec.version}: ${files.files.length} file(s)${files.units.length ? `, systemd ${files.units.map((unit) => unit.unit).join(', ')}` : ''}${Object.keys(files.scripts).length ? `, scripts ${Object.keys(files.scripts).join(', ')}` : ''}`,
+      )
+    }
+  }
+  return crates
 }
