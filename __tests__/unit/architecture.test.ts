@@ -33,8 +33,8 @@ function functionLengths(file: string): { name: string; lines: number }[] {
   return found
 }
 
-/** Functions still over the limit (issue 16): the packaging phase and the deb/rpm code that came with the packages merge, not yet split. */
-const LONG_FOR_NOW = ['package/pack.ts packageStaged', 'package/phase.ts packagePhase', 'inputs/package-specs.ts debSpec', 'package/linux/deb-control.ts systemdFragments']
+/** Functions still over the limit (issue 16): deb/rpm code that came with the packages merge, not yet split. */
+const LONG_FOR_NOW = ['inputs/package-specs.ts debSpec', 'package/linux/deb-control.ts systemdFragments']
 
 function relativeImports(file: string): string[] {
   const text = fs.readFileSync(path.join(SRC, file), 'utf8')
