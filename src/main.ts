@@ -25,7 +25,7 @@ export async function run(): Promise<void> {
       () => selectToolchain(request),
       (s) => `Toolchain ${s.toolchain.version}`,
     )
-    await phases.run('Project: package, bin, features', () => checkProject(request, selected.toolchain))
+    const manifests = await phases.run('Project: package, bin, features', () => checkProject(request, selected.toolchain))
     const setup = await phases.run(
       'Setup: target, linker, CPU baseline',
       () => setUpTarget(request, selected),
@@ -34,10 +34,10 @@ export async function run(): Promise<void> {
     const libraries = setup.systemPackages
     if (libraries) await phases.run(`System packages for ${libraries.arch}`, () => installTargetLibraries(libraries))
     const plan = await phases.run('Cargo configuration', () => configureCargo(request, selected, setup))
-    const cache = await phases.run('Build cache', () => restoreBuildCache(request, selected, setup, plan))
+    const cache = await phases.run('Build cache', () => restoreBuildCache(request, selected, setup, plan, manifests))
     const preflight = await phases.run(
       'Preflight: crates with native build steps',
-      () => preflightCheck(request, selected.host, setup, plan),
+      () => preflightCheck(request, selected, setup, plan),
       (report) => report.markdown,
     )
     const built = await phases.run(`Build (cargo ${request.inputs.command})`, () => build(request, setup, plan, preflight))

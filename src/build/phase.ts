@@ -7,12 +7,11 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { runCargo, type Artifact, type CargoDiagnostic } from './cargo.js'
 import { ActionError, errorMessage } from '../errors.js'
-import { exec } from '../exec.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import { workspace } from '../common/runner.js'
-import type { TargetSetup } from '../setup/phase.js'
+import { resolveForTarget } from '../setup/metadata.js'
+import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
 import { cargoFeatureArgs, type BuildPlan } from '../plan/build-plan.js'
-import type { Host } from '../common/target.js'
 import { MATCHER_OWNER, rustcMatcher } from './matcher.js'
 import { diagnose, flaggedFailure, type DiagnosisContext } from './diagnostics.js'
 import { nativeCrates, preflightReport, type PreflightContext, type PreflightReport } from './preflight.js'
@@ -68,18 +67,17 @@ export async function runCargoCommands(plan: BuildPlan, workDir: string, target:
 }
 
 /** The native build steps cargo is about to run, from cargo metadata; problems here only warn. */
-export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, host: Host, setup: TargetSetup, plan: BuildPlan): Promise<PreflightReport> {
+export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, { cross }: SelectedToolchain, setup: TargetSetup, plan: BuildPlan): Promise<PreflightReport> {
   const context: PreflightContext = {
     facts,
     linker: setup.linker.description,
-    cross: facts.triple !== host.triple,
+    cross,
     protoc: Boolean(inputs.protoc),
     systemPackages: inputs.systemPackages,
     avx512Disabled: setup.knowledge.baseline.features.includes('-avx512f'),
   }
-  const args = ['metadata', '--format-version', '1', '--filter-platform', facts.triple, ...cargoFeatureArgs(inputs)]
   try {
-    const metadata = (await exec('cargo', args, { cwd: workDir, env: plan.env })).stdout
+    const metadata = await resolveForTarget(workDir, facts.triple, cargoFeatureArgs(inputs), plan.env)
     const crates = nativeCrates(metadata)
     if (!crates.length) core.info('No crate in the dependency graph has a native build step.')
     const report = preflightReport(crates, context)

@@ -1,11 +1,12 @@
 /**
  * Preflight: before the build, the crates in the resolved graph that run native build
  * steps (a `links` key, a build script using cc, cmake, pkg-config or bindgen, `-sys`
- * crates), and what each needs for this target, with known remedies. Pure: reads the
- * JSON of `cargo metadata --format-version 1`.
+ * crates), and what each needs for this target, with known remedies. Pure: reads
+ * `cargo metadata --filter-platform` as setup/metadata.ts parsed it.
  */
 import type { TargetFacts } from '../common/target.js'
 import { markdownCell } from '../common/text.js'
+import type { CargoMetadata } from '../setup/metadata.js'
 
 /** Build-dependencies that mean native work in the build script, and what each needs on the build host. */
 const NATIVE_TOOLS: Record<string, string> = {
@@ -28,21 +29,16 @@ export interface NativeCrate {
   features: string[]
 }
 
-interface Metadata {
-  packages?: { id: string; name: string; version: string; links?: string | null; targets?: { kind?: string[] }[] }[]
-  resolve?: { nodes?: { id: string; features?: string[]; deps?: { pkg: string; dep_kinds?: { kind: string | null }[] }[] }[] } | null
-}
-
-export function nativeCrates(metadataJson: string): NativeCrate[] {
-  const metadata = JSON.parse(metadataJson) as Metadata
-  const packages = new Map((metadata.packages ?? []).map((pkg) => [pkg.id, pkg]))
+/** The crates of the resolved graph that run native build steps. */
+export function nativeCrates(metadata: CargoMetadata): NativeCrate[] {
+  const packages = new Map(metadata.packages.map((pkg) => [pkg.id, pkg]))
   const crates: NativeCrate[] = []
   for (const node of metadata.resolve?.nodes ?? []) {
     const pkg = packages.get(node.id)
     if (!pkg) continue
-    const hasBuildScript = (pkg.targets ?? []).some((target) => target.kind?.includes('custom-build'))
-    const tools = (node.deps ?? [])
-      .filter((dep) => dep.dep_kinds?.some((kind) => kind.kind === 'build'))
+    const hasBuildScript = pkg.targets.some((target) => target.kind.includes('custom-build'))
+    const tools = node.deps
+      .filter((dep) => dep.dep_kinds.some((kind) => kind.kind === 'build'))
       .map((dep) => packages.get(dep.pkg)?.name ?? '')
       .filter((name) => name in NATIVE_TOOLS)
     const native = pkg.links || (hasBuildScript && (tools.length > 0 || pkg.name.endsWith('-sys')))
@@ -118,8 +114,8 @@ export function advice(crate: NativeCrate, context: PreflightContext): string[] 
 export interface PreflightReport {
   crates: { name: string; version: string; notes: string[] }[]
   markdown: string
-  /** cargo metadata's JSON for the target, which the SBOM reuses instead of asking cargo again */
-  metadata?: string
+  /** cargo metadata's graph for the target, which the SBOM reuses instead of asking cargo again */
+  metadata?: CargoMetadata
 }
 
 export function preflightReport(crates: readonly NativeCrate[], context: PreflightContext): PreflightReport {

@@ -38,7 +38,7 @@ export const hash = (text: string, length = 20): string => crypto.createHash('sh
  * read them, cargo's and rustc's own, pkg-config's, and common *-sys crate switches.
  * Never: logging, backtraces, CI bookkeeping, paths of the runner.
  */
-const RELEVANT = [
+export const RELEVANT_VARIABLES = [
   /^CARGO_(?!HOME$|TERM_|INCREMENTAL$|LOG$|REGISTRIES_|NET_|HTTP_)/,
   /^RUSTC?_?FLAGS$/,
   /^RUSTC(_WRAPPER|_WORKSPACE_WRAPPER|_BOOTSTRAP)?$/,
@@ -58,7 +58,7 @@ export function relevantEnv(env: Readonly<Record<string, string | undefined>>): 
     const value = env[name]
     if (value === undefined) continue
     if (IRRELEVANT.some((pattern) => pattern.test(name))) continue
-    if (RELEVANT.some((pattern) => pattern.test(name))) picked[name] = value
+    if (RELEVANT_VARIABLES.some((pattern) => pattern.test(name))) picked[name] = value
   }
   return picked
 }
@@ -127,9 +127,9 @@ export function targetCacheKeys(request: TargetKeyRequest): CacheKeys {
 }
 
 /** The cargo-home key: registry index, crate archives and git databases do not depend on flags. */
-export function registryCacheKeys(runnerOs: string, lockAndManifests: string): CacheKeys {
+export function registryCacheKeys(runnerOs: string, lockText: string): CacheKeys {
   const prefix = `rust-xbuild-${CACHE_VERSION}-registry-${runnerOs}-`
-  const lock = hash(lockAndManifests, 16)
+  const lock = hash(lockText, 16)
   return { key: `${prefix}${lock}`, restoreKeys: [prefix], parts: [{ name: 'lockfile', value: lock }] }
 }
 

@@ -7,41 +7,18 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { parse as parseToml } from 'smol-toml'
-import { fingerprint, registryCacheKeys, relevantEnv, targetCacheKeys, zigCacheKeys, type FingerprintParts } from './keys.js'
+import { fingerprint, registryCacheKeys, RELEVANT_VARIABLES, relevantEnv, targetCacheKeys, zigCacheKeys, type FingerprintParts } from './keys.js'
 import { enforceStamp, pruneTargetDir, writeStamp, restoreEntry, saveEntry, STATE_KEY, type CacheBackend, type CacheEntry, type CacheState } from './store.js'
 import { Output } from '../common/constants.js'
-import { environment, hasStepSummary, onActionsRunner, runnerArch, runnerOs } from '../common/runner.js'
+import { variablesMatching, hasStepSummary, onActionsRunner, runnerArch, runnerOs } from '../common/runner.js'
 import { errorMessage } from '../errors.js'
-import { exec } from '../exec.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import { cargoSelectionArgs, type BuildPlan } from '../plan/build-plan.js'
 import { defaultCargoHome } from '../plan/cargo-config.js'
 import { encodeRustflags } from '../plan/rustflags.js'
+import { workspacePackages, type CargoMetadata } from '../setup/metadata.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
 import { actionsCacheBackend } from './store.js'
-
-export interface CargoMetadata {
-  targetDirectory: string
-  workspaceRoot: string
-  /** name and manifest path of each workspace member */
-  members: { name: string; manifest: string; targets: string[] }[]
-}
-
-/** `cargo metadata --no-deps` (no resolution, no network). */
-export function parseMetadata(json: string): CargoMetadata {
-  const data = JSON.parse(json) as {
-    target_directory: string
-    workspace_root: string
-    workspace_members: string[]
-    packages: { id: string; name: string; manifest_path: string; targets: { name: string }[] }[]
-  }
-  const members = new Set(data.workspace_members)
-  return {
-    targetDirectory: data.target_directory,
-    workspaceRoot: data.workspace_root,
-    members: data.packages.filter((p) => members.has(p.id)).map((p) => ({ name: p.name, manifest: p.manifest_path, targets: p.targets.map((t) => t.name) })),
-  }
-}
 
 /** Cargo's directory name for a profile. */
 export function profileDirName(profile: string): string {
@@ -58,9 +35,9 @@ export function lockedCrateNames(lockText: string): string[] {
 export interface CacheRequest {
   enabled: boolean
   backend: CacheBackend
-  workDir: string
+  /** `cargo metadata --no-deps`, read by the project check */
+  manifests: CargoMetadata
   cargoHome: string
-  env: Record<string, string>
   /** Variables the action adds to cargo's environment (compiler wrappers, pkg-config, protoc) */
   buildEnv: Record<string, string>
   triple: string
@@ -81,58 +58,85 @@ export interface CacheOutcome {
   stamp: string
 }
 
-export async function prepareCache(request: CacheRequest): Promise<CacheOutcome> {
-  const metadata = parseMetadata((await exec('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: request.workDir, env: request.env })).stdout)
-  const lockFile = path.join(metadata.workspaceRoot, 'Cargo.lock')
-  const lockText = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : ''
-  const manifests = metadata.members.map((m) => m.manifest).sort()
-  const lockAndManifests = [lockText, ...manifests.map((file) => `${path.relative(metadata.workspaceRoot, file)}\n${fs.readFileSync(file, 'utf8')}`)].join('\n')
+/** What of the project the keys and the pruning read: the lock file and the members' manifests. */
+interface ProjectFiles {
+  targetDirectory: string
+  lockText: string
+  /** The lock file, then each member's manifest path (relative) and text, in path order */
+  lockAndManifests: string
+  /** The members' names and their targets' names: the crates that are always rebuilt */
+  workspaceCrates: string[]
+}
 
-  const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...environment(), ...request.buildEnv }) })
-  const tripleDir = path.join(metadata.targetDirectory, request.triple)
+function readProjectFiles(manifests: CargoMetadata): ProjectFiles {
+  const root = manifests.workspace_root
+  const lockFile = path.join(root, 'Cargo.lock')
+  const lockText = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : ''
+  const members = workspacePackages(manifests)
+  const files = members.map((member) => member.manifest_path).sort()
+  return {
+    targetDirectory: manifests.target_directory,
+    lockText,
+    lockAndManifests: [lockText, ...files.map((file) => `${path.relative(root, file)}\n${fs.readFileSync(file, 'utf8')}`)].join('\n'),
+    workspaceCrates: members.flatMap((member) => [member.name, ...member.targets.map((target) => target.name)]),
+  }
+}
+
+/** The cache entries and their keys (pure but for the runner's name, which is read, not changed). */
+function planEntries(request: CacheRequest, project: ProjectFiles, fingerprintValue: string): CacheEntry[] {
+  const tripleDir = path.join(project.targetDirectory, request.triple)
   const targetKeys = targetCacheKeys({
     runnerOs: runnerOs(),
     runnerArch: runnerArch(),
     triple: request.triple,
     rustcVersion: request.rustcVerbose,
     fingerprint: fingerprintValue,
-    lockAndManifests,
+    lockAndManifests: project.lockAndManifests,
   })
   for (const part of targetKeys.parts) core.info(`key part ${part.name}: ${part.value}`)
-
-  let entries: CacheEntry[] = [
-    {
-      name: 'registry',
-      paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)),
-      keys: registryCacheKeys(runnerOs(), lockText),
-    },
-    { name: 'target', paths: [tripleDir, path.join(metadata.targetDirectory, profileDirName(request.profile))], keys: targetKeys },
+  const entries: CacheEntry[] = [
+    { name: 'registry', paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)), keys: registryCacheKeys(runnerOs(), project.lockText) },
+    { name: 'target', paths: [tripleDir, path.join(project.targetDirectory, profileDirName(request.profile))], keys: targetKeys },
   ]
   if (request.zig) {
     const { dir, target, cpu, version } = request.zig
     entries.push({ name: 'zig', paths: [dir], keys: zigCacheKeys(runnerOs(), runnerArch(), version, target, cpu) })
   }
+  return entries
+}
 
-  if (request.enabled) {
-    if (await request.backend.available()) {
-      entries = await Promise.all(entries.map((entry) => restoreEntry(request.backend, entry)))
-      const state: CacheState = {
-        entries,
-        prune: {
-          profileDirs: [path.join(tripleDir, profileDirName(request.profile)), path.join(metadata.targetDirectory, profileDirName(request.profile))],
-          workspaceCrates: metadata.members.flatMap((m) => [m.name, ...m.targets]),
-          // build-std's crates are not in the project's lockfile: keep them all then.
-          lockedCrates: lockText && !request.parts.buildStd ? lockedCrateNames(lockText) : [],
-          stageDir: request.stageDir,
-        },
-      }
-      core.saveState(STATE_KEY, JSON.stringify(state))
-    } else {
-      const say = onActionsRunner() ? core.warning : core.info
-      say('The cache service is not available here (as on some GitHub Enterprise Server setups); building without the cache.')
-    }
-  } else core.info('cache: false — not restoring or saving.')
+/** Restore each entry and hand the post step what it saves and prunes; the entries as restored. */
+async function restoreEntries(request: CacheRequest, project: ProjectFiles, entries: CacheEntry[]): Promise<CacheEntry[]> {
+  if (!request.enabled) {
+    core.info('cache: false — not restoring or saving.')
+    return entries
+  }
+  if (!(await request.backend.available())) {
+    const say = onActionsRunner() ? core.warning : core.info
+    say('The cache service is not available here (as on some GitHub Enterprise Server setups); building without the cache.')
+    return entries
+  }
+  const restored = await Promise.all(entries.map((entry) => restoreEntry(request.backend, entry)))
+  const profileDir = profileDirName(request.profile)
+  const state: CacheState = {
+    entries: restored,
+    prune: {
+      profileDirs: [path.join(project.targetDirectory, request.triple, profileDir), path.join(project.targetDirectory, profileDir)],
+      workspaceCrates: project.workspaceCrates,
+      // build-std's crates are not in the project's lockfile: keep them all then.
+      lockedCrates: project.lockText && !request.parts.buildStd ? lockedCrateNames(project.lockText) : [],
+      stageDir: request.stageDir,
+    },
+  }
+  core.saveState(STATE_KEY, JSON.stringify(state))
+  return restored
+}
 
+export async function prepareCache(request: CacheRequest): Promise<CacheOutcome> {
+  const project = readProjectFiles(request.manifests)
+  const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...variablesMatching(RELEVANT_VARIABLES), ...request.buildEnv }) })
+  const tripleDir = path.join(project.targetDirectory, request.triple)
+  const entries = await restoreEntries(request, project, planEntries(request, project, fingerprintValue))
   // Whatever restored or left the directory, it is only reused under this configuration.
   const stamp = enforceStamp(tripleDir, fingerprintValue)
   core.info(`Target directory ${tripleDir}: ${stamp}`)
@@ -143,14 +147,19 @@ export async function prepareCache(request: CacheRequest): Promise<CacheOutcome>
 }
 
 /** The Build cache phase: every part of the configuration that must bust the cache, then restore. */
-export async function restoreBuildCache({ inputs, facts, workDir, stageDir }: BuildRequest, { toolchain }: SelectedToolchain, setup: TargetSetup, plan: BuildPlan): Promise<CacheOutcome> {
+export async function restoreBuildCache(
+  { inputs, facts, stageDir }: BuildRequest,
+  { toolchain }: SelectedToolchain,
+  setup: TargetSetup,
+  plan: BuildPlan,
+  manifests: CargoMetadata,
+): Promise<CacheOutcome> {
   const { linker, resolved, knowledge } = setup
   const outcome = await prepareCache({
     enabled: inputs.cache,
     backend: actionsCacheBackend,
-    workDir,
-    cargoHome: defaultCargoHome(environment()),
-    env: { ...toolchain.env },
+    manifests,
+    cargoHome: defaultCargoHome(variablesMatching([/^CARGO_HOME$/])),
     buildEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
     triple: facts.triple,
     profile: inputs.profile,

@@ -9,9 +9,21 @@ import { TEMP_FOLDER } from './constants.js'
 
 export type Environment = Readonly<Record<string, string | undefined>>
 
-/** The whole environment, for the rules that depend on the user's variables (cargo's flag precedence, cache keys). */
+/** The whole environment, only for exec.ts, which hands it to the programs it runs. */
 export function environment(): Environment {
   return process.env
+}
+
+/** The variables whose names match, for the rules that depend on the user's variables (cargo's flag precedence, cache keys). */
+export function variablesMatching(patterns: readonly RegExp[]): Record<string, string> {
+  const found: Record<string, string> = {}
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && patterns.some((pattern) => pattern.test(name))) found[name] = value
+  return found
+}
+
+/** PATH as the action was started with. */
+export function searchPath(): string {
+  return process.env.PATH ?? ''
 }
 
 export function workspace(): string {

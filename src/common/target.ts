@@ -177,6 +177,11 @@ export interface Host {
   os: 'linux' | 'macos' | 'windows' | 'other'
 }
 
+/** A cross build: the target is not the host's own triple (an i686 build on x86_64 is one too). */
+export function isCrossBuild(facts: Pick<TargetFacts, 'triple'>, host: Pick<Host, 'triple'>): boolean {
+  return facts.triple !== host.triple
+}
+
 /** A command that must be on PATH (or a file that must exist), and the Debian/Ubuntu packages that provide it. */
 export interface Requirement {
   command?: string

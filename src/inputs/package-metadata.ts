@@ -29,7 +29,7 @@ export interface CrateInfo {
   rpm?: unknown
 }
 
-interface MetadataPackage {
+export interface MetadataPackage {
   id: string
   name: string
   version: string
@@ -48,10 +48,9 @@ interface MetadataPackage {
 
 const text = (value: string | null | undefined): string | undefined => (value?.trim() ? value : undefined)
 
-/** The workspace members of `cargo metadata --no-deps --format-version 1`, or of the full metadata. */
-export function crateInfos(metadataJson: string): CrateInfo[] {
-  const metadata = JSON.parse(metadataJson) as { packages?: MetadataPackage[]; workspace_members?: string[] }
-  return (metadata.packages ?? []).map((pkg) => ({
+/** The packages of `cargo metadata --no-deps` (setup/metadata.ts parses it; the fields read here are these). */
+export function crateInfos(metadata: { packages: readonly MetadataPackage[] }): CrateInfo[] {
+  return metadata.packages.map((pkg) => ({
     id: pkg.id,
     name: pkg.name,
     version: pkg.version,

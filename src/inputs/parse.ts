@@ -103,6 +103,25 @@ function parseTarget(read: InputReader, libc: Libc): string {
 }
 
 export function parseInputs(read: InputReader): Inputs {
+  const target = parseTargetInputs(read)
+  const compilers = parseCompilerInputs(read, target)
+  const checks = parseCheckInputs(read)
+  const linuxPackages = parseLinuxPackageFormats(read(Input.Packages))
+  checkLinuxPackageTarget(linuxPackages, targetFacts(target.target))
+  const cargo = parseCargoInputs(read)
+  return {
+    ...parsePublishing(read),
+    ...target,
+    ...compilers,
+    ...cargo,
+    ...checks,
+    systemPackages: cargoNames(read, Input.SystemPackages),
+    linuxPackages,
+  }
+}
+
+/** `target` and `libc`: the triple, as given and resolved, and its C library. */
+function parseTargetInputs(read: InputReader): Pick<Inputs, 'target' | 'targetInput' | 'libc'> {
   const libcValue = read(Input.Libc).trim()
   // Empty (the default): gnu for a Docker platform, and whatever the triple names otherwise.
   const libc = parseChoice(read, Input.Libc, ['gnu', 'musl'] as const, 'gnu')
@@ -113,14 +132,17 @@ export function parseInputs(read: InputReader): Inputs {
     const named = facts.libc === 'other' ? `the triple '${target}' has no gnu or musl C library` : `the triple '${target}' already names its libc (${facts.libc})`
     throw new InputError(Input.Libc, libcValue, `it only chooses between the gnu and musl triples of a Docker-platform target; ${named}. Remove 'libc' or use the ${libc} triple.`)
   }
+  return { target, targetInput, libc: facts.libc === 'musl' ? 'musl' : 'gnu' }
+}
 
+/** `toolchain`, `linker`, `glibc`, `target-cpu` and `target-features`, checked against the target. */
+function parseCompilerInputs(read: InputReader, { target }: Pick<Inputs, 'target'>): Pick<Inputs, 'toolchain' | 'linker' | 'glibc' | 'targetCpu' | 'targetFeatures'> {
+  const facts = targetFacts(target)
   const toolchainValue = read(Input.Toolchain).trim()
   if (toolchainValue !== '' && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(toolchainValue)) {
     throw new InputError(Input.Toolchain, toolchainValue, 'expected a rustup toolchain name (stable, nightly, 1.85.0, nightly-2025-01-01) or system.')
   }
-
   const linker = parseChoice(read, Input.Linker, ['auto', 'gcc', 'zig', 'none'] as const, 'auto')
-
   const glibcValue = read(Input.Glibc).trim()
   if (glibcValue !== '') {
     if (!GLIBC.test(glibcValue)) throw new InputError(Input.Glibc, glibcValue, 'expected a glibc version such as 2.17 or 2.28.')
@@ -130,30 +152,24 @@ export function parseInputs(read: InputReader): Inputs {
       throw new InputError(Input.Linker, linker, `a glibc floor (glibc: ${glibcValue}) needs zig to link against that glibc; use linker: auto or zig.`)
     }
   }
-
   const cpuValue = read(Input.TargetCpu).trim()
   if (cpuValue !== '' && !CPU_NAME.test(cpuValue)) {
     throw new InputError(Input.TargetCpu, cpuValue, 'expected a CPU name such as x86-64-v2, haswell, neoverse-n1 or generic.')
   }
-
   const targetFeatures = parseList(read(Input.TargetFeatures)).flatMap((item) => item.split(/\s+/))
   for (const feature of targetFeatures) {
     if (!FEATURE.test(feature)) {
       throw new InputError(Input.TargetFeatures, feature, 'each feature needs a sign and a name, such as +aes, -avx512f or -avx512 (a group).')
     }
   }
+  return { toolchain: toolchainValue || undefined, linker, glibc: glibcValue || undefined, targetCpu: cpuValue || undefined, targetFeatures }
+}
 
-  const names = (name: string): string[] => {
-    const list = parseList(read(name))
-    for (const item of list) if (!CARGO_NAME.test(item)) throw new InputError(name, item, 'expected names separated by commas or newlines.')
-    return list
-  }
-
+/** `verify`, `max-glibc`, `smoke-test` and `protoc`. */
+function parseCheckInputs(read: InputReader): Pick<Inputs, 'maxGlibc' | 'smokeTest' | 'protoc' | 'verify'> {
   const maxGlibc = read(Input.MaxGlibc).trim()
   if (maxGlibc !== '' && !GLIBC.test(maxGlibc)) throw new InputError(Input.MaxGlibc, maxGlibc, 'expected a glibc version such as 2.28.')
-
   const smokeTestValue = read(Input.SmokeTest).trim()
-
   const protocValue = read(Input.Protoc).trim()
   let protoc: string | undefined
   if (/^(true|yes|on)$/i.test(protocValue)) protoc = 'any'
@@ -161,47 +177,48 @@ export function parseInputs(read: InputReader): Inputs {
     if (!/^\d+\.\d+(\.\d+)?$/.test(protocValue)) throw new InputError(Input.Protoc, protocValue, 'expected true, false, or a minimum protoc version such as 25.1.')
     protoc = protocValue
   }
+  return {
+    maxGlibc: maxGlibc || undefined,
+    smokeTest: smokeTestValue === '' ? undefined : splitArgs(smokeTestValue, Input.SmokeTest),
+    protoc,
+    verify: parseChoice(read, Input.Verify, ['error', 'warn', 'off'] as const, 'error'),
+  }
+}
 
+/** Names separated by commas or newlines, each a cargo name (package, bin, feature, Debian package). */
+function cargoNames(read: InputReader, name: string): string[] {
+  const list = parseList(read(name))
+  for (const item of list) if (!CARGO_NAME.test(item)) throw new InputError(name, item, 'expected names separated by commas or newlines.')
+  return list
+}
+
+/** What cargo builds and how: selection, profile, flags, command, cache. */
+function parseCargoInputs(
+  read: InputReader,
+): Pick<
+  Inputs,
+  'cacheKey' | 'profile' | 'rustflags' | 'workingDirectory' | 'packages' | 'bins' | 'features' | 'allFeatures' | 'noDefaultFeatures' | 'locked' | 'args' | 'command' | 'buildStd' | 'strip' | 'cache'
+> {
   const cacheKey = read(Input.CacheKey).trim()
   if (/[\n,]/.test(cacheKey)) throw new InputError(Input.CacheKey, cacheKey, 'a cache key part may not contain commas or newlines.')
-
-  const linuxPackages = parseLinuxPackageFormats(read(Input.Packages))
-  checkLinuxPackageTarget(linuxPackages, facts)
-
   const profile = read(Input.Profile).trim() || 'release'
   if (!/^[A-Za-z0-9_-]+$/.test(profile)) throw new InputError(Input.Profile, profile, 'expected a cargo profile name such as release or dev.')
-
   return {
-    ...parsePublishing(read),
-    target,
-    targetInput,
-    libc: facts.libc === 'musl' ? 'musl' : 'gnu',
-    toolchain: toolchainValue === '' ? undefined : toolchainValue,
-    linker,
-    glibc: glibcValue === '' ? undefined : glibcValue,
-    targetCpu: cpuValue === '' ? undefined : cpuValue,
-    targetFeatures,
+    cacheKey,
+    profile,
     rustflags: splitArgs(read(Input.Rustflags), Input.Rustflags),
     workingDirectory: read(Input.WorkingDirectory).trim() || '.',
-    packages: names(Input.Package),
-    bins: names(Input.Bin),
-    features: names(Input.Features),
+    packages: cargoNames(read, Input.Package),
+    bins: cargoNames(read, Input.Bin),
+    features: cargoNames(read, Input.Features),
     allFeatures: parseBoolean(read, Input.AllFeatures, false),
     noDefaultFeatures: parseBoolean(read, Input.NoDefaultFeatures, false),
     locked: parseBoolean(read, Input.Locked, false),
-    profile,
     args: splitArgs(read(Input.Args), Input.Args),
     command: parseChoice(read, Input.Command, ['build', 'test', 'both'] as const, 'build'),
     buildStd: parseBoolean(read, Input.BuildStd, false),
     strip: parseBoolean(read, Input.Strip, true),
     cache: parseBoolean(read, Input.Cache, true),
-    cacheKey,
-    verify: parseChoice(read, Input.Verify, ['error', 'warn', 'off'] as const, 'error'),
-    maxGlibc: maxGlibc === '' ? undefined : maxGlibc,
-    smokeTest: smokeTestValue === '' ? undefined : splitArgs(smokeTestValue, Input.SmokeTest),
-    systemPackages: names(Input.SystemPackages),
-    protoc,
-    linuxPackages,
   }
 }
 

@@ -6,11 +6,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { Input, STAGE_FOLDER } from '../common/constants.js'
-import { environment, workspace } from '../common/runner.js'
+import { workspace } from '../common/runner.js'
 import { targetFacts, type TargetFacts } from '../common/target.js'
 import { InputError } from '../errors.js'
 import { parseInputs, type Inputs } from './parse.js'
-import { resolveRelease } from './release.js'
+import { releaseTarget } from './release.js'
 
 /** What the user asked for, and where: every later phase starts from this. */
 export interface BuildRequest {
@@ -35,7 +35,7 @@ export function readInputs(): BuildRequest {
     // Loose binaries of different targets share names (app, app): a release takes archives.
     if (inputs.archive === 'none')
       throw new InputError(Input.Upload, 'release', 'a release receives the archives, and archive is none; set archive, or upload artifacts and publish with the merge action.')
-    resolveRelease(inputs.releaseTag, inputs.token, environment())
+    releaseTarget(inputs.releaseTag, inputs.token)
   }
   const facts = targetFacts(inputs.target)
   core.info(`Target ${facts.triple}${inputs.targetInput !== facts.triple ? ` (from ${inputs.targetInput})` : ''}`)

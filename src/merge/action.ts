@@ -7,14 +7,15 @@
 import path from 'node:path'
 import * as core from '@actions/core'
 import { MergeInput, MergeOutput } from '../common/constants.js'
-import { actionTempDir, actor, apiUrl, commitSha, environment, gitRef, hasArtifactService, repository, serverUrl, sourceDateEpoch, workspace as runnerWorkspace } from '../common/runner.js'
+import { actionTempDir, actor, commitSha, gitRef, hasArtifactService, repository, serverUrl, sourceDateEpoch, workspace as runnerWorkspace } from '../common/runner.js'
 import { targetFacts } from '../common/target.js'
 import { ActionError, InputError, failStep } from '../errors.js'
 import { parseImageInputs, workflowLabels, type ImageInputs } from '../image/inputs.js'
 import { createdTimestamp } from '../image/layout.js'
 import { buildImage, type ImageResult, type ImageTarget } from '../image/phase.js'
-import { resolveRelease } from '../inputs/release.js'
-import { uploadArtifact, uploadReleaseAssets, type ArtifactClient, type ReleaseClient, type UploadFile } from '../publish/upload.js'
+import { releaseTarget } from '../inputs/release.js'
+import { loadReleaseClient, publishRelease } from '../publish/phase.js'
+import { uploadArtifact, type ArtifactClient, type ReleaseClient, type UploadFile } from '../publish/upload.js'
 import { writeJobSummary } from '../summary/write.js'
 import { collectArtifacts, collectDirs, combine, writeMergedManifest, type MergeResult } from './collect.js'
 import { parseMergeInputs } from './plan.js'
@@ -40,7 +41,7 @@ export interface Clients {
 // Loaded when used: a merge without upload: release never loads Octokit.
 const productionClients: Clients = {
   artifacts: async () => (await import('../publish/artifact-client.js')).actionsArtifactClient(),
-  releases: async (token, repository) => (await import('../publish/release-client.js')).octokitReleaseClient({ token, repository, apiUrl: apiUrl(), commit: commitSha() }),
+  releases: loadReleaseClient,
 }
 
 export async function run(clients: Clients = productionClients): Promise<void> {
@@ -48,7 +49,7 @@ export async function run(clients: Clients = productionClients): Promise<void> {
     const inputs = parseMergeInputs((name) => core.getInput(name))
     const image = parseImageInputs((name) => core.getInput(name))
     // Checked before downloading anything.
-    if (inputs.upload.includes('release')) resolveRelease(inputs.releaseTag, inputs.token, environment())
+    if (inputs.upload.includes('release')) releaseTarget(inputs.releaseTag, inputs.token)
     const workspace = runnerWorkspace()
     const needsService = !inputs.dirs.length || inputs.upload.includes('artifact')
     if (needsService && !hasArtifactService())
@@ -76,10 +77,8 @@ export async function run(clients: Clients = productionClients): Promise<void> {
         core.setOutput(MergeOutput.ArtifactName, inputs.artifactName)
       }
       if (inputs.upload.includes('release')) {
-        const { tag, token, repository } = resolveRelease(inputs.releaseTag, inputs.token, environment())
-        const files = releaseFiles(result)
-        const { release, replaced } = await uploadReleaseAssets(await clients.releases(token, repository), tag, files)
-        core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
+        const { tag, token, repository } = releaseTarget(inputs.releaseTag, inputs.token)
+        await publishRelease(await clients.releases(token, repository), tag, releaseFiles(result))
       }
     })
     await writeJobSummary(renderMergeSummary(result, pushed))

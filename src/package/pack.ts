@@ -175,49 +175,56 @@ export function renderPackageManifest(context: ManifestContext, files: readonly 
 
 export async function packageStaged(options: PackageOptions): Promise<PackageResult> {
   const { stageDir, checksums } = options
-  const includes = options.archive ? await findIncludes(options.include, options.workDir, options.workspace) : []
-  const plans = options.archive
-    ? planArchives(
-        options.binaries.map((file) => ({ name: file.name, path: file.path, version: file.version })),
-        includes,
-        options.nameTemplate,
-        options.context.target,
-        options.archive,
-      )
-    : []
-
   const files: PackagedFile[] = []
   for (const binary of options.binaries) {
     files.push({ name: binary.name, path: binary.path, kind: 'binary', size: binary.size, hashes: await hashFile(binary.path, checksums), stripped: binary.stripped })
   }
-  const archives: PackagedFile[] = []
-  for (const plan of plans) {
-    const output = resolveInside(stageDir, plan.fileName)
-    await writeArchive(
-      plan.format,
-      plan.entries.map((entry) => member(entry, options.mtime)),
-      output,
-    )
-    const archive: PackagedFile = {
-      name: plan.fileName,
-      path: output,
-      kind: 'archive',
-      size: fs.statSync(output).size,
-      hashes: await hashFile(output, checksums),
-      contents: plan.entries.map((e) => e.name),
-    }
-    archives.push(archive)
-    files.push(archive)
-  }
-
+  const archives = await writeArchives(options)
+  files.push(...archives)
   for (const pkg of options.linuxPackages ?? []) {
     files.push({ name: pkg.name, path: pkg.path, kind: 'package', size: fs.statSync(pkg.path).size, hashes: await hashFile(pkg.path, checksums) })
   }
   for (const sbom of options.sboms ?? []) {
     files.push({ name: sbom.name, path: sbom.path, kind: 'sbom', size: fs.statSync(sbom.path).size, hashes: await hashFile(sbom.path, checksums) })
   }
+  const sums = writeSums(stageDir, checksums, files)
+  const docker = copyDockerLayout(options)
+  const dockerNames = docker.map((file) =>
+    path
+      .relative(options.dockerDir ?? stageDir, file)
+      .split(path.sep)
+      .join('/'),
+  )
+  const manifestPath = writeFileInside(stageDir, 'manifest.json', renderPackageManifest(options.context, files, sums, dockerNames))
+  return { files, archives, sums, manifestPath, docker }
+}
 
-  // `<file>.sha256` beside each file, and one SUMS file per algorithm over all of them.
+/** The archives the name template asks for, each with the binaries and the include files. */
+async function writeArchives(options: PackageOptions): Promise<PackagedFile[]> {
+  if (!options.archive) return []
+  const includes = await findIncludes(options.include, options.workDir, options.workspace)
+  const plans = planArchives(
+    options.binaries.map((file) => ({ name: file.name, path: file.path, version: file.version })),
+    includes,
+    options.nameTemplate,
+    options.context.target,
+    options.archive,
+  )
+  const archives: PackagedFile[] = []
+  for (const plan of plans) {
+    const output = resolveInside(options.stageDir, plan.fileName)
+    await writeArchive(
+      plan.format,
+      plan.entries.map((entry) => member(entry, options.mtime)),
+      output,
+    )
+    archives.push({ name: plan.fileName, path: output, kind: 'archive', size: fs.statSync(output).size, hashes: await hashFile(output, options.checksums), contents: plan.entries.map((e) => e.name) })
+  }
+  return archives
+}
+
+/** `<file>.sha256` beside each file, and one SUMS file per algorithm over all of them; the SUMS files' names. */
+function writeSums(stageDir: string, checksums: PackageOptions['checksums'], files: readonly PackagedFile[]): string[] {
   const sums: string[] = []
   for (const algorithm of checksums) {
     for (const file of files) writeFileInside(stageDir, `${path.relative(stageDir, file.path)}.${algorithm}`, renderSums([{ name: file.name, hash: file.hashes[algorithm] ?? '' }]))
@@ -225,31 +232,17 @@ export async function packageStaged(options: PackageOptions): Promise<PackageRes
     writeFileInside(stageDir, sumsName, renderSums(files.map((file) => ({ name: file.name, hash: file.hashes[algorithm] ?? '' }))))
     sums.push(sumsName)
   }
+  return sums
+}
 
-  const docker: string[] = []
-  if (options.dockerDir) {
-    if (!options.dockerPlatform) {
-      core.warning(`${options.context.target} has no Docker platform; the docker-dir layout is skipped for it.`)
-    } else {
-      fs.mkdirSync(options.dockerDir, { recursive: true })
-      for (const binary of options.binaries) docker.push(copyFileInside(options.dockerDir, dockerPath(options.dockerPlatform, binary.name), binary.path, 0o755))
-    }
+/** The binaries under docker-dir/<platform>/, for a target with a Docker platform. */
+function copyDockerLayout(options: PackageOptions): string[] {
+  if (!options.dockerDir) return []
+  if (!options.dockerPlatform) {
+    core.warning(`${options.context.target} has no Docker platform; the docker-dir layout is skipped for it.`)
+    return []
   }
-
-  const manifestPath = writeFileInside(
-    stageDir,
-    'manifest.json',
-    renderPackageManifest(
-      options.context,
-      files,
-      sums,
-      docker.map((file) =>
-        path
-          .relative(options.dockerDir ?? stageDir, file)
-          .split(path.sep)
-          .join('/'),
-      ),
-    ),
-  )
-  return { files, archives, sums, manifestPath, docker }
+  fs.mkdirSync(options.dockerDir, { recursive: true })
+  const { dockerDir, dockerPlatform } = options
+  return options.binaries.map((binary) => copyFileInside(dockerDir, dockerPath(dockerPlatform, binary.name), binary.path, 0o755))
 }

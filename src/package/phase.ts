@@ -21,7 +21,7 @@ import type { PreflightReport } from '../build/preflight.js'
 
 export async function packagePhase(
   request: BuildRequest,
-  { toolchain }: SelectedToolchain,
+  selected: SelectedToolchain,
   setup: TargetSetup,
   plan: BuildPlan,
   preflight: PreflightReport,
@@ -29,32 +29,9 @@ export async function packagePhase(
   staged: StageResult,
 ): Promise<PackageResult> {
   const { inputs, facts, workDir } = request
-  const { baseline } = setup.knowledge
-  const fromEnvironment = sourceDateEpoch()
-  const { epoch, source } = chooseEpoch(fromEnvironment, fromEnvironment === undefined ? await commitTime(workDir) : undefined)
-  core.info(
-    `Archive member times and the SBOM timestamp: ${epoch} (${new Date(epoch * 1000).toISOString()}, from ${source === 'commit' ? "HEAD's commit time" : source === 'fixed' ? 'the fixed epoch: no SOURCE_DATE_EPOCH and no git commit' : 'SOURCE_DATE_EPOCH'}).`,
-  )
-  const context: ManifestContext = {
-    target: facts.triple,
-    toolchain: toolchain.rustupName ?? 'system',
-    rustc: toolchain.version,
-    // Without the runner's paths of the remaps: the manifest of another checkout has the same bytes.
-    rustflags: plan.portableRustflags,
-    targetCpu: baseline.cpu,
-    targetFeatures: baseline.features,
-    linker: setup.linker.description,
-    glibc: inputs.glibc,
-    sourceDateEpoch: epoch,
-  }
+  const epoch = await buildEpoch(workDir)
   const packageIds = new Map(binariesToStage(built.artifacts).map((artifact) => [path.basename(artifact.executable), artifact.packageId]))
-  const binaries = staged.files.map((file) => {
-    const version = resolveVersion(packageIds.get(file.name) ?? '', workDir, gitRef())
-    if (!version && inputs.nameTemplate.includes('{version}') && inputs.archive !== 'none') {
-      throw new InputError(Input.Name, inputs.nameTemplate, `no version is known for ${file.name} (not a tag build, and no package version in Cargo.toml); remove {version} from the template.`)
-    }
-    return { ...file, version: version ?? '' }
-  })
+  const binaries = versionedBinaries(request, staged, packageIds)
   const sboms = inputs.sbom
     ? await writeSboms({
         workDir,
@@ -79,27 +56,69 @@ export async function packagePhase(
     epoch,
     env: plan.env,
   })
-  const archive = inputs.archive === 'auto' ? defaultArchiveFormat(facts.os) : inputs.archive === 'none' ? undefined : inputs.archive
   const result = await packageStaged({
     stageDir: staged.dir,
     workDir,
     workspace: workspace(),
     binaries,
-    archive,
+    archive: inputs.archive === 'auto' ? defaultArchiveFormat(facts.os) : inputs.archive === 'none' ? undefined : inputs.archive,
     nameTemplate: inputs.nameTemplate,
     include: inputs.include,
     checksums: inputs.checksums,
     dockerDir: inputs.dockerDir ? path.resolve(workspace(), inputs.dockerDir) : undefined,
     dockerPlatform: facts.dockerPlatform,
-    context,
+    context: manifestContext(request, selected, setup, plan, epoch),
     mtime: epoch,
     sboms,
     linuxPackages,
   })
+  reportPackages(result, staged.dir)
+  return result
+}
+
+/** The one time of the build (SOURCE_DATE_EPOCH, HEAD's commit, the fixed epoch), said in the log. */
+async function buildEpoch(workDir: string): Promise<number> {
+  const fromEnvironment = sourceDateEpoch()
+  const { epoch, source } = chooseEpoch(fromEnvironment, fromEnvironment === undefined ? await commitTime(workDir) : undefined)
+  core.info(
+    `Archive member times and the SBOM timestamp: ${epoch} (${new Date(epoch * 1000).toISOString()}, from ${source === 'commit' ? "HEAD's commit time" : source === 'fixed' ? 'the fixed epoch: no SOURCE_DATE_EPOCH and no git commit' : 'SOURCE_DATE_EPOCH'}).`,
+  )
+  return epoch
+}
+
+/** What manifest.json says of the build. */
+function manifestContext({ inputs, facts }: BuildRequest, { toolchain }: SelectedToolchain, setup: TargetSetup, plan: BuildPlan, epoch: number): ManifestContext {
+  const { baseline } = setup.knowledge
+  return {
+    target: facts.triple,
+    toolchain: toolchain.rustupName ?? 'system',
+    rustc: toolchain.version,
+    // Without the runner's paths of the remaps: the manifest of another checkout has the same bytes.
+    rustflags: plan.portableRustflags,
+    targetCpu: baseline.cpu,
+    targetFeatures: baseline.features,
+    linker: setup.linker.description,
+    glibc: inputs.glibc,
+    sourceDateEpoch: epoch,
+  }
+}
+
+/** Each staged file with its package's version; {version} in name needs one. */
+function versionedBinaries({ inputs, workDir }: BuildRequest, staged: StageResult, packageIds: ReadonlyMap<string, string>): (StageResult['files'][number] & { version: string })[] {
+  return staged.files.map((file) => {
+    const version = resolveVersion(packageIds.get(file.name) ?? '', workDir, gitRef())
+    if (!version && inputs.nameTemplate.includes('{version}') && inputs.archive !== 'none') {
+      throw new InputError(Input.Name, inputs.nameTemplate, `no version is known for ${file.name} (not a tag build, and no package version in Cargo.toml); remove {version} from the template.`)
+    }
+    return { ...file, version: version ?? '' }
+  })
+}
+
+/** The archives' and packages' sums in the log, and the outputs. */
+function reportPackages(result: PackageResult, stageDir: string): void {
   for (const file of result.archives) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes: ${file.contents?.join(', ')})`)
   for (const file of result.files.filter((candidate) => candidate.kind === 'package')) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes)`)
   for (const file of result.docker) core.info(`Docker layout: ${path.relative(workspace(), file)}`)
   core.setOutput(Output.Archives, JSON.stringify(result.archives.map((file) => file.path)))
-  core.setOutput(Output.Manifest, path.join(staged.dir, result.sums[0] ?? 'SHA256SUMS'))
-  return result
+  core.setOutput(Output.Manifest, path.join(stageDir, result.sums[0] ?? 'SHA256SUMS'))
 }

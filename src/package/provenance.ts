@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { exec } from '../exec.js'
-import type { CargoMetadata } from './sbom.js'
+import { resolveForTarget, type CargoMetadata } from '../setup/metadata.js'
 import { writeFileInside } from '../common/paths.js'
 
 /** 1980-01-01T00:00:00Z: the earliest time a zip can hold. */
@@ -41,8 +41,8 @@ export interface SbomRequest {
   packageIds: readonly string[]
   /** Feature and lockfile flags, as cargo build got them */
   cargoArgs: readonly string[]
-  /** `cargo metadata --filter-platform` JSON with those flags when the preflight already read it */
-  metadata?: string
+  /** `cargo metadata --filter-platform` with those flags when the preflight already read it */
+  metadata?: CargoMetadata
   env: Record<string, string>
   sourceDateEpoch: number
 }
@@ -52,9 +52,7 @@ export async function writeSboms(request: SbomRequest): Promise<{ name: string; 
   if (!request.packageIds.length) return []
   // The CycloneDX library is loaded only when an SBOM is written.
   const { buildSbom, sbomFileName } = await import('./sbom.js')
-  const args = ['metadata', '--format-version', '1', '--filter-platform', request.triple, ...request.cargoArgs]
-  const text = request.metadata ?? (await exec('cargo', args, { cwd: request.workDir, env: request.env })).stdout
-  const metadata = JSON.parse(text) as CargoMetadata & { workspace_root: string }
+  const metadata = request.metadata ?? (await resolveForTarget(request.workDir, request.triple, request.cargoArgs, request.env))
   const lockFile = path.join(metadata.workspace_root, 'Cargo.lock')
   const lockfile = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : ''
   const written = []

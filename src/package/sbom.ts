@@ -9,27 +9,17 @@ import * as Enums from '@cyclonedx/cyclonedx-library/Enums'
 import * as Models from '@cyclonedx/cyclonedx-library/Models'
 import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize'
 import * as Spec from '@cyclonedx/cyclonedx-library/Spec'
+import type { CargoPackage, ResolveNode } from '../setup/metadata.js'
 
-/** The parts of `cargo metadata --format-version 1` read here. */
-export interface CargoPackage {
-  id: string
-  name: string
-  version: string
-  /** null for path packages (workspace members, path dependencies) */
-  source: string | null
-  license?: string | null
-  license_file?: string | null
-  description?: string | null
-  repository?: string | null
-  targets: { kind: string[] }[]
-}
-export interface CargoMetadata {
-  packages: CargoPackage[]
-  resolve: { nodes: { id: string; deps: { pkg: string; dep_kinds: { kind: string | null }[] }[] }[] } | null
+/** The parts of `cargo metadata --filter-platform` (setup/metadata.ts) read here. */
+export type SbomPackage = Pick<CargoPackage, 'id' | 'name' | 'version' | 'source' | 'license' | 'license_file' | 'description' | 'repository'> & { targets: { kind: string[] }[] }
+export interface SbomMetadata {
+  packages: SbomPackage[]
+  resolve: { nodes: Pick<ResolveNode, 'id' | 'deps'>[] } | null
 }
 
 export interface SbomRequest {
-  metadata: CargoMetadata
+  metadata: SbomMetadata
   /** Cargo.lock's text, for checksums ('' when there is none) */
   lockfile: string
   /** The package whose binaries were staged: metadata.component */
@@ -66,14 +56,14 @@ export function purlOf(pkg: Pick<CargoPackage, 'name' | 'version' | 'source'>): 
   return `${base}?repository_url=${encodeURIComponent(source.replace(/^(registry|sparse)\+/, ''))}`
 }
 
-const isProcMacro = (pkg: CargoPackage | undefined): boolean => Boolean(pkg?.targets.some((target) => target.kind.includes('proc-macro')))
+const isProcMacro = (pkg: SbomPackage | undefined): boolean => Boolean(pkg?.targets.some((target) => target.kind.includes('proc-macro')))
 
 /**
  * The packages linked into the target's binaries and their edges: normal dependencies
  * from the built package on, leaving out proc-macros and build-dependencies (they run on
  * the build machine and are not linked) and dev-dependencies (only for tests).
  */
-export function runtimeGraph(metadata: CargoMetadata, root: string): Map<string, string[]> {
+export function runtimeGraph(metadata: SbomMetadata, root: string): Map<string, string[]> {
   if (!metadata.resolve) throw new Error('cargo metadata has no resolve graph')
   const packages = new Map(metadata.packages.map((pkg) => [pkg.id, pkg]))
   const nodes = new Map(metadata.resolve.nodes.map((node) => [node.id, node]))
@@ -89,7 +79,7 @@ export function runtimeGraph(metadata: CargoMetadata, root: string): Map<string,
   return graph
 }
 
-function licenses(pkg: CargoPackage): Models.LicenseRepository {
+function licenses(pkg: SbomPackage): Models.LicenseRepository {
   const found = new Models.LicenseRepository()
   // Old manifests separate alternatives with '/': an OR in SPDX.
   if (pkg.license)
@@ -133,7 +123,7 @@ export function buildSbom(request: SbomRequest): Sbom {
   const refs = new Map<string, string>()
   const used = new Map<string, number>()
   for (const id of ids) {
-    const purl = purlOf(packages.get(id) as CargoPackage)
+    const purl = purlOf(packages.get(id) as SbomPackage)
     const seen = used.get(purl) ?? 0
     used.set(purl, seen + 1)
     refs.set(id, seen ? `${purl}#${seen}` : purl)
@@ -141,7 +131,7 @@ export function buildSbom(request: SbomRequest): Sbom {
 
   const components = new Map<string, Models.Component>()
   for (const id of ids) {
-    const pkg = packages.get(id) as CargoPackage
+    const pkg = packages.get(id) as SbomPackage
     const hashes = new Models.HashDictionary()
     const sum = pkg.source ? sums.get(`${pkg.name} ${pkg.version} ${pkg.source}`) : undefined
     if (sum) hashes.set(Enums.HashAlgorithm['SHA-256'], sum)

@@ -9,7 +9,7 @@ import { cFlagsForBaseline, zigCpu, type Baseline } from '../common/cpu.js'
 import type { Inputs } from '../inputs/parse.js'
 import type { LinkerPlan, Tool } from '../setup/linker.js'
 import { composeRustflags, encodeRustflags, type ProjectFlags } from './rustflags.js'
-import type { TargetFacts, Host } from '../common/target.js'
+import { isCrossBuild, type TargetFacts, type Host } from '../common/target.js'
 import { renderCompilerWrapper } from './wrappers.js'
 import { cRemapFlags, portableFlags, rustRemapFlags, type PathRemap } from './remap.js'
 
@@ -89,37 +89,81 @@ export function cargoSelectionArgs(inputs: Inputs): string[] {
 }
 
 export function makePlan(request: PlanRequest): BuildPlan {
-  const { inputs, facts, host, linker, baseline, tempDir } = request
+  const { inputs, tempDir } = request
   const notices: string[] = []
+  const composed = planRustflags(request, notices)
+  const compilers = planCCompilers(request)
+  const env: Record<string, string> = { CARGO_ENCODED_RUSTFLAGS: encodeRustflags(composed.flags) }
+  if (compilers.zigCache) env.ZIG_GLOBAL_CACHE_DIR = compilers.zigCache.dir
+  const wrapperLog = path.join(tempDir, 'native-flags.log')
+  const wrapped = planWrappers(request, compilers, wrapperLog)
+  if (wrapped.unwrappedNotice) notices.push(wrapped.unwrappedNotice)
+  Object.assign(env, wrapped.env, toolchainEnv(request, notices))
+  const configPath = path.join(tempDir, 'cargo-config.toml')
+  return {
+    rustflags: composed.flags,
+    portableRustflags: portableFlags(composed.flags, request.remaps ?? []),
+    cRemapFlags: compilers.cMaps,
+    warnings: [...composed.warnings],
+    notices,
+    env: { ...request.extraEnv, ...env },
+    configPath,
+    configToml: renderCargoConfig(request, wrapped.cc),
+    wrappers: wrapped.wrappers,
+    wrapperLog,
+    cFlags: compilers.cFlags,
+    zigCache: compilers.zigCache,
+    cargoCommands: cargoCommands(inputs, request.facts.triple, configPath),
+  }
+}
+
+/** The rustflags by cargo's precedence, with a notice when a variable shadows another source. */
+function planRustflags(request: PlanRequest, notices: string[]): ReturnType<typeof composeRustflags> {
+  const { inputs, facts, host, linker, baseline } = request
   const composed = composeRustflags({
     project: request.project,
     baseline,
-    cross: facts.triple !== host.triple,
+    cross: isCrossBuild(facts, host),
     linkFlags: linker.linkFlags,
     extra: inputs.rustflags,
     remapFlags: rustRemapFlags(request.remaps ?? []),
   })
-  const warnings = [...composed.warnings]
   if (request.project.shadowed) {
     notices.push(`${request.project.source} is set, so cargo ignores ${request.project.shadowed}; the action keeps cargo's choice.`)
   }
+  return composed
+}
 
-  const cMaps = cRemapFlags(request.remaps ?? [])
+interface CCompilerFlags {
+  cMaps: string[]
+  /** zig's name of the baseline CPU, when zig compiles */
+  zigCpuName?: string
+  trailingFlags: string[]
+  cFlags: string[]
+  zigCache?: BuildPlan['zigCache']
+}
+
+/** The C compilers' baseline and path-map flags, and zig's cache folder. */
+function planCCompilers({ facts, linker, baseline, tempDir, remaps }: PlanRequest): CCompilerFlags {
   // zig takes the baseline as one -mcpu in its own CPU names, put last; gcc takes gcc's flags first.
   const zigCpuName = linker.kind === 'zig' ? zigCpu(facts, baseline) : undefined
   const trailingFlags = zigCpuName ? [`-mcpu=${zigCpuName}`] : []
   const cFlags = linker.kind === 'zig' ? trailingFlags : cFlagsForBaseline(facts.family, baseline)
-  const env: Record<string, string> = { CARGO_ENCODED_RUSTFLAGS: encodeRustflags(composed.flags) }
-  const binDir = path.join(tempDir, 'bin')
   // zig builds libc and the start files per target and CPU on first use (about a minute):
   // under the action's folder, so the build cache can keep them.
   const zigCache = linker.zigTarget ? { dir: path.join(tempDir, 'zig-cache'), target: linker.zigTarget, cpu: zigCpuName ?? 'default' } : undefined
-  if (zigCache) env.ZIG_GLOBAL_CACHE_DIR = zigCache.dir
-  const wrapperLog = path.join(tempDir, 'native-flags.log')
+  return { cMaps: cRemapFlags(remaps ?? []), zigCpuName, trailingFlags, cFlags, zigCache }
+}
+
+/** The compiler wrappers and the CC_/CXX_/AR_ variables naming them (or CFLAGS_ when there is no C compiler to wrap). */
+function planWrappers(request: PlanRequest, compilers: CCompilerFlags, wrapperLog: string): { wrappers: WrapperFile[]; env: Record<string, string>; cc?: string; unwrappedNotice?: string } {
+  const { facts, linker, inputs } = request
+  const { zigCpuName, cFlags, cMaps, trailingFlags } = compilers
   const wrappers: WrapperFile[] = []
+  const env: Record<string, string> = {}
   const wrap = (name: string, tool: Tool | undefined, variable: string, withBaseline: boolean): string | undefined => {
     if (!tool) return undefined
-    const file = path.join(binDir, name)
+    const file = path.join(request.tempDir, 'bin', name)
     wrappers.push({
       path: file,
       content: renderCompilerWrapper({
@@ -137,48 +181,44 @@ export function makePlan(request: PlanRequest): BuildPlan {
   const cc = wrap('cc', linker.cc, 'CC', true)
   wrap('c++', linker.cxx, 'CXX', true)
   wrap('ar', linker.ar, 'AR', false)
-  if (!linker.cc && cFlags.length) {
-    // No wrapper to carry the baseline: the cc crate appends CFLAGS_<target> instead.
-    env[`CFLAGS_${facts.underscored}`] = cFlags.join(' ')
-    env[`CXXFLAGS_${facts.underscored}`] = cFlags.join(' ')
-    notices.push(`linker: ${inputs.linker} leaves the C compiler to the project: the baseline reaches C code through CFLAGS_${facts.underscored}, and -march=native in build scripts is not rewritten.`)
-  }
+  if (linker.cc || !cFlags.length) return { wrappers, env, cc }
+  // No wrapper to carry the baseline: the cc crate appends CFLAGS_<target> instead.
+  env[`CFLAGS_${facts.underscored}`] = cFlags.join(' ')
+  env[`CXXFLAGS_${facts.underscored}`] = cFlags.join(' ')
+  const unwrappedNotice = `linker: ${inputs.linker} leaves the C compiler to the project: the baseline reaches C code through CFLAGS_${facts.underscored}, and -march=native in build scripts is not rewritten.`
+  return { wrappers, env, cc, unwrappedNotice }
+}
 
-  if (inputs.buildStd && !request.toolchain.nightly) {
+/** RUSTC_BOOTSTRAP for build-std on a stable toolchain, RUSTUP_TOOLCHAIN for rustup's. */
+function toolchainEnv({ inputs, toolchain }: PlanRequest, notices: string[]): Record<string, string> {
+  const env: Record<string, string> = {}
+  if (inputs.buildStd && !toolchain.nightly) {
     env.RUSTC_BOOTSTRAP = '1'
     notices.push('build-std needs nightly features: RUSTC_BOOTSTRAP=1 is set for this build on a non-nightly toolchain.')
   }
-  if (request.toolchain.rustupName) env.RUSTUP_TOOLCHAIN = request.toolchain.rustupName
+  if (toolchain.rustupName) env.RUSTUP_TOOLCHAIN = toolchain.rustupName
+  return env
+}
 
+/** The action's own cargo config: the target's linker and runner. */
+function renderCargoConfig({ facts, linker, runner }: PlanRequest, cc: string | undefined): string {
   const targetTable: Record<string, unknown> = {}
   if (linker.setsLinker && cc) targetTable.linker = cc
-  if (request.runner) targetTable.runner = request.runner
-  const configPath = path.join(tempDir, 'cargo-config.toml')
-  const configToml =
+  if (runner) targetTable.runner = runner
+  return (
     `# Written by rust-xbuild for ${facts.triple}; passed to cargo with --config.\n` +
     `# The project's own .cargo/config.toml is not touched. Rustflags go through CARGO_ENCODED_RUSTFLAGS.\n` +
     stringify({ target: { [facts.triple]: targetTable } }) +
     '\n'
+  )
+}
 
-  const common = ['--target', facts.triple, '--message-format=json-render-diagnostics', '--profile', inputs.profile, ...cargoSelectionArgs(inputs), '--config', configPath]
+/** cargo build and/or cargo test, each with --target, the profile, the selection and the action's config. */
+function cargoCommands(inputs: PlanRequest['inputs'], triple: string, configPath: string): string[][] {
+  const common = ['--target', triple, '--message-format=json-render-diagnostics', '--profile', inputs.profile, ...cargoSelectionArgs(inputs), '--config', configPath]
   if (inputs.buildStd) common.push('-Zbuild-std=std,panic_abort')
   const commands: string[][] = []
   if (inputs.command !== 'test') commands.push(['build', ...common, ...inputs.args])
   if (inputs.command !== 'build') commands.push(['test', ...common, ...inputs.args])
-
-  return {
-    rustflags: composed.flags,
-    portableRustflags: portableFlags(composed.flags, request.remaps ?? []),
-    cRemapFlags: cMaps,
-    warnings,
-    notices,
-    env: { ...request.extraEnv, ...env },
-    configPath,
-    configToml,
-    wrappers,
-    wrapperLog,
-    cFlags,
-    zigCache,
-    cargoCommands: commands,
-  }
+  return commands
 }

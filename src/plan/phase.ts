@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { Output } from '../common/constants.js'
-import { actionTempDir, environment, workspace } from '../common/runner.js'
+import { actionTempDir, variablesMatching, workspace } from '../common/runner.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
 import { makePlan, type BuildPlan } from './build-plan.js'
@@ -16,7 +16,8 @@ import { projectRustflags } from './rustflags.js'
 import { configTargetDir, directorySources, pathRemaps } from './remap.js'
 
 export async function configureCargo({ inputs, facts, workDir }: BuildRequest, { toolchain, host }: SelectedToolchain, setup: TargetSetup): Promise<BuildPlan> {
-  const env = environment()
+  // What cargo reads of the user's variables here: CARGO_HOME, CARGO_*_TARGET_DIR, the rustflags variables.
+  const env = variablesMatching([/^CARGO_/, /^RUSTFLAGS$/])
   const configs = readConfigFiles(findConfigFiles(workDir, defaultCargoHome(env)))
   const project = projectRustflags(configs, env, facts.triple, facts.cargoEnvName, setup.knowledge.cfg)
   const { linker, systemPackages } = setup

@@ -4,13 +4,13 @@
  */
 import * as core from '@actions/core'
 import { Output } from '../common/constants.js'
-import { apiUrl, commitSha, environment, hasArtifactService } from '../common/runner.js'
+import { apiUrl, commitSha, hasArtifactService } from '../common/runner.js'
 import { ActionError } from '../errors.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import type { PackageResult } from '../package/pack.js'
 import type { StageResult } from '../stage/stage.js'
-import { renderArtifactName, uploadArtifact, uploadReleaseAssets, type UploadFile } from './upload.js'
-import { resolveRelease } from '../inputs/release.js'
+import { renderArtifactName, uploadArtifact, uploadReleaseAssets, type ReleaseClient, type UploadFile } from './upload.js'
+import { releaseTarget } from '../inputs/release.js'
 
 export async function uploadPhase({ inputs, facts }: BuildRequest, staged: StageResult, packaged: PackageResult): Promise<string> {
   if (inputs.upload === 'none') {
@@ -35,16 +35,24 @@ export async function uploadPhase({ inputs, facts }: BuildRequest, staged: Stage
     core.setOutput(Output.ArtifactName, name)
     return `artifact \`${name}\``
   }
-  const { tag, token, repository } = resolveRelease(inputs.releaseTag, inputs.token, environment())
+  const { tag, token, repository } = releaseTarget(inputs.releaseTag, inputs.token)
   if (!packaged.archives.length) throw new ActionError('upload: release found no archives to upload.')
   // The archives, the deb and rpm packages and the SBOMs, each with its checksum files.
   const files: UploadFile[] = [...packaged.archives, ...packaged.files.filter((file) => file.kind === 'package' || file.kind === 'sbom')].flatMap((file) => [
     { path: file.path, name: file.name },
     ...inputs.checksums.map((algorithm) => ({ path: `${file.path}.${algorithm}`, name: `${file.name}.${algorithm}` })),
   ])
-  // Octokit is loaded only here, as the artifact client is above.
+  return publishRelease(await loadReleaseClient(token, repository), tag, files)
+}
+
+/** The production release client for this run's API; Octokit is loaded only when a release is uploaded. */
+export async function loadReleaseClient(token: string, repository: string): Promise<ReleaseClient> {
   const { octokitReleaseClient } = await import('./release-client.js')
-  const client = octokitReleaseClient({ token, repository, apiUrl: apiUrl(), commit: commitSha() })
+  return octokitReleaseClient({ token, repository, apiUrl: apiUrl(), commit: commitSha() })
+}
+
+/** The one release upload of both actions: the files as assets of the tag's release, said in the log; what the summary shows. */
+export async function publishRelease(client: ReleaseClient, tag: string, files: readonly UploadFile[]): Promise<string> {
   const { release, replaced } = await uploadReleaseAssets(client, tag, files)
   core.info(`Uploaded ${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release ${tag}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}.`)
   return `${files.length} file(s) to the ${release.draft ? 'draft ' : ''}release \`${tag}\``

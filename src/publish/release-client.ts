@@ -30,9 +30,13 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined
 }
 
-export function octokitReleaseClient(options: ReleaseClientOptions): ReleaseClient {
-  const [owner = '', repo = ''] = options.repository.split('/')
-  const api = options.apiUrl.replace(/\/+$/, '')
+type Call = <T>(what: string, body: () => Promise<T>) => Promise<T>
+
+/**
+ * Octokit with retries and GitHub's rate limits, and `call`, which turns its errors into
+ * the HttpError upload.ts knows and a rate limit not waited for into a clear ActionError.
+ */
+function limitedOctokit(options: ReleaseClientOptions, api: string): { octokit: ReturnType<typeof getOctokit>; call: Call } {
   const maxWait = options.maxWaitSeconds ?? 90
   const retries = options.retries ?? 3
   // The wait the throttling plugin computed for a limit it was told not to wait for.
@@ -57,13 +61,7 @@ export function octokitReleaseClient(options: ReleaseClientOptions): ReleaseClie
     retry,
     throttling,
   )
-  const uploadUrls = new Map<number, string>()
-  const info = (release: { id: number; tag_name: string; draft: boolean; upload_url: string }): ReleaseInfo => {
-    uploadUrls.set(release.id, release.upload_url)
-    return { id: release.id, tag: release.tag_name, draft: release.draft }
-  }
-  // Octokit's errors as the HttpError upload.ts knows; a rate limit not waited for as a clear ActionError.
-  const call = async <T>(what: string, body: () => Promise<T>): Promise<T> => {
+  const call: Call = async (what, body) => {
     refusedWait = undefined
     try {
       return await body()
@@ -74,7 +72,18 @@ export function octokitReleaseClient(options: ReleaseClientOptions): ReleaseClie
       throw new HttpError(status, `${what}: ${status} ${errorMessage(error).slice(0, 300)}`)
     }
   }
+  return { octokit, call }
+}
 
+export function octokitReleaseClient(options: ReleaseClientOptions): ReleaseClient {
+  const [owner = '', repo = ''] = options.repository.split('/')
+  const api = options.apiUrl.replace(/\/+$/, '')
+  const { octokit, call } = limitedOctokit(options, api)
+  const uploadUrls = new Map<number, string>()
+  const info = (release: { id: number; tag_name: string; draft: boolean; upload_url: string }): ReleaseInfo => {
+    uploadUrls.set(release.id, release.upload_url)
+    return { id: release.id, tag: release.tag_name, draft: release.draft }
+  }
   return {
     // The tag endpoint does not return drafts, so list and filter.
     findReleases: (tag) =>

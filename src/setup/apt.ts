@@ -6,7 +6,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
-import type { Requirement } from '../common/target.js'
+import { multiarchLibcPath } from '../common/emulator.js'
+import type { Requirement, TargetFacts } from '../common/target.js'
 import { ActionError } from '../errors.js'
 import { exec, which } from '../exec.js'
 import { needsPorts, osReleaseId, rewriteDeb822, rewriteSourcesList, type SystemPackagesPlan } from './system-packages.js'
@@ -123,4 +124,13 @@ export async function ensureCommands(requirements: readonly Requirement[]): Prom
     else missing.push(...requirement.packages)
   }
   await aptInstall([...new Set(missing)])
+}
+
+/**
+ * Whether the target's multiarch C library (libc6:<arch>) is installed. Asked at setup (the
+ * test runner) and again when verifying (the smoke test): system-packages may install it in between.
+ */
+export function multiarchLibcInstalled(facts: Pick<TargetFacts, 'gnuTriple'>): boolean {
+  const libcPath = multiarchLibcPath(facts)
+  return libcPath !== undefined && fs.existsSync(libcPath)
 }

@@ -5,21 +5,20 @@
  * the compiler wrappers run; and the target's C libraries (system-packages).
  */
 import * as core from '@actions/core'
-import fs from 'node:fs'
 import { parseCfg } from '../common/cfg.js'
 import { Input } from '../common/constants.js'
 import { expandFeatures, parseTargetCpus, parseTargetFeatures, type Baseline } from '../common/cpu.js'
-import { closest, targetFacts, type Host, type TargetFacts } from '../common/target.js'
+import { closest, isCrossBuild, targetFacts, type Host, type TargetFacts } from '../common/target.js'
 import { ActionError, InputError } from '../errors.js'
 import { exec, which } from '../exec.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import type { Inputs } from '../inputs/parse.js'
-import { ensureCommands, installSystemPackages } from './apt.js'
+import { ensureCommands, installSystemPackages, multiarchLibcInstalled } from './apt.js'
 import { ensureProtoc, ensureZig, type ProtocSetup } from './downloads.js'
 import { planLinker, zigCannotLink, type LinkerPlan } from './linker.js'
 import { hostPkgConfigEnv, planSystemPackages, type SystemPackagesPlan } from './system-packages.js'
 import { checkTargetKnown, ensureTarget, ensureToolchain, type Toolchain } from './toolchain.js'
-import { multiarchLibcPath, smokeRequirements, testRunner } from '../common/emulator.js'
+import { smokeRequirements, testRunner } from '../common/emulator.js'
 import { runsUnderWine, wineCannotRun } from '../common/wine.js'
 import { mingwEnv, needsStartupObjects } from './mingw.js'
 import { buildStartupObjects } from './rtstartup.js'
@@ -28,6 +27,8 @@ import { prepareWine } from './wine.js'
 export interface SelectedToolchain {
   toolchain: Toolchain
   host: Host
+  /** The target is not the host (isCrossBuild) */
+  cross: boolean
 }
 
 export async function selectToolchain({ inputs, facts, workDir }: BuildRequest): Promise<SelectedToolchain> {
@@ -35,7 +36,8 @@ export async function selectToolchain({ inputs, facts, workDir }: BuildRequest):
   core.info(toolchain.version)
   await checkTargetKnown(toolchain, facts.triple, inputs.targetInput, workDir)
   const hostFacts = targetFacts(toolchain.host)
-  return { toolchain, host: { triple: toolchain.host, family: hostFacts.family, os: hostFacts.os } }
+  const host: Host = { triple: toolchain.host, family: hostFacts.family, os: hostFacts.os }
+  return { toolchain, host, cross: isCrossBuild(facts, host) }
 }
 
 /** Everything the build needs on this machine, and what was learnt setting it up. */
@@ -56,15 +58,14 @@ export interface TargetSetup {
   windowsEnv?: Record<string, string>
 }
 
-export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { toolchain, host }: SelectedToolchain): Promise<TargetSetup> {
+export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { toolchain, host, cross }: SelectedToolchain): Promise<TargetSetup> {
   const planned = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
-  const libcPath = multiarchLibcPath(facts)
-  const multiarchLibc = libcPath !== undefined && fs.existsSync(libcPath)
+  const multiarchLibc = multiarchLibcInstalled(facts)
   const tests = testRunner(inputs.command, facts, host, multiarchLibc)
   core.info(`Linker: ${planned.description}`)
   // Independent steps run concurrently: the target's std, distribution packages, zig, protoc, i686 mingw's start objects.
   const [knowledge, , , zig, protoc, startup] = await Promise.all([
-    learnTarget(inputs, facts, toolchain, host, workDir),
+    learnTarget(inputs, facts, toolchain, cross, workDir),
     ensureTarget(toolchain, facts.triple, inputs.buildStd),
     ensureCommands([...planned.requirements, ...tests.requirements, ...(inputs.smokeTest ? smokeRequirements(facts, host, multiarchLibc) : [])]),
     planned.needsZig ? ensureZig() : Promise.resolve(undefined),
@@ -104,7 +105,7 @@ export interface TargetKnowledge {
 }
 
 /** Validate target-cpu and expand target-features against what this rustc knows for the target. */
-export async function learnTarget(inputs: Inputs, facts: TargetFacts, toolchain: Toolchain, host: Host, cwd: string): Promise<TargetKnowledge> {
+export async function learnTarget(inputs: Inputs, facts: TargetFacts, toolchain: Toolchain, cross: boolean, cwd: string): Promise<TargetKnowledge> {
   const rustc = (args: string[]): Promise<string> => exec('rustc', [...args, '--target', facts.triple], { env: toolchain.env, cwd }).then((r) => r.stdout)
   const [cfgText, cpusText, featuresText] = await Promise.all([
     rustc(['--print', 'cfg']),
@@ -112,7 +113,7 @@ export async function learnTarget(inputs: Inputs, facts: TargetFacts, toolchain:
     inputs.targetFeatures.length ? rustc(['--print', 'target-features']) : Promise.resolve(''),
   ])
   const cpu = inputs.targetCpu
-  if (cpu === 'native' && facts.triple !== host.triple) {
+  if (cpu === 'native' && cross) {
     throw new InputError(
       Input.TargetCpu,
       cpu,

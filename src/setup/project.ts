@@ -7,8 +7,8 @@ import * as core from '@actions/core'
 import { Input } from '../common/constants.js'
 import { closest } from '../common/target.js'
 import { InputError } from '../errors.js'
-import { exec } from '../exec.js'
 import type { BuildRequest } from '../inputs/phase.js'
+import { readManifests, type CargoMetadata } from './metadata.js'
 import type { Toolchain } from './toolchain.js'
 import { ensureCommands } from './apt.js'
 import { crateInfos, type CrateInfo } from '../inputs/package-metadata.js'
@@ -24,18 +24,13 @@ export interface Member {
   dependencies: string[]
 }
 
-interface NoDepsMetadata {
-  packages?: { name: string; features?: Record<string, string[]>; targets?: { name: string; kind?: string[] }[]; dependencies?: { name: string; rename?: string | null }[] }[]
-}
-
-/** The workspace members as `cargo metadata --no-deps --format-version 1` lists them. */
-export function workspaceMembers(metadataJson: string): Member[] {
-  const metadata = JSON.parse(metadataJson) as NoDepsMetadata
-  return (metadata.packages ?? []).map((pkg) => ({
+/** The workspace members as `cargo metadata --no-deps` lists them (with --no-deps, packages are the members). */
+export function workspaceMembers(metadata: CargoMetadata): Member[] {
+  return metadata.packages.map((pkg) => ({
     name: pkg.name,
-    bins: (pkg.targets ?? []).filter((target) => target.kind?.includes('bin')).map((target) => target.name),
-    features: Object.keys(pkg.features ?? {}),
-    dependencies: (pkg.dependencies ?? []).map((dep) => dep.rename ?? dep.name),
+    bins: pkg.targets.filter((target) => target.kind.includes('bin')).map((target) => target.name),
+    features: Object.keys(pkg.features),
+    dependencies: pkg.dependencies.map((dep) => dep.rename ?? dep.name),
   }))
 }
 
@@ -97,28 +92,32 @@ export function checkSelection(members: readonly Member[], selection: Selection)
   }
 }
 
-/** The Project phase: read the manifests without resolving (no Cargo.lock is written) and check the selection. */
-export async function checkProject({ inputs, workDir }: BuildRequest, toolchain: Toolchain): Promise<void> {
-  if (!inputs.packages.length && !inputs.bins.length && !inputs.features.length && !inputs.linuxPackages.length) return
-  const metadata = await exec('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: workDir, env: toolchain.env })
-  const members = workspaceMembers(metadata.stdout)
+/**
+ * The Project phase: read the manifests without resolving (no Cargo.lock is written), check
+ * the selection and the deb/rpm metadata. The manifests go on to the cache keys.
+ */
+export async function checkProject({ inputs, workDir }: BuildRequest, toolchain: Toolchain): Promise<CargoMetadata> {
+  const manifests = await readManifests(workDir, toolchain.env)
+  if (!inputs.packages.length && !inputs.bins.length && !inputs.features.length && !inputs.linuxPackages.length) return manifests
+  const members = workspaceMembers(manifests)
   checkSelection(members, inputs)
   core.info(`package, bin and features found in ${members.map((member) => member.name).join(', ')}`)
   if (inputs.linuxPackages.length) {
-    await checkLinuxPackages(metadata.stdout, inputs.linuxPackages, inputs.packages)
+    await checkLinuxPackages(manifests, inputs.linuxPackages, inputs.packages)
     // dpkg-deb is on every Debian and Ubuntu runner; rpmbuild comes with the rpm package.
     await ensureCommands(inputs.linuxPackages.map((format) => (format === 'deb' ? { command: 'dpkg-deb', packages: ['dpkg'] } : { command: 'rpmbuild', packages: ['rpm'] })))
   }
+  return manifests
 }
 
 /**
  * The deb and rpm metadata of every selected package with binaries, read and its files
  * found before anything is built (the binaries themselves are checked when packaging).
  */
-export async function checkLinuxPackages(metadataJson: string, formats: readonly string[], selected: readonly string[]): Promise<CrateInfo[]> {
-  const root = (JSON.parse(metadataJson) as { workspace_root: string }).workspace_root
+export async function checkLinuxPackages(manifests: CargoMetadata, formats: readonly string[], selected: readonly string[]): Promise<CrateInfo[]> {
+  const root = manifests.workspace_root
   const names = selected.map((spec) => spec.replace(/[@:].*$/, ''))
-  const crates = crateInfos(metadataJson).filter((crate) => crate.bins.length && (!names.length || names.includes(crate.name)))
+  const crates = crateInfos(manifests).filter((crate) => crate.bins.length && (!names.length || names.includes(crate.name)))
   for (const crate of crates) {
     for (const format of formats) {
       const spec = format === 'deb' ? debSpec(crate) : rpmSpec(crate)

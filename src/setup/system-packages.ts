@@ -7,7 +7,7 @@
 import { Input } from '../common/constants.js'
 import { InputError } from '../errors.js'
 import type { LinkerKind } from './linker.js'
-import type { TargetFacts, Host } from '../common/target.js'
+import { isCrossBuild, type TargetFacts, type Host } from '../common/target.js'
 
 export const PORTS_MIRROR = 'http://ports.ubuntu.com/ubuntu-ports/'
 /** Architectures Ubuntu's main archive (archive.ubuntu.com, security.ubuntu.com and their mirrors) carries. */
@@ -41,7 +41,7 @@ export function planSystemPackages(packages: readonly string[], facts: TargetFac
     )
   }
   const env: Record<string, string> = {}
-  if (facts.triple !== host.triple) {
+  if (isCrossBuild(facts, host)) {
     // pkg-config refuses to cross-compile unless allowed, and must read the target's .pc files, not the host's.
     env.PKG_CONFIG_ALLOW_CROSS = '1'
     env.PKG_CONFIG_LIBDIR = `/usr/lib/${facts.gnuTriple}/pkgconfig:/usr/share/pkgconfig`

@@ -10,7 +10,7 @@ import { parse as parseToml } from 'smol-toml'
 import { Input } from '../common/constants.js'
 import { ActionError, InputError } from '../errors.js'
 import { exec, which, type ExecResult } from '../exec.js'
-import { environment } from '../common/runner.js'
+import { searchPath } from '../common/runner.js'
 import { closest } from '../common/target.js'
 
 export interface Toolchain {
@@ -190,7 +190,7 @@ export async function ensureToolchain(requested: string | undefined, cwd: string
   if (installed) core.info(`${name} is installed.`)
   else await rustupChange(installArgs(name, wants))
   const bins = await Promise.all(['cargo', 'rustc'].map(async (tool) => path.dirname((await rustup(['which', '--toolchain', name, tool])).stdout.trim())))
-  const env = rustupToolchainEnv(name, bins, environment().PATH ?? '')
+  const env = rustupToolchainEnv(name, bins, searchPath())
   core.info(`cargo and rustc of ${name}: ${[...new Set(bins)].join(', ')}`)
   const facts = await rustcFacts(env, cwd)
   if (installed) await addMissing(name, wants, facts.host)

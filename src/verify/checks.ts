@@ -15,7 +15,8 @@ import { runBounded, type BoundedResult } from '../exec.js'
 import type { VerifyMode } from '../inputs/parse.js'
 import type { StagedFile } from '../stage/stage.js'
 import type { Host, TargetFacts } from '../common/target.js'
-import { multiarchLibcPath, smokePlan } from '../common/emulator.js'
+import { smokePlan } from '../common/emulator.js'
+import { multiarchLibcInstalled } from '../setup/apt.js'
 
 /** A smoke test that runs longer than this is a failure (a server waiting for requests). */
 export const SMOKE_TIMEOUT_MS = 60_000
@@ -187,8 +188,7 @@ export async function verifyBinaries(files: readonly Pick<StagedFile, 'name' | '
   const log = options.log ?? (() => undefined)
   const expected = expectationFor(options.facts, options.rustflags, options.maxGlibc)
   const cpu = rustflagsCpu(options.rustflags)
-  const libcPath = multiarchLibcPath(options.facts)
-  const multiarchLibc = libcPath !== undefined && fs.existsSync(libcPath)
+  const multiarchLibc = multiarchLibcInstalled(options.facts)
   const report: VerificationReport = { mode: options.mode, binaries: [] }
   for (const file of files) {
     const entry: BinaryReport = { name: file.name, problems: [] }

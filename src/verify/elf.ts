@@ -125,10 +125,28 @@ function readElf(buf: Uint8Array): BinaryInfo {
   const bits = wide ? 64 : 32
   const r = new Reader(buf, data === 1, wide)
   const machine = r.u16(0x12)
+  const segments = programHeaders(r)
+  const info: BinaryInfo = { format: 'elf', arch: elfArch(machine, bits), bits, endian: data === 1 ? 'little' : 'big', needed: [] }
+  if (machine === 40 && !wide) Object.assign(info, armAttributes(r))
+  const interp = segments.find((s) => s.type === PT_INTERP)
+  if (interp) info.interpreter = r.cstring(interp.offset, interp.filesz)
+  const dynamic = segments.find((s) => s.type === PT_DYNAMIC)
+  if (!dynamic) return info
+  const entries = dynamicEntries(r, dynamic, segments)
+  if (entries.strtab === undefined) return info
+  const strtab = entries.strtab
+  const str = (offset: number): string => r.cstring(strtab + offset)
+  info.needed = entries.neededOffsets.map(str)
+  const glibc = highestGlibc(r, entries.verneed, entries.verneedNum, str)
+  if (glibc) info.glibc = glibc
+  return info
+}
+
+function programHeaders(r: Reader): Segment[] {
+  const wide = r.wide
   const phoff = r.word(wide ? 0x20 : 0x1c)
   const phentsize = r.u16(wide ? 0x36 : 0x2a)
   const phnum = r.u16(wide ? 0x38 : 0x2c)
-
   const segments: Segment[] = []
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize
@@ -136,39 +154,33 @@ function readElf(buf: Uint8Array): BinaryInfo {
       wide ? { type: r.u32(at), offset: r.u64(at + 8), vaddr: r.u64(at + 16), filesz: r.u64(at + 32) } : { type: r.u32(at), offset: r.u32(at + 4), vaddr: r.u32(at + 8), filesz: r.u32(at + 16) },
     )
   }
-  const info: BinaryInfo = { format: 'elf', arch: elfArch(machine, bits), bits, endian: data === 1 ? 'little' : 'big', needed: [] }
+  return segments
+}
 
-  if (machine === 40 && !wide) Object.assign(info, armAttributes(r))
-
-  const interp = segments.find((s) => s.type === PT_INTERP)
-  if (interp) info.interpreter = r.cstring(interp.offset, interp.filesz)
-
-  const dynamic = segments.find((s) => s.type === PT_DYNAMIC)
-  if (!dynamic) return info
+/** PT_DYNAMIC's entries that matter here, their addresses mapped to file offsets. */
+function dynamicEntries(r: Reader, dynamic: Segment, segments: readonly Segment[]): { neededOffsets: number[]; strtab?: number; verneed?: number; verneedNum: number } {
   // Dynamic entries hold virtual addresses: map them to file offsets through PT_LOAD.
   const fileOffset = (vaddr: number): number => {
     const load = segments.find((s) => s.type === PT_LOAD && vaddr >= s.vaddr && vaddr < s.vaddr + s.filesz)
     if (!load) throw new BinaryFormatError(`address 0x${vaddr.toString(16)} is in no loaded segment`)
     return vaddr - load.vaddr + load.offset
   }
-  const entrySize = wide ? 16 : 8
-  const neededOffsets: number[] = []
-  let strtab: number | undefined
-  let verneed: number | undefined
-  let verneedNum = 0
+  const entrySize = r.wide ? 16 : 8
+  const found: { neededOffsets: number[]; strtab?: number; verneed?: number; verneedNum: number } = { neededOffsets: [], verneedNum: 0 }
   for (let at = dynamic.offset; at + entrySize <= dynamic.offset + dynamic.filesz; at += entrySize) {
     const tag = r.word(at)
     const value = r.word(at + entrySize / 2)
     if (tag === DT_NULL) break
-    if (tag === DT_NEEDED) neededOffsets.push(value)
-    else if (tag === DT_STRTAB) strtab = fileOffset(value)
-    else if (tag === DT_VERNEED) verneed = fileOffset(value)
-    else if (tag === DT_VERNEEDNUM) verneedNum = value
+    if (tag === DT_NEEDED) found.neededOffsets.push(value)
+    else if (tag === DT_STRTAB) found.strtab = fileOffset(value)
+    else if (tag === DT_VERNEED) found.verneed = fileOffset(value)
+    else if (tag === DT_VERNEEDNUM) found.verneedNum = value
   }
-  if (strtab === undefined) return info
-  const str = (offset: number): string => r.cstring((strtab ?? 0) + offset)
-  info.needed = neededOffsets.map(str)
+  return found
+}
 
+/** The highest GLIBC_x.y in .gnu.version_r. */
+function highestGlibc(r: Reader, verneed: number | undefined, verneedNum: number, str: (offset: number) => string): string | undefined {
   // Elf_Verneed {u16 version, u16 cnt, u32 file, u32 aux, u32 next}; Elf_Vernaux {u32 hash, u16 flags, u16 other, u32 name, u32 next}
   let glibc: string | undefined
   for (let i = 0, at = verneed; at !== undefined && i < verneedNum; i++) {
@@ -184,8 +196,7 @@ function readElf(buf: Uint8Array): BinaryInfo {
     const next = r.u32(at + 12)
     at = next ? at + next : undefined
   }
-  if (glibc) info.glibc = glibc
-  return info
+  return glibc
 }
 
 /** Tag_CPU_arch values of the ARM EABI build attributes. */

@@ -3,16 +3,19 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { advice, nativeCrates, type NativeCrate } from '../../../src/build/preflight.js'
+import { parseCargoMetadata, type CargoMetadata } from '../../../src/setup/metadata.js'
 import { debianPath, FIXTURES, offlineCargoHome } from '../../support/harness.js'
 import { preflightContext } from '../../support/hosts.js'
 
-const metadata = (name: string, triple: string): string =>
-  execFileSync('cargo', ['metadata', '--format-version', '1', '--locked', '--filter-platform', triple], {
-    cwd: path.join(FIXTURES, name),
-    env: { ...process.env, PATH: debianPath(), CARGO_HOME: offlineCargoHome() },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  })
+const metadata = (name: string, triple: string): CargoMetadata =>
+  parseCargoMetadata(
+    execFileSync('cargo', ['metadata', '--format-version', '1', '--locked', '--filter-platform', triple], {
+      cwd: path.join(FIXTURES, name),
+      env: { ...process.env, PATH: debianPath(), CARGO_HOME: offlineCargoHome() },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    }),
+  )
 
 describe('native crates from real cargo metadata', () => {
   test('ring-hello: ring (links ring-asm, cc)', () => {

@@ -1,11 +1,11 @@
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
-import { buildSbom, lockChecksums, purlOf, runtimeGraph, sbomFileName, type CargoMetadata, type CargoPackage } from '../../../src/package/sbom.js'
+import { buildSbom, lockChecksums, purlOf, runtimeGraph, sbomFileName, type SbomMetadata, type SbomPackage } from '../../../src/package/sbom.js'
 import { chooseEpoch, FIXED_EPOCH } from '../../../src/package/provenance.js'
 
 const CRATES_IO = 'registry+https://github.com/rust-lang/crates.io-index'
 const GIT = 'git+https://github.com/o/gitdep?branch=main#0123abc'
-const lib = (name: string, source: string | null, extra: Partial<CargoPackage> = {}): CargoPackage => ({
+const lib = (name: string, source: string | null, extra: Partial<SbomPackage> = {}): SbomPackage => ({
   id: `${name}-id`,
   name,
   version: '1.0.0',
@@ -17,7 +17,7 @@ const lib = (name: string, source: string | null, extra: Partial<CargoPackage> =
 const normal = [{ kind: null }]
 
 /** app → lib1 → lib2, app → gitdep, app → macro (proc-macro) → syn, app =build=> cc, app =dev=> testy. */
-const METADATA: CargoMetadata = {
+const METADATA: SbomMetadata = {
   packages: [
     lib('app', null, { targets: [{ kind: ['bin'] }], license: 'MIT/Apache-2.0', repository: 'https://example.com/app' }),
     lib('lib1', CRATES_IO),
@@ -76,7 +76,7 @@ describe('what is compiled into the binaries', () => {
 })
 
 describe('purls and checksums', () => {
-  const cases: [string, Pick<CargoPackage, 'name' | 'version' | 'source'>, string][] = [
+  const cases: [string, Pick<SbomPackage, 'name' | 'version' | 'source'>, string][] = [
     ['crates.io', { name: 'ring', version: '0.16.20', source: CRATES_IO }, 'pkg:cargo/ring@0.16.20'],
     ['sparse crates.io', { name: 'ring', version: '0.17.0', source: 'sparse+https://index.crates.io/' }, 'pkg:cargo/ring@0.17.0'],
     ['build metadata is escaped', { name: 'x', version: '1.0.0+abc', source: CRATES_IO }, 'pkg:cargo/x@1.0.0%2Babc'],

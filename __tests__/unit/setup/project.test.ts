@@ -1,5 +1,6 @@
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
+import { parseCargoMetadata } from '../../../src/setup/metadata.js'
 import { checkSelection, workspaceMembers, type Selection } from '../../../src/setup/project.js'
 
 // The shape of `cargo metadata --no-deps --format-version 1` for a workspace of two members.
@@ -22,7 +23,7 @@ const metadata = JSON.stringify({
     { name: 'client-lib', features: { blocking: [] }, targets: [{ name: 'client_lib', kind: ['lib'] }], dependencies: [] },
   ],
 })
-const members = workspaceMembers(metadata)
+const members = workspaceMembers(parseCargoMetadata(metadata))
 
 describe('package, bin and features are checked against the manifests', () => {
   test('members, bins, features and dependencies are read', () => {

@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { exec } from '../../exec.js'
+import { readManifests } from '../../setup/metadata.js'
 import { ActionError } from '../../errors.js'
 import type { TargetFacts } from '../../common/target.js'
 import { crateInfos } from '../../inputs/package-metadata.js'
@@ -44,8 +44,8 @@ function needsOf(file: string): LinkedNeeds {
 
 export async function buildLinuxPackages(request: LinuxPackagesRequest): Promise<LinuxPackage[]> {
   if (!request.formats.length || !request.staged.length) return []
-  const metadata = (await exec('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: request.workDir, env: request.env })).stdout
-  const root = (JSON.parse(metadata) as { workspace_root: string }).workspace_root
+  const metadata = await readManifests(request.workDir, request.env)
+  const root = metadata.workspace_root
   const ids = new Set(request.packageIds.values())
   const built: LinuxPackage[] = []
   fs.mkdirSync(request.tempDir, { recursive: true })
