@@ -5,8 +5,6 @@ export const modules = {
 /***/ 36071:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
@@ -287,9 +285,11 @@ function statusOf(error) {
     const status = error?.status;
     return typeof status === 'number' ? status : undefined;
 }
-function octokitReleaseClient(options) {
-    const [owner = '', repo = ''] = options.repository.split('/');
-    const api = options.apiUrl.replace(/\/+$/, '');
+/**
+ * Octokit with retries and GitHub's rate limits, and `call`, which turns its errors into
+ * the HttpError upload.ts knows and a rate limit not waited for into a clear ActionError.
+ */
+function limitedOctokit(options, api) {
     const maxWait = options.maxWaitSeconds ?? 90;
     const retries = options.retries ?? 3;
     // The wait the throttling plugin computed for a limit it was told not to wait for.
@@ -309,12 +309,6 @@ function octokitReleaseClient(options) {
         retry: { retries },
         throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
     }, dist_bundle/* retry */.L, throttling);
-    const uploadUrls = new Map();
-    const info = (release) => {
-        uploadUrls.set(release.id, release.upload_url);
-        return { id: release.id, tag: release.tag_name, draft: release.draft };
-    };
-    // Octokit's errors as the HttpError upload.ts knows; a rate limit not waited for as a clear ActionError.
     const call = async (what, body) => {
         refusedWait = undefined;
         try {
@@ -328,6 +322,17 @@ function octokitReleaseClient(options) {
                 throw error;
             throw new upload/* HttpError */.j$(status, `${what}: ${status} ${(0,errors/* errorMessage */.gJ)(error).slice(0, 300)}`);
         }
+    };
+    return { octokit, call };
+}
+function octokitReleaseClient(options) {
+    const [owner = '', repo = ''] = options.repository.split('/');
+    const api = options.apiUrl.replace(/\/+$/, '');
+    const { octokit, call } = limitedOctokit(options, api);
+    const uploadUrls = new Map();
+    const info = (release) => {
+        uploadUrls.set(release.id, release.upload_url);
+        return { id: release.id, tag: release.tag_name, draft: release.draft };
     };
     return {
         // The tag endpoint does not return drafts, so list and filter.

@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2127:
+/***/ 5512:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28379,7 +28379,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   WH: () => (/* binding */ saveBuildCache)
 });
 
-// UNUSED EXPORTS: lockedCrateNames, parseMetadata, prepareCache, profileDirName, restoreBuildCache, saveCaches
+// UNUSED EXPORTS: lockedCrateNames, prepareCache, profileDirName, restoreBuildCache, saveCaches
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -29723,7 +29723,7 @@ const hash = (text, length = 20) => crypto.createHash('sha256').update(text).dig
  * read them, cargo's and rustc's own, pkg-config's, and common *-sys crate switches.
  * Never: logging, backtraces, CI bookkeeping, paths of the runner.
  */
-const RELEVANT = (/* unused pure expression or super */ null && ([
+const keys_RELEVANT_VARIABLES = (/* unused pure expression or super */ null && ([
     /^CARGO_(?!HOME$|TERM_|INCREMENTAL$|LOG$|REGISTRIES_|NET_|HTTP_)/,
     /^RUSTC?_?FLAGS$/,
     /^RUSTC(_WRAPPER|_WORKSPACE_WRAPPER|_BOOTSTRAP)?$/,
@@ -29744,7 +29744,7 @@ function keys_relevantEnv(env) {
             continue;
         if (IRRELEVANT.some((pattern) => pattern.test(name)))
             continue;
-        if (RELEVANT.some((pattern) => pattern.test(name)))
+        if (keys_RELEVANT_VARIABLES.some((pattern) => pattern.test(name)))
             picked[name] = value;
     }
     return picked;
@@ -29786,9 +29786,9 @@ function keys_targetCacheKeys(request) {
     return { key, restoreKeys: [withoutLock], parts };
 }
 /** The cargo-home key: registry index, crate archives and git databases do not depend on flags. */
-function keys_registryCacheKeys(runnerOs, lockAndManifests) {
+function keys_registryCacheKeys(runnerOs, lockText) {
     const prefix = `rust-xbuild-${CACHE_VERSION}-registry-${runnerOs}-`;
-    const lock = hash(lockAndManifests, 16);
+    const lock = hash(lockText, 16);
     return { key: `${prefix}${lock}`, restoreKeys: [prefix], parts: [{ name: 'lockfile', value: lock }] };
 }
 /** The stamp file's text in a target directory: which configuration built it. */
@@ -29949,9 +29949,21 @@ const STAGE_FOLDER = 'xbuild';
 
 
 
-/** The whole environment, for the rules that depend on the user's variables (cargo's flag precedence, cache keys). */
+/** The whole environment, only for exec.ts, which hands it to the programs it runs. */
 function runner_environment() {
     return process.env;
+}
+/** The variables whose names match, for the rules that depend on the user's variables (cargo's flag precedence, cache keys). */
+function runner_variablesMatching(patterns) {
+    const found = {};
+    for (const [name, value] of Object.entries(process.env))
+        if (value !== undefined && patterns.some((pattern) => pattern.test(name)))
+            found[name] = value;
+    return found;
+}
+/** PATH as the action was started with. */
+function searchPath() {
+    return process.env.PATH ?? '';
 }
 function workspace() {
     return process.env.GITHUB_WORKSPACE || process.cwd();
@@ -30183,103 +30195,6 @@ function pruneTargetDir(request) {
     return removed;
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
-var lib_exec = __nccwpck_require__(7187);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var lib_io = __nccwpck_require__(8701);
-;// CONCATENATED MODULE: ./src/exec.ts
-/**
- * The one way the action runs programs: argument arrays, never a shell string.
- * Failures carry the command line and the end of its stderr.
- */
-
-
-
-
-
-
-
-
-/** A program failed: the message carries its command line and the end of its output. */
-class CommandError extends errors_ActionError {
-    command;
-    result;
-    constructor(command, result) {
-        const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-15).join('\n');
-        super(`${command.join(' ')} failed with exit code ${result.code}${tail ? `:\n${tail}` : ''}`);
-        this.command = command;
-        this.result = result;
-        this.name = 'CommandError';
-    }
-}
-/**
- * A bare program name as a PATH given in `env` finds it (a toolchain's bin folder first):
- * @actions/exec searches the action's own PATH, which may hold another cargo earlier.
- */
-function onPath(program, pathValue) {
-    if (pathValue === undefined || program.includes(path.sep))
-        return program;
-    for (const dir of pathValue.split(path.delimiter)) {
-        const candidate = path.join(dir || '.', program);
-        const stat = fs.statSync(candidate, { throwIfNoEntry: false });
-        if (stat?.isFile() && (stat.mode & 0o111) !== 0)
-            return candidate;
-    }
-    return program;
-}
-async function exec_exec(program, args, options = {}) {
-    core.debug(`run: ${[program, ...args].join(' ')}${options.cwd ? ` (in ${options.cwd})` : ''}`);
-    const env = options.env ? { ...environment(), ...options.env } : undefined;
-    const result = await actionsExec.getExecOutput(onPath(program, options.env?.PATH), [...args], {
-        cwd: options.cwd,
-        env,
-        silent: true,
-        ignoreReturnCode: true,
-        listeners: {
-            stdline: options.onStdout,
-            errline: options.onStderr,
-        },
-    });
-    const outcome = { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
-    if (outcome.code !== 0 && !options.allowFailure)
-        throw new CommandError([program, ...args], outcome);
-    return outcome;
-}
-/** The absolute path of a program on PATH, or undefined. */
-async function which(program) {
-    const found = await io.which(program, false);
-    return found || undefined;
-}
-/**
- * Run a program that may misbehave (a freshly built binary): stdin closed, a time limit,
- * and the terminating signal reported, which @actions/exec does not expose.
- */
-async function runBounded(program, args, options) {
-    core.debug(`run (limit ${options.timeoutMs} ms): ${[program, ...args].join(' ')}`);
-    return new Promise((resolve) => {
-        const child = spawn(program, [...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: { ...environment(), ...options.env } } : {}) });
-        let stdout = '';
-        let stderr = '';
-        let timedOut = false;
-        child.stdout.on('data', (chunk) => (stdout += chunk.toString()));
-        child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
-        const timer = setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGKILL');
-        }, options.timeoutMs);
-        child.on('error', (error) => {
-            clearTimeout(timer);
-            resolve({ code: 127, stdout, stderr: `${stderr}${error.message}`, timedOut });
-        });
-        child.on('close', (code, signal) => {
-            clearTimeout(timer);
-            resolve({ code: code ?? 128, stdout, stderr, timedOut, ...(signal && !timedOut ? { signal } : {}) });
-        });
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/common/target.ts
 /**
  * Facts about Rust target triples and Docker platforms. Pure: no I/O.
@@ -30410,6 +30325,10 @@ function target_closest(name, candidates, count = 3) {
         .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
         .slice(0, count)
         .map(({ candidate }) => candidate);
+}
+/** A cross build: the target is not the host's own triple (an i686 build on x86_64 is one too). */
+function target_isCrossBuild(facts, host) {
+    return facts.triple !== host.triple;
 }
 
 ;// CONCATENATED MODULE: ./src/common/cpu.ts
@@ -30994,6 +30913,7 @@ function configTargetDir(configs) {
 
 
 
+
 function resolvedCommand(tool, resolved) {
     return [resolved[tool.program] ?? tool.program, ...tool.args];
 }
@@ -31020,38 +30940,72 @@ function build_plan_cargoSelectionArgs(inputs) {
     return [...args, ...cargoFeatureArgs(inputs)];
 }
 function makePlan(request) {
-    const { inputs, facts, host, linker, baseline, tempDir } = request;
+    const { inputs, tempDir } = request;
     const notices = [];
+    const composed = planRustflags(request, notices);
+    const compilers = planCCompilers(request);
+    const env = { CARGO_ENCODED_RUSTFLAGS: encodeRustflags(composed.flags) };
+    if (compilers.zigCache)
+        env.ZIG_GLOBAL_CACHE_DIR = compilers.zigCache.dir;
+    const wrapperLog = path.join(tempDir, 'native-flags.log');
+    const wrapped = planWrappers(request, compilers, wrapperLog);
+    if (wrapped.unwrappedNotice)
+        notices.push(wrapped.unwrappedNotice);
+    Object.assign(env, wrapped.env, toolchainEnv(request, notices));
+    const configPath = path.join(tempDir, 'cargo-config.toml');
+    return {
+        rustflags: composed.flags,
+        portableRustflags: portableFlags(composed.flags, request.remaps ?? []),
+        cRemapFlags: compilers.cMaps,
+        warnings: [...composed.warnings],
+        notices,
+        env: { ...request.extraEnv, ...env },
+        configPath,
+        configToml: renderCargoConfig(request, wrapped.cc),
+        wrappers: wrapped.wrappers,
+        wrapperLog,
+        cFlags: compilers.cFlags,
+        zigCache: compilers.zigCache,
+        cargoCommands: cargoCommands(inputs, request.facts.triple, configPath),
+    };
+}
+/** The rustflags by cargo's precedence, with a notice when a variable shadows another source. */
+function planRustflags(request, notices) {
+    const { inputs, facts, host, linker, baseline } = request;
     const composed = composeRustflags({
         project: request.project,
         baseline,
-        cross: facts.triple !== host.triple,
+        cross: isCrossBuild(facts, host),
         linkFlags: linker.linkFlags,
         extra: inputs.rustflags,
         remapFlags: rustRemapFlags(request.remaps ?? []),
     });
-    const warnings = [...composed.warnings];
     if (request.project.shadowed) {
         notices.push(`${request.project.source} is set, so cargo ignores ${request.project.shadowed}; the action keeps cargo's choice.`);
     }
-    const cMaps = cRemapFlags(request.remaps ?? []);
+    return composed;
+}
+/** The C compilers' baseline and path-map flags, and zig's cache folder. */
+function planCCompilers({ facts, linker, baseline, tempDir, remaps }) {
     // zig takes the baseline as one -mcpu in its own CPU names, put last; gcc takes gcc's flags first.
     const zigCpuName = linker.kind === 'zig' ? zigCpu(facts, baseline) : undefined;
     const trailingFlags = zigCpuName ? [`-mcpu=${zigCpuName}`] : [];
     const cFlags = linker.kind === 'zig' ? trailingFlags : cFlagsForBaseline(facts.family, baseline);
-    const env = { CARGO_ENCODED_RUSTFLAGS: encodeRustflags(composed.flags) };
-    const binDir = path.join(tempDir, 'bin');
     // zig builds libc and the start files per target and CPU on first use (about a minute):
     // under the action's folder, so the build cache can keep them.
     const zigCache = linker.zigTarget ? { dir: path.join(tempDir, 'zig-cache'), target: linker.zigTarget, cpu: zigCpuName ?? 'default' } : undefined;
-    if (zigCache)
-        env.ZIG_GLOBAL_CACHE_DIR = zigCache.dir;
-    const wrapperLog = path.join(tempDir, 'native-flags.log');
+    return { cMaps: cRemapFlags(remaps ?? []), zigCpuName, trailingFlags, cFlags, zigCache };
+}
+/** The compiler wrappers and the CC_/CXX_/AR_ variables naming them (or CFLAGS_ when there is no C compiler to wrap). */
+function planWrappers(request, compilers, wrapperLog) {
+    const { facts, linker, inputs } = request;
+    const { zigCpuName, cFlags, cMaps, trailingFlags } = compilers;
     const wrappers = [];
+    const env = {};
     const wrap = (name, tool, variable, withBaseline) => {
         if (!tool)
             return undefined;
-        const file = path.join(binDir, name);
+        const file = path.join(request.tempDir, 'bin', name);
         wrappers.push({
             path: file,
             content: renderCompilerWrapper({
@@ -31069,29 +31023,40 @@ function makePlan(request) {
     const cc = wrap('cc', linker.cc, 'CC', true);
     wrap('c++', linker.cxx, 'CXX', true);
     wrap('ar', linker.ar, 'AR', false);
-    if (!linker.cc && cFlags.length) {
-        // No wrapper to carry the baseline: the cc crate appends CFLAGS_<target> instead.
-        env[`CFLAGS_${facts.underscored}`] = cFlags.join(' ');
-        env[`CXXFLAGS_${facts.underscored}`] = cFlags.join(' ');
-        notices.push(`linker: ${inputs.linker} leaves the C compiler to the project: the baseline reaches C code through CFLAGS_${facts.underscored}, and -march=native in build scripts is not rewritten.`);
-    }
-    if (inputs.buildStd && !request.toolchain.nightly) {
+    if (linker.cc || !cFlags.length)
+        return { wrappers, env, cc };
+    // No wrapper to carry the baseline: the cc crate appends CFLAGS_<target> instead.
+    env[`CFLAGS_${facts.underscored}`] = cFlags.join(' ');
+    env[`CXXFLAGS_${facts.underscored}`] = cFlags.join(' ');
+    const unwrappedNotice = `linker: ${inputs.linker} leaves the C compiler to the project: the baseline reaches C code through CFLAGS_${facts.underscored}, and -march=native in build scripts is not rewritten.`;
+    return { wrappers, env, cc, unwrappedNotice };
+}
+/** RUSTC_BOOTSTRAP for build-std on a stable toolchain, RUSTUP_TOOLCHAIN for rustup's. */
+function toolchainEnv({ inputs, toolchain }, notices) {
+    const env = {};
+    if (inputs.buildStd && !toolchain.nightly) {
         env.RUSTC_BOOTSTRAP = '1';
         notices.push('build-std needs nightly features: RUSTC_BOOTSTRAP=1 is set for this build on a non-nightly toolchain.');
     }
-    if (request.toolchain.rustupName)
-        env.RUSTUP_TOOLCHAIN = request.toolchain.rustupName;
+    if (toolchain.rustupName)
+        env.RUSTUP_TOOLCHAIN = toolchain.rustupName;
+    return env;
+}
+/** The action's own cargo config: the target's linker and runner. */
+function renderCargoConfig({ facts, linker, runner }, cc) {
     const targetTable = {};
     if (linker.setsLinker && cc)
         targetTable.linker = cc;
-    if (request.runner)
-        targetTable.runner = request.runner;
-    const configPath = path.join(tempDir, 'cargo-config.toml');
-    const configToml = `# Written by rust-xbuild for ${facts.triple}; passed to cargo with --config.\n` +
+    if (runner)
+        targetTable.runner = runner;
+    return (`# Written by rust-xbuild for ${facts.triple}; passed to cargo with --config.\n` +
         `# The project's own .cargo/config.toml is not touched. Rustflags go through CARGO_ENCODED_RUSTFLAGS.\n` +
         stringify({ target: { [facts.triple]: targetTable } }) +
-        '\n';
-    const common = ['--target', facts.triple, '--message-format=json-render-diagnostics', '--profile', inputs.profile, ...build_plan_cargoSelectionArgs(inputs), '--config', configPath];
+        '\n');
+}
+/** cargo build and/or cargo test, each with --target, the profile, the selection and the action's config. */
+function cargoCommands(inputs, triple, configPath) {
+    const common = ['--target', triple, '--message-format=json-render-diagnostics', '--profile', inputs.profile, ...build_plan_cargoSelectionArgs(inputs), '--config', configPath];
     if (inputs.buildStd)
         common.push('-Zbuild-std=std,panic_abort');
     const commands = [];
@@ -31099,21 +31064,7 @@ function makePlan(request) {
         commands.push(['build', ...common, ...inputs.args]);
     if (inputs.command !== 'build')
         commands.push(['test', ...common, ...inputs.args]);
-    return {
-        rustflags: composed.flags,
-        portableRustflags: portableFlags(composed.flags, request.remaps ?? []),
-        cRemapFlags: cMaps,
-        warnings,
-        notices,
-        env: { ...request.extraEnv, ...env },
-        configPath,
-        configToml,
-        wrappers,
-        wrapperLog,
-        cFlags,
-        zigCache,
-        cargoCommands: commands,
-    };
+    return commands;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/cargo-config.ts
@@ -31164,6 +31115,129 @@ function readConfigFiles(files) {
     });
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
+var lib_exec = __nccwpck_require__(7187);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var lib_io = __nccwpck_require__(8701);
+;// CONCATENATED MODULE: ./src/exec.ts
+/**
+ * The one way the action runs programs: argument arrays, never a shell string.
+ * Failures carry the command line and the end of its stderr.
+ */
+
+
+
+
+
+
+
+
+/** A program failed: the message carries its command line and the end of its output. */
+class CommandError extends errors_ActionError {
+    command;
+    result;
+    constructor(command, result) {
+        const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-15).join('\n');
+        super(`${command.join(' ')} failed with exit code ${result.code}${tail ? `:\n${tail}` : ''}`);
+        this.command = command;
+        this.result = result;
+        this.name = 'CommandError';
+    }
+}
+/**
+ * A bare program name as a PATH given in `env` finds it (a toolchain's bin folder first):
+ * @actions/exec searches the action's own PATH, which may hold another cargo earlier.
+ */
+function onPath(program, pathValue) {
+    if (pathValue === undefined || program.includes(path.sep))
+        return program;
+    for (const dir of pathValue.split(path.delimiter)) {
+        const candidate = path.join(dir || '.', program);
+        const stat = fs.statSync(candidate, { throwIfNoEntry: false });
+        if (stat?.isFile() && (stat.mode & 0o111) !== 0)
+            return candidate;
+    }
+    return program;
+}
+async function exec_exec(program, args, options = {}) {
+    core.debug(`run: ${[program, ...args].join(' ')}${options.cwd ? ` (in ${options.cwd})` : ''}`);
+    const env = options.env ? { ...environment(), ...options.env } : undefined;
+    const result = await actionsExec.getExecOutput(onPath(program, options.env?.PATH), [...args], {
+        cwd: options.cwd,
+        env,
+        silent: true,
+        ignoreReturnCode: true,
+        listeners: {
+            stdline: options.onStdout,
+            errline: options.onStderr,
+        },
+    });
+    const outcome = { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    if (outcome.code !== 0 && !options.allowFailure)
+        throw new CommandError([program, ...args], outcome);
+    return outcome;
+}
+/** The absolute path of a program on PATH, or undefined. */
+async function which(program) {
+    const found = await io.which(program, false);
+    return found || undefined;
+}
+/**
+ * Run a program that may misbehave (a freshly built binary): stdin closed, a time limit,
+ * and the terminating signal reported, which @actions/exec does not expose.
+ */
+async function runBounded(program, args, options) {
+    core.debug(`run (limit ${options.timeoutMs} ms): ${[program, ...args].join(' ')}`);
+    return new Promise((resolve) => {
+        const child = spawn(program, [...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: { ...environment(), ...options.env } } : {}) });
+        let stdout = '';
+        let stderr = '';
+        let timedOut = false;
+        child.stdout.on('data', (chunk) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, options.timeoutMs);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            resolve({ code: 127, stdout, stderr: `${stderr}${error.message}`, timedOut });
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? 128, stdout, stderr, timedOut, ...(signal && !timedOut ? { signal } : {}) });
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/setup/metadata.ts
+/**
+ * `cargo metadata --format-version 1`: one type for its JSON and the two calls the action
+ * makes. The manifests alone (`--no-deps`) are read once, before anything resolves, for the
+ * project check and the cache keys; the graph resolved for the target (`--filter-platform`
+ * with the build's feature flags) once, for the preflight and the SBOMs.
+ */
+
+function parseCargoMetadata(json) {
+    return JSON.parse(json);
+}
+/** The project's own manifests, nothing resolved: no network, no Cargo.lock written. */
+async function readManifests(workDir, env) {
+    return parseCargoMetadata((await exec('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: workDir, env })).stdout);
+}
+/** The graph cargo resolves for the target with the build's feature and lockfile flags. */
+async function resolveForTarget(workDir, triple, featureArgs, env) {
+    const args = ['metadata', '--format-version', '1', '--filter-platform', triple, ...featureArgs];
+    return parseCargoMetadata((await exec('cargo', args, { cwd: workDir, env })).stdout);
+}
+/** The workspace's member packages (the manifests the project's own crates come from). */
+function metadata_workspacePackages(metadata) {
+    const members = new Set(metadata.workspace_members);
+    return metadata.packages.filter((pkg) => members.has(pkg.id));
+}
+
 ;// CONCATENATED MODULE: ./src/cache/phase.ts
 /**
  * The Build cache phase of the main step (keys, restore, the stamp rule) and the post
@@ -31184,16 +31258,6 @@ function readConfigFiles(files) {
 
 
 
-/** `cargo metadata --no-deps` (no resolution, no network). */
-function parseMetadata(json) {
-    const data = JSON.parse(json);
-    const members = new Set(data.workspace_members);
-    return {
-        targetDirectory: data.target_directory,
-        workspaceRoot: data.workspace_root,
-        members: data.packages.filter((p) => members.has(p.id)).map((p) => ({ name: p.name, manifest: p.manifest_path, targets: p.targets.map((t) => t.name) })),
-    };
-}
 /** Cargo's directory name for a profile. */
 function profileDirName(profile) {
     if (profile === 'dev' || profile === 'test')
@@ -31206,58 +31270,73 @@ function lockedCrateNames(lockText) {
     const lock = parseToml(lockText);
     return [...new Set((lock.package ?? []).map((p) => p.name ?? '').filter(Boolean))];
 }
-async function prepareCache(request) {
-    const metadata = parseMetadata((await exec('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: request.workDir, env: request.env })).stdout);
-    const lockFile = path.join(metadata.workspaceRoot, 'Cargo.lock');
+function readProjectFiles(manifests) {
+    const root = manifests.workspace_root;
+    const lockFile = path.join(root, 'Cargo.lock');
     const lockText = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : '';
-    const manifests = metadata.members.map((m) => m.manifest).sort();
-    const lockAndManifests = [lockText, ...manifests.map((file) => `${path.relative(metadata.workspaceRoot, file)}\n${fs.readFileSync(file, 'utf8')}`)].join('\n');
-    const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...environment(), ...request.buildEnv }) });
-    const tripleDir = path.join(metadata.targetDirectory, request.triple);
+    const members = workspacePackages(manifests);
+    const files = members.map((member) => member.manifest_path).sort();
+    return {
+        targetDirectory: manifests.target_directory,
+        lockText,
+        lockAndManifests: [lockText, ...files.map((file) => `${path.relative(root, file)}\n${fs.readFileSync(file, 'utf8')}`)].join('\n'),
+        workspaceCrates: members.flatMap((member) => [member.name, ...member.targets.map((target) => target.name)]),
+    };
+}
+/** The cache entries and their keys (pure but for the runner's name, which is read, not changed). */
+function planEntries(request, project, fingerprintValue) {
+    const tripleDir = path.join(project.targetDirectory, request.triple);
     const targetKeys = targetCacheKeys({
         runnerOs: runnerOs(),
         runnerArch: runnerArch(),
         triple: request.triple,
         rustcVersion: request.rustcVerbose,
         fingerprint: fingerprintValue,
-        lockAndManifests,
+        lockAndManifests: project.lockAndManifests,
     });
     for (const part of targetKeys.parts)
         core.info(`key part ${part.name}: ${part.value}`);
-    let entries = [
-        {
-            name: 'registry',
-            paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)),
-            keys: registryCacheKeys(runnerOs(), lockText),
-        },
-        { name: 'target', paths: [tripleDir, path.join(metadata.targetDirectory, profileDirName(request.profile))], keys: targetKeys },
+    const entries = [
+        { name: 'registry', paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)), keys: registryCacheKeys(runnerOs(), project.lockText) },
+        { name: 'target', paths: [tripleDir, path.join(project.targetDirectory, profileDirName(request.profile))], keys: targetKeys },
     ];
     if (request.zig) {
         const { dir, target, cpu, version } = request.zig;
         entries.push({ name: 'zig', paths: [dir], keys: zigCacheKeys(runnerOs(), runnerArch(), version, target, cpu) });
     }
-    if (request.enabled) {
-        if (await request.backend.available()) {
-            entries = await Promise.all(entries.map((entry) => restoreEntry(request.backend, entry)));
-            const state = {
-                entries,
-                prune: {
-                    profileDirs: [path.join(tripleDir, profileDirName(request.profile)), path.join(metadata.targetDirectory, profileDirName(request.profile))],
-                    workspaceCrates: metadata.members.flatMap((m) => [m.name, ...m.targets]),
-                    // build-std's crates are not in the project's lockfile: keep them all then.
-                    lockedCrates: lockText && !request.parts.buildStd ? lockedCrateNames(lockText) : [],
-                    stageDir: request.stageDir,
-                },
-            };
-            core.saveState(STATE_KEY, JSON.stringify(state));
-        }
-        else {
-            const say = onActionsRunner() ? core.warning : core.info;
-            say('The cache service is not available here (as on some GitHub Enterprise Server setups); building without the cache.');
-        }
-    }
-    else
+    return entries;
+}
+/** Restore each entry and hand the post step what it saves and prunes; the entries as restored. */
+async function restoreEntries(request, project, entries) {
+    if (!request.enabled) {
         core.info('cache: false — not restoring or saving.');
+        return entries;
+    }
+    if (!(await request.backend.available())) {
+        const say = onActionsRunner() ? core.warning : core.info;
+        say('The cache service is not available here (as on some GitHub Enterprise Server setups); building without the cache.');
+        return entries;
+    }
+    const restored = await Promise.all(entries.map((entry) => restoreEntry(request.backend, entry)));
+    const profileDir = profileDirName(request.profile);
+    const state = {
+        entries: restored,
+        prune: {
+            profileDirs: [path.join(project.targetDirectory, request.triple, profileDir), path.join(project.targetDirectory, profileDir)],
+            workspaceCrates: project.workspaceCrates,
+            // build-std's crates are not in the project's lockfile: keep them all then.
+            lockedCrates: project.lockText && !request.parts.buildStd ? lockedCrateNames(project.lockText) : [],
+            stageDir: request.stageDir,
+        },
+    };
+    core.saveState(STATE_KEY, JSON.stringify(state));
+    return restored;
+}
+async function prepareCache(request) {
+    const project = readProjectFiles(request.manifests);
+    const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...variablesMatching(RELEVANT_VARIABLES), ...request.buildEnv }) });
+    const tripleDir = path.join(project.targetDirectory, request.triple);
+    const entries = await restoreEntries(request, project, planEntries(request, project, fingerprintValue));
     // Whatever restored or left the directory, it is only reused under this configuration.
     const stamp = enforceStamp(tripleDir, fingerprintValue);
     core.info(`Target directory ${tripleDir}: ${stamp}`);
@@ -31267,14 +31346,13 @@ async function prepareCache(request) {
     return { fingerprint: fingerprintValue, tripleDir, entries, hit: target?.matched === target?.keys.key && target?.matched !== undefined, stamp };
 }
 /** The Build cache phase: every part of the configuration that must bust the cache, then restore. */
-async function restoreBuildCache({ inputs, facts, workDir, stageDir }, { toolchain }, setup, plan) {
+async function restoreBuildCache({ inputs, facts, stageDir }, { toolchain }, setup, plan, manifests) {
     const { linker, resolved, knowledge } = setup;
     const outcome = await prepareCache({
         enabled: inputs.cache,
         backend: actionsCacheBackend,
-        workDir,
-        cargoHome: defaultCargoHome(environment()),
-        env: { ...toolchain.env },
+        manifests,
+        cargoHome: defaultCargoHome(variablesMatching([/^CARGO_HOME$/])),
         buildEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
         triple: facts.triple,
         profile: inputs.profile,
@@ -31341,7 +31419,7 @@ async function saveCaches(backend) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2127);
+/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5512);
 
 await (0,_cache_phase_js__WEBPACK_IMPORTED_MODULE_0__/* .saveBuildCache */ .WH)();
 
