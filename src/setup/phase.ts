@@ -59,7 +59,7 @@ export interface TargetSetup {
 }
 
 export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { toolchain, host, cross }: SelectedToolchain): Promise<TargetSetup> {
-  const planned = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
+  const planned = planLinker(inputs.linker, facts, host, inputs.glibc)
   const multiarchLibc = multiarchLibcInstalled(facts)
   const tests = testRunner(inputs.command, facts, host, multiarchLibc)
   core.info(`Linker: ${planned.description}`)
