@@ -42,7 +42,7 @@ export async function configureCargo({ inputs, facts, workDir }: BuildRequest, {
     resolved: setup.resolved,
     tempDir,
     runner: setup.testRunner,
-    extraEnv: { ...toolchain.env, ...systemPackages?.env, ...setup.protoc?.env, ...setup.windowsEnv },
+    extraEnv: { ...toolchain.env, ...systemPackages?.env, ...setup.protoc?.env, ...setup.windowsEnv, ...setup.bindgenEnv },
     remaps,
   })
   writePlanFiles(plan, tempDir)

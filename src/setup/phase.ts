@@ -5,6 +5,8 @@
  * the compiler wrappers run; and the target's C libraries (system-packages).
  */
 import * as core from '@actions/core'
+import path from 'node:path'
+import { actionTempDir, variablesMatching } from '../common/runner.js'
 import { parseCfg } from '../common/cfg.js'
 import { Input } from '../common/constants.js'
 import { expandFeatures, parseTargetCpus, parseTargetFeatures, type Baseline } from '../common/cpu.js'
@@ -23,6 +25,7 @@ import { runsUnderWine, wineCannotRun } from '../common/wine.js'
 import { mingwEnv, needsStartupObjects } from './mingw.js'
 import { buildStartupObjects } from './rtstartup.js'
 import { prepareWine } from './wine.js'
+import { bindgenEnv, zigIncludeDirs } from './bindgen.js'
 
 export interface SelectedToolchain {
   toolchain: Toolchain
@@ -56,6 +59,8 @@ export interface TargetSetup {
   systemPackages?: SystemPackagesPlan
   /** windows-gnu from Linux: mingw's variables for cargo, and wine's when tests or the smoke test run */
   windowsEnv?: Record<string, string>
+  /** zig: bindgen's libclang pointed at zig's headers for the target's libc */
+  bindgenEnv?: Record<string, string>
 }
 
 export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { toolchain, host, cross }: SelectedToolchain): Promise<TargetSetup> {
@@ -81,7 +86,21 @@ export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { to
   if (cannot) throw new ActionError(cannot)
   const systemPackages = planSystemPackages(inputs.systemPackages, facts, host, linker.kind)
   const windowsEnv = runsUnderWine(facts, host) ? await windowsSetup(facts, linker, resolved, Boolean(tests.runner || (inputs.smokeTest && !wineCannotRun(facts)))) : undefined
-  return { linker, testRunner: tests.runner, knowledge, zig, protoc, resolved, linkerVersion: version, systemPackages, windowsEnv }
+  const bindgenEnv = linker.kind === 'zig' ? await zigBindgenEnv(facts, linker, resolved) : undefined
+  return { linker, testRunner: tests.runner, knowledge, zig, protoc, resolved, linkerVersion: version, systemPackages, windowsEnv, bindgenEnv }
+}
+
+/** The folders zig compiles the target's C with (`zig cc -E -v`), handed to bindgen. */
+async function zigBindgenEnv(facts: TargetFacts, linker: LinkerPlan, resolved: Record<string, string>): Promise<Record<string, string>> {
+  const zig = linker.cc ? resolved[linker.cc.program] : undefined
+  if (!zig || !linker.cc) return {}
+  const probe = await exec(zig, [...linker.cc.args, '-E', '-v', '-x', 'c', '/dev/null', '-o', '/dev/null'], {
+    allowFailure: true,
+    env: { ZIG_GLOBAL_CACHE_DIR: path.join(actionTempDir(facts.triple), 'zig-cache') },
+  })
+  const env = bindgenEnv(facts, zigIncludeDirs(probe.stderr), Object.keys(variablesMatching([/^BINDGEN_EXTRA_CLANG_ARGS/])))
+  for (const [name, value] of Object.entries(env)) core.info(`cargo gets ${name}=${value}`)
+  return env
 }
 
 /** mingw's variables for cargo, and wine's when an .exe will run. */
