@@ -55,8 +55,8 @@ requires(missingTools())('crates from the registry, built by the action alone', 
         assert.equal(result.static, true, `${name} is static`)
         if (result.baseline !== undefined) assert.ok(result.baseline, `${name}: ${result.output}`)
       }
-      // The C++ is zig c++'s: LLVM's libc++ (its std::__1 names in the RTTI), linked in statically.
-      assert.ok(fs.readFileSync(path.join(dir, 'cc-cpp')).includes('NSt3__1'), 'cc-cpp carries libc++')
+      // The C++ runtime is zig's: LLVM's libc++abi (its messages survive stripping), linked in statically.
+      assert.ok(fs.readFileSync(path.join(dir, 'cc-cpp')).includes('libc++abi: '), 'cc-cpp carries libc++abi')
       // bindgen's libclang gets zig's headers for the target's libc (none of the host's).
       assert.match(run.log, new RegExp(`cargo gets BINDGEN_EXTRA_CLANG_ARGS_${triple.replace(/-/g, '_')}=-nostdlibinc -isystem \\S+/libc/include/${zigTarget} `))
       // zig's cache lives under the action's folder and is an entry of the build cache.
