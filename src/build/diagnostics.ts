@@ -86,9 +86,10 @@ const RULES: Rule[] = [
   },
   {
     // cc's name for a musl C++ compiler when CXX_<target> is unset: musl-gcc has none.
-    pattern: /is `((?:[\w-]+-)?musl-g\+\+)` not installed\?/i,
+    // cc 1.11: `failed to find tool "x86_64-linux-musl-g++": No such file`; older: `Is ... not installed?`
+    pattern: /failed to find tool "?((?:[\w-]+-)?musl-g\+\+)"?|is `((?:[\w-]+-)?musl-g\+\+)` not installed\?/i,
     message: (m, c) =>
-      `A build script compiles C++ for ${c.facts.triple}, and ${c.linker} has no C++ compiler (cc looked for ${m[1]}, which no distribution ships). Use linker: auto or zig: zig c++ builds C++ for musl with its libc++.`,
+      `A build script compiles C++ for ${c.facts.triple}, and ${c.linker} has no C++ compiler (cc looked for ${m[1] ?? m[2]}, which no distribution ships). Use linker: auto or zig: zig c++ builds C++ for musl with its libc++.`,
   },
   {
     pattern: /failed to find tool "?([^":]+)"?: No such file or directory|is `([^`]+)` not installed\?/i,
