@@ -109,7 +109,11 @@ export async function saveEntryOutcome(backend: CacheBackend, entry: CacheEntry)
   }
   const bytes = sizeOf(existing)
   try {
-    if (!(await backend.save(existing, entry.keys.key))) return 'not saved (see the warning)'
+    if (!(await backend.save(existing, entry.keys.key))) {
+      // @actions/cache reports a refused reservation as info only; the job still says it here.
+      core.warning(`The ${entry.name} cache was not saved under ${entry.keys.key}: the cache service declined (another job may have saved this key first) or failed, as logged above. The job goes on.`)
+      return 'not saved (see the warning)'
+    }
     core.info(`${entry.name}: saved ${entry.keys.key} (${bytes} bytes before compression)`)
     return bytes
   } catch (error) {

@@ -4,7 +4,7 @@
  * the GNU build-id; hello.debug is packed as <name>-debug.tar.gz, listed in SHA256SUMS and in
  * manifest.json with kind debug, and the merge carries it (never as a binary of a platform).
  */
-import { describe, test } from '@jest/globals'
+import { test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -86,7 +86,12 @@ requires(missing.length > 0 && `needs ${missing.join(', ')} (scripts/setup-debia
 
   test('the debug archive is summed, listed with kind debug, and carried by the merge at the top', () => {
     assert.match(sh('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir }), new RegExp(`${ARCHIVE.replace(/\./g, '\\.')}: OK`))
-    assert.deepEqual(sh('tar', ['tzf', path.join(dir, ARCHIVE)]).split('\n').filter(Boolean), ['hello.debug'])
+    assert.deepEqual(
+      sh('tar', ['tzf', path.join(dir, ARCHIVE)])
+        .split('\n')
+        .filter(Boolean),
+      ['hello.debug'],
+    )
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { files: { name: string; kind: string; contents?: string[] }[] }
     const listed = manifest.files.find((file) => file.name === ARCHIVE)
     console.log(`manifest.json: ${JSON.stringify(listed)}`)
