@@ -56,9 +56,9 @@ describe('cache controls', () => {
     const key = /target: saved (\S+) /.exec(run.post?.log ?? '')?.[1] ?? ''
     assert.deepEqual(creates(requests), [`${key} 200`])
     console.log(`post step summary (cache-save: true):\n${run.post?.summary}`)
-    assert.match(run.post?.summary ?? '', new RegExp(`\\| target \\| \`${key}\` \\| \\d+\\.\\d MiB \\|`))
+    assert.match(run.post?.summary ?? '', new RegExp(`\\| target \\| \`${key}\` \\| \\d+(\\.\\d)? [KM]iB \\|`))
     assert.match(run.post?.summary ?? '', /\| registry \| `[^`]+` \| nothing to save \|/)
-    assert.match(run.post?.summary ?? '', /Pruned before saving: \d+\.\d MiB \(the workspace's own crates/)
+    assert.match(run.post?.summary ?? '', /Pruned before saving: \d+(\.\d)? [KM]iB \(the workspace's own crates/)
   })
 
   test('a failed build with cache-on-failure: true is saved, and the summary says so', async () => {
