@@ -85,4 +85,8 @@ describe('src/ layout (docs/architecture.md)', () => {
     const readers = files.filter((file) => file !== 'common/runner.ts' && /process\.env/.test(fs.readFileSync(path.join(SRC, file), 'utf8')))
     assert.deepEqual(readers, [])
   })
+  test('one notion of the host: only common/runner.ts (runnerMachine) asks node which machine this is', () => {
+    const askers = files.filter((file) => file !== 'common/runner.ts' && /process\.(platform|arch)\b|os\.(platform|arch)\(\)|RUNNER_(OS|ARCH)/.test(fs.readFileSync(path.join(SRC, file), 'utf8')))
+    assert.deepEqual(askers, [])
+  })
 })

@@ -88,7 +88,7 @@ async function buildEpoch(workDir: string): Promise<number> {
 
 /** What manifest.json says of the build. */
 function manifestContext({ inputs, facts }: BuildRequest, { toolchain }: SelectedToolchain, setup: TargetSetup, plan: BuildPlan, epoch: number): ManifestContext {
-  const { baseline } = setup.knowledge
+  const { baseline } = setup.rustcTarget
   return {
     target: facts.triple,
     toolchain: toolchain.rustupName ?? 'system',
