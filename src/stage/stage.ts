@@ -53,6 +53,8 @@ export interface StagedFile {
   size: number
   sha256: string
   stripped: boolean
+  /** cargo's id of the package the binary belongs to (its version, the SBOM's root) */
+  packageId: string
   /** debug-symbols: the binary's debug file beside it (<bin>.debug, <bin>.pdb, or a <bin>.dSYM folder) */
   debug?: string
 }
@@ -128,7 +130,7 @@ export async function stageBinaries(artifacts: readonly Artifact[], dir: string,
     const debug = split ? await keepDebugInfo(staged, artifact, split) : undefined
     const stripped = strip ? await stripStaged(staged, stripWith, target) : false
     if (debug && split) await linkDebugFile(staged, debug, split)
-    files.push({ name, path: staged, size: fs.statSync(staged).size, sha256: await sha256Of(staged), stripped, ...(debug ? { debug } : {}) })
+    files.push({ name, path: staged, size: fs.statSync(staged).size, sha256: await sha256Of(staged), stripped, packageId: artifact.packageId, ...(debug ? { debug } : {}) })
   }
   return { dir, files }
 }

@@ -4,7 +4,7 @@
  * stripped, with a .gnu_debuglink to it), and the debug file resolves a function of the .exe to
  * its source line; an ELF the same way with the target's objcopy. Cheap: C programs, no cargo.
  */
-import { describe, test } from '@jest/globals'
+import { test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'

@@ -53,7 +53,7 @@ describe('the plan with debug-symbols', () => {
   const HOST: Host = { triple: 'x86_64-unknown-linux-gnu', family: 'x86_64', os: 'linux' }
   const plan = (values: Record<string, string>, format?: 'objcopy' | 'pdb' | 'dsymutil') => {
     const inputs = parseInputs((name) => values[name] ?? '')
-    const facts = targetFacts(inputs.target)
+    const facts = targetFacts(inputs.triple)
     const linker = planLinker(inputs.linker, facts, HOST, inputs.glibc, inputs.buildStd)
     return makePlan({
       inputs,
@@ -63,7 +63,7 @@ describe('the plan with debug-symbols', () => {
       baseline: { cpu: undefined, features: [] },
       project: { flags: [], source: 'none' },
       toolchain: { nightly: false },
-      resolved: {},
+      programPaths: {},
       tempDir: '/tmp/rt/t',
       debugInfo: format && { sources: none, format },
     })
