@@ -1,5 +1,6 @@
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
+import { fingerprint, relevantEnv } from '../../../src/cache/keys.js'
 import { targetFacts } from '../../../src/common/target.js'
 import { parseInputs } from '../../../src/inputs/parse.js'
 import { BUILD_ID_FLAG, makePlan, wantsBuildId } from '../../../src/plan/build-plan.js'
@@ -74,6 +75,27 @@ describe('the plan with debug-symbols', () => {
     assert.ok(planned.portableRustflags.includes(BUILD_ID_FLAG))
     assert.equal(planned.env.CARGO_PROFILE_RELEASE_DEBUG, 'limited')
     assert.match(planned.notices.join('\n'), /CARGO_PROFILE_RELEASE_DEBUG=limited/)
+  })
+  test('the cache fingerprint changes with debug-symbols: its profile variable and the build-id flag are both parts of it', () => {
+    const parts = (planned: ReturnType<typeof plan>): Parameters<typeof fingerprint>[0] => ({
+      rustflags: planned.portableRustflags,
+      cCompilers: [],
+      cFlags: planned.cFlags,
+      linker: 'aarch64-linux-gnu-gcc',
+      linkerVersion: '',
+      targetFeatures: [],
+      buildStd: false,
+      profile: 'release',
+      cargoArgs: ['build'],
+      env: relevantEnv(planned.env),
+      userKey: '',
+    })
+    const without = parts(plan({ target: 'aarch64-unknown-linux-gnu' }))
+    const withSymbols = parts(plan({ target: 'aarch64-unknown-linux-gnu', 'debug-symbols': 'true' }, 'objcopy'))
+    assert.equal(withSymbols.env.CARGO_PROFILE_RELEASE_DEBUG, 'limited')
+    assert.notEqual(fingerprint(withSymbols), fingerprint(without))
+    assert.notEqual(fingerprint({ ...withSymbols, rustflags: without.rustflags }), fingerprint(without), 'the variable alone changes it')
+    assert.notEqual(fingerprint({ ...withSymbols, env: without.env }), fingerprint(without), 'the build-id flag alone changes it')
   })
   test('without debug-symbols nothing changes', () => {
     const planned = plan({ target: 'aarch64-unknown-linux-gnu' })
