@@ -138,6 +138,12 @@ export function zigCpu(facts: Pick<TargetFacts, 'arch' | 'family'>, baseline: Ba
   return chosen + features.join('')
 }
 
+/** What `{cpu}` names and the merge keys variants by: the target-cpu, `baseline` when none was given. */
+export const DEFAULT_CPU_LABEL = 'baseline'
+export function cpuLabel(cpu: string | undefined): string {
+  return cpu ?? DEFAULT_CPU_LABEL
+}
+
 /** rustc's flags for the baseline, in the -Ckey=value form. */
 export function rustFlagsForBaseline(baseline: Baseline): string[] {
   const flags: string[] = []
