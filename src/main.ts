@@ -44,7 +44,7 @@ export async function run(): Promise<void> {
     const staged = await phases.run('Stage binaries', () => stage(request, selected.host, setup, built))
     const verification = wantsVerification(request) ? await phases.run('Verify binaries', () => verify(request, selected.host, plan, staged)) : undefined
     // Packaged after verification; nothing is uploaded when verification fails the step.
-    const packaged = await phases.run('Package', () => packagePhase(request, selected, setup, plan, preflight, built, staged))
+    const packaged = await phases.run('Package', () => packagePhase(request, selected, setup, plan, preflight, manifests, staged))
     const uploaded = verificationFails(verification) ? 'skipped: verification failed' : await phases.run('Upload', () => uploadPhase(request, staged, packaged))
     await phases.write(summariseJob({ request, selected, setup, plan, cache, preflight, built, staged, verification, packaged, uploaded, phases: phases.timings }))
     failOnProblems(verification)

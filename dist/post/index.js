@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5512:
+/***/ 3473:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29972,11 +29972,13 @@ function workspace() {
 function actionTempDir(name) {
     return path.join(process.env.RUNNER_TEMP || os.tmpdir(), TEMP_FOLDER, name);
 }
-function runner_runnerOs() {
-    return process.env.RUNNER_OS || process.platform;
-}
-function runner_runnerArch() {
-    return process.env.RUNNER_ARCH || process.arch;
+/**
+ * The machine the action runs on, as node names it (linux/x64): the one notion of the host for
+ * what is downloaded for it and what its caches are keyed by. (What is built is decided by
+ * rustc's host triple, `Host` in common/target.ts, which names the same machine.)
+ */
+function runner_runnerMachine() {
+    return { os: process.platform, arch: process.arch };
 }
 /** True on a GitHub Actions runner (not a local run). */
 function runner_onActionsRunner() {
@@ -30296,11 +30298,6 @@ function familyOf(arch) {
         return 'powerpc64';
     return arch;
 }
-/** Rust's name for the machine that runs this process. */
-function hostFamily(nodeArch = process.arch) {
-    const map = { x64: 'x86_64', arm64: 'aarch64', arm: 'arm', ia32: 'x86', s390x: 's390x', ppc64: 'powerpc64', riscv64: 'riscv64' };
-    return map[nodeArch] ?? nodeArch;
-}
 /** Levenshtein distance, for "did you mean" suggestions. */
 function editDistance(a, b) {
     const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -30616,7 +30613,7 @@ function rustflags_encodeRustflags(flags) {
 
 ;// CONCATENATED MODULE: ./src/common/paths.ts
 /**
- * Where the action writes, and how it reads files it did not make (DESIGN.md 22). Every
+ * Where the action writes, and how it reads files it did not make (docs/security.md). Every
  * writer names its output folder and a path relative to it; the path must stay inside the
  * folder after links are resolved, and the file itself is never a link (O_NOFOLLOW). A
  * file read from an artifact or a staging folder must be a regular file: links, folders,
@@ -30914,8 +30911,8 @@ function configTargetDir(configs) {
 
 
 
-function resolvedCommand(tool, resolved) {
-    return [resolved[tool.program] ?? tool.program, ...tool.args];
+function commandAt(tool, programPaths) {
+    return [programPaths[tool.program] ?? tool.program, ...tool.args];
 }
 /** The feature and lockfile flags, which cargo metadata takes as well as cargo build. */
 function cargoFeatureArgs(inputs) {
@@ -31009,7 +31006,7 @@ function planWrappers(request, compilers, wrapperLog) {
         wrappers.push({
             path: file,
             content: renderCompilerWrapper({
-                command: resolvedCommand(tool, request.resolved),
+                command: commandAt(tool, request.programPaths),
                 baselineFlags: withBaseline ? [...(zigCpuName ? [] : cFlags), ...cMaps] : [],
                 logFile: wrapperLog,
                 dropArgs: withBaseline ? linker.dropArgs : [],
@@ -31238,12 +31235,346 @@ function metadata_workspacePackages(metadata) {
     return metadata.packages.filter((pkg) => members.has(pkg.id));
 }
 
+;// CONCATENATED MODULE: ./src/common/wine.ts
+/**
+ * How a Windows (`*-pc-windows-gnu`) executable runs on a Linux runner: under the
+ * distribution's wine, with the action's own prefix, for cargo's test runner and the
+ * smoke test. Pure.
+ */
+
+
+/** Debian's wine64 installs no /usr/bin/wine64: the loader lives here. */
+const WINE64 = '/usr/lib/wine/wine64';
+const wineRequirement = { path: WINE64, packages: ['wine64'] };
+/** mingw-w64's GNU triple for a windows-gnu target (x86_64-w64-mingw32), if it has one. */
+function wine_mingwTriple(facts) {
+    if (facts.os !== 'windows' || facts.env !== 'gnu')
+        return undefined;
+    if (facts.arch === 'x86_64')
+        return 'x86_64-w64-mingw32';
+    if (/^i[3-6]86$/.test(facts.arch))
+        return 'i686-w64-mingw32';
+    return undefined;
+}
+function runsUnderWine(facts, host) {
+    return host.os === 'linux' && wine_mingwTriple(facts) !== undefined;
+}
+/**
+ * A 32-bit .exe needs 32-bit wine (wine32:i386, a foreign architecture); wine64 alone
+ * prints an error about syswow64 and exits 0 without running it, so it is never tried.
+ */
+function wineCannotRun(facts) {
+    return facts.family === 'x86_64' ? undefined : `an ${facts.arch} .exe needs 32-bit wine (Debian's wine32:i386), which the action does not install; wine64 exits 0 without running it`;
+}
+/** cargo's runner for tests of a windows-gnu target on Linux; 32-bit tests are refused rather than faked. */
+function wineTestRunner(facts) {
+    const cannot = wineCannotRun(facts);
+    if (cannot)
+        throw new InputError(Input.Command, 'test', `tests of ${facts.triple} cannot run on this Linux runner: ${cannot}. Use command: build here and run the tests on a Windows runner.`);
+    return { runner: [WINE64], requirements: [wineRequirement] };
+}
+function wineSmokePlan(binary, args, facts) {
+    const cannot = wineCannotRun(facts);
+    return cannot ? { skip: cannot } : { command: [WINE64, binary, ...args], how: 'wine64' };
+}
+/**
+ * wine's environment: the action's prefix, no display, quiet except for DLLs that fail to
+ * load (`err+module`: otherwise a missing DLL exits 53 without a word), no Mono/Gecko
+ * installers, and WINEPATH for the stand-in DLLs.
+ */
+function wineEnv(prefix, dllDirs) {
+    return {
+        WINEPREFIX: prefix,
+        WINEDEBUG: '-all,err+module',
+        DISPLAY: '',
+        WINEDLLOVERRIDES: 'mscoree,mshtml=',
+        ...(dllDirs.length ? { WINEPATH: dllDirs.join(';') } : {}),
+    };
+}
+/** Whether a variable belongs to wine's environment (what the smoke test passes on). */
+const isWineVariable = (name) => name.startsWith('WINE') || name === 'DISPLAY';
+
+;// CONCATENATED MODULE: ./src/setup/mingw.ts
+/**
+ * Windows (`*-pc-windows-gnu`) from a Linux runner: the distribution's mingw-w64 as the
+ * C compiler and linker, as data. Pure.
+ */
+
+
+
+/**
+ * Debian and Ubuntu ship each mingw gcc in a `-posix` and a `-win32` flavour; `-win32` is
+ * the default alternative and its libstdc++ needs no libwinpthread DLL. Named explicitly
+ * so a changed alternative does not change the compiler (and rebuild std).
+ */
+function mingw_mingwPlan(facts) {
+    const triple = mingwTriple(facts);
+    if (!triple)
+        throw new InputError(Input.Target, facts.triple, 'the action builds x86_64-pc-windows-gnu and i686-pc-windows-gnu on Linux with mingw-w64; build other Windows targets on a Windows runner.');
+    const suffix = triple.startsWith('x86_64') ? 'x86-64' : 'i686';
+    return {
+        kind: 'gcc',
+        description: `${triple}-gcc-win32`,
+        cc: { program: `${triple}-gcc-win32`, args: [] },
+        cxx: { program: `${triple}-g++-win32`, args: [] },
+        ar: { program: `${triple}-ar`, args: [] },
+        setsLinker: true,
+        requirements: [
+            { command: `${triple}-gcc-win32`, packages: [`gcc-mingw-w64-${suffix}-win32`] },
+            { command: `${triple}-g++-win32`, packages: [`g++-mingw-w64-${suffix}-win32`] },
+        ],
+        needsZig: false,
+        linkFlags: [],
+        dropArgs: [],
+        renameArgs: {},
+    };
+}
+/**
+ * cargo's environment for mingw: Debian's winapi crates lack their bundled import
+ * libraries (`-lwinapi_advapi32`), and WINAPI_NO_BUNDLED_LIBRARIES makes winapi link
+ * mingw's own; C++ links libstdc++ statically, or every .exe would need libstdc++-6.dll
+ * beside it.
+ */
+function mingwEnv(facts) {
+    return { WINAPI_NO_BUNDLED_LIBRARIES: '1', [`CXXSTDLIB_${facts.underscored}`]: 'static=stdc++' };
+}
+/**
+ * rustc links i686 windows-gnu executables with `rsbegin.o` and `rsend.o` (unwinding
+ * registration), looked up in the native search paths. They come with a prebuilt std;
+ * build-std does not build them, so the action compiles them from std's source.
+ */
+function needsStartupObjects(facts, buildStd) {
+    return buildStd && facts.family === 'x86' && mingwTriple(facts) !== undefined;
+}
+/** rustc's arguments for one of them: an object for the target, no unwinding of its own. */
+function startupObjectArgs(source, output, triple) {
+    return ['--target', triple, '--emit=obj', '-C', 'panic=abort', '-O', source, '-o', output];
+}
+
+;// CONCATENATED MODULE: ./src/setup/linker.ts
+/**
+ * Which linker and C toolchain a target gets, as data. Pure: the executors install and
+ * resolve what this asks for.
+ */
+
+
+
+
+
+
+/**
+ * What identifies the link in the cache fingerprint: the kind, zig's target and the link flags.
+ * The description is for people; the programs themselves are fingerprinted by path and version.
+ */
+function linker_linkerIdentity(plan) {
+    return [plan.kind, plan.zigTarget ?? '', plan.setsLinker ? 'wrapper' : 'cargo-default', ...plan.linkFlags].filter(Boolean).join(' ');
+}
+/**
+ * What zig cc rejects of rustc's and cc's arguments (measured with zig 0.13.0, the pinned
+ * release, and 0.11): cc's --target=<rust triple> (cc adds it for compilers it takes for
+ * clang), the exclude-libs options; on musl, libgcc's unwinder is zig's libunwind.
+ */
+const ZIG_DROP_ARGS = (/* unused pure expression or super */ null && ([
+    '--target=*',
+    // zig 0.11 rejects it; 0.13 accepts it, and its lld already defaults to it, so dropping it
+    // changes nothing there and keeps an older zig on PATH linking cdylibs.
+    '-Wl,--no-undefined-version',
+    '-Wl,-exclude-libs,*',
+    '-Wl,--exclude-libs,*',
+    // zig reads -march, -mcpu and -mtune alike as a zig CPU name (gcc's armv7-a, armv6 and
+    // i686 are unknown or wrong there) and the last one wins: the plan appends the one CPU.
+    '-march=*',
+    '-mcpu=*',
+    '-mtune=*',
+    // GNU ld emulations (cc and rustc pass -Wl,-melf_i386 for i686 musl): unsupported linker arg.
+    // Not every -Wl,-m*: -Wl,-mllvm is the user's own (zig rejects it too, and says so).
+    '-Wl,-melf*',
+    '-Wl,-maarch64*',
+    '-Wl,-marmelf*',
+]));
+// zig 0.13 finds no gcc_s or gcc_eh for musl (0.14 accepts both); zig's libunwind takes their place.
+const ZIG_MUSL_RENAME_ARGS = { '-lgcc_s': '-lunwind', '-lgcc_eh': '-lunwind' };
+/** `zig version` (0.13.0, 0.14.0-dev.1+abc) as [major, minor]; undefined when unreadable. */
+function zigRelease(version) {
+    const match = /^(\d+)\.(\d+)\./.exec(version.trim());
+    return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+/**
+ * Why this zig cannot link the target, when it is known not to (measured with zig 0.13.0,
+ * 0.14.1 and 0.15.2 linking a C hello world); undefined when it can or nobody measured it.
+ * The build would otherwise fail deep in a build script or at the link with zig's own error.
+ */
+function zigCannotLink(facts, zigVersion) {
+    const release = zigRelease(zigVersion);
+    if (!release)
+        return undefined;
+    const [major, minor] = release;
+    const before = (m) => major === 0 && minor < m;
+    const newer = 'or put zig 0.14 or newer on PATH before this step.';
+    if (before(14) && (facts.arch === 's390x' || facts.arch === 'loongarch64')) {
+        return `zig ${zigVersion.trim()} cannot link ${facts.triple}: building its compiler_rt for ${facts.arch} fails (LLVM ERROR: Cannot select fp_to_fp16); zig 0.14 links it. Use linker: gcc without a glibc floor (gnu targets), ${newer}`;
+    }
+    if (before(14) && facts.arch === 'riscv64gc' && facts.libc === 'gnu') {
+        return `zig ${zigVersion.trim()} cannot build glibc for riscv64 (its headers include gnu/stubs-lp64d.h, which it lacks); zig 0.14 builds it. Remove the glibc input to link with the distribution's riscv64-linux-gnu-gcc, ${newer}`;
+    }
+    if (before(16) && facts.arch === 'armv5te') {
+        return `zig ${zigVersion.trim()} cannot link ${facts.triple}: its C runtime calls __sync_lock_test_and_set_4, which ARMv5TE has no instruction for and zig does not provide (zig 0.13 to 0.15). Use linker: gcc without a glibc floor for armv5te-unknown-linux-gnueabi, or linker: none with a musl cross toolchain of your own.`;
+    }
+    return undefined;
+}
+/** Debian cross packages are named after the GNU triple with x86_64 spelt x86-64. */
+function crossPackageSuffix(gnuTriple) {
+    return gnuTriple.replace(/_/g, '-');
+}
+/**
+ * The lowest glibc floor zig links for each architecture: glibc's first release there
+ * (x86_64's symbols start at 2.2.5, so 2.3). Below it zig 0.13 fails with undefined symbols
+ * or, for powerpc64le, without stdio.h (measured: 2.2, 2.16, 2.3, 2.18 fail; these pass).
+ */
+const LOWEST_GLIBC = {
+    x86_64: '2.3',
+    i686: '2.0',
+    i586: '2.0',
+    aarch64: '2.17',
+    armv7: '2.4',
+    thumbv7neon: '2.4',
+    arm: '2.4',
+    powerpc64le: '2.19',
+    riscv64gc: '2.27',
+    loongarch64: '2.36',
+};
+function zigPlan(facts, glibc) {
+    if (!facts.zigTarget) {
+        throw new InputError(Input.Linker, 'zig', `the action does not know zig's name for ${facts.triple}; use linker: none and configure the linker in the project.`);
+    }
+    const lowest = LOWEST_GLIBC[facts.arch];
+    if (glibc && lowest && compareVersions(glibc, lowest) < 0) {
+        throw new InputError(Input.Glibc, glibc, `glibc for ${facts.arch} starts at ${lowest}, so there is nothing older to link ${facts.triple} against; use glibc: ${lowest} or higher.`);
+    }
+    const zigTarget = glibc ? `${facts.zigTarget}.${glibc}` : facts.zigTarget;
+    return {
+        kind: 'zig',
+        description: `zig cc -target ${zigTarget}`,
+        cc: { program: 'zig', args: ['cc', '-target', zigTarget] },
+        cxx: { program: 'zig', args: ['c++', '-target', zigTarget] },
+        ar: { program: 'zig', args: ['ar'] },
+        setsLinker: true,
+        requirements: [],
+        needsZig: true,
+        // zig brings musl's start files and libunwind; rustc's self-contained copies would clash.
+        linkFlags: facts.libc === 'musl' ? ['-Clink-self-contained=no'] : [],
+        dropArgs: ZIG_DROP_ARGS,
+        renameArgs: facts.libc === 'musl' ? ZIG_MUSL_RENAME_ARGS : {},
+        zigTarget,
+    };
+}
+function gccPlan(facts) {
+    const gnu = facts.gnuTriple;
+    if (facts.arch === 'arm') {
+        throw new InputError(Input.Linker, 'gcc', `${facts.triple} is ARMv6, and the distribution's ${gnu}-gcc and its C library target ARMv7 with Thumb-2, which an ARMv6 CPU cannot run; use linker: zig (or auto).`);
+    }
+    if (!gnu || facts.libc !== 'gnu') {
+        throw new InputError(Input.Linker, 'gcc', `no distribution cross gcc builds ${facts.triple}; use linker: zig (or auto).`);
+    }
+    const suffix = crossPackageSuffix(gnu);
+    return {
+        kind: 'gcc',
+        description: `${gnu}-gcc`,
+        cc: { program: `${gnu}-gcc`, args: [] },
+        cxx: { program: `${gnu}-g++`, args: [] },
+        ar: { program: `${gnu}-ar`, args: [] },
+        setsLinker: true,
+        requirements: [
+            { command: `${gnu}-gcc`, packages: [`gcc-${suffix}`, `libc6-dev-${facts.debianArch}-cross`] },
+            { command: `${gnu}-g++`, packages: [`g++-${suffix}`] },
+        ],
+        needsZig: false,
+        linkFlags: [],
+        dropArgs: [],
+        renameArgs: {},
+    };
+}
+function muslGccPlan(facts, host) {
+    if (facts.libc !== 'musl' || facts.family !== host.family || host.os !== 'linux') {
+        throw new InputError(Input.Linker, 'gcc', `musl-gcc only links musl for the runner's own architecture (${host.family}), not ${facts.triple}; use linker: zig (or auto).`);
+    }
+    return {
+        kind: 'musl-gcc',
+        description: 'musl-gcc',
+        cc: { program: 'musl-gcc', args: [] },
+        ar: { program: 'ar', args: [] },
+        setsLinker: true,
+        requirements: [{ command: 'musl-gcc', packages: ['musl-tools'] }],
+        needsZig: false,
+        linkFlags: [],
+        dropArgs: [],
+        renameArgs: {},
+    };
+}
+function hostPlan() {
+    return {
+        kind: 'host',
+        description: 'the runner’s cc',
+        cc: { program: 'cc', args: [] },
+        cxx: { program: 'c++', args: [] },
+        ar: { program: 'ar', args: [] },
+        setsLinker: false,
+        requirements: [],
+        needsZig: false,
+        linkFlags: [],
+        dropArgs: [],
+        renameArgs: {},
+    };
+}
+function untouched(kind, description) {
+    return { kind, description, setsLinker: false, requirements: [], needsZig: false, linkFlags: [], dropArgs: [], renameArgs: {} };
+}
+function planLinker(choice, facts, host, glibc, buildStd = false) {
+    if (choice === 'none')
+        return untouched('none', 'configured by the project');
+    if (choice === 'zig')
+        return zigPlan(facts, glibc);
+    if (choice === 'gcc' && facts.os === 'windows')
+        return mingwPlan(facts);
+    if (choice === 'gcc')
+        return facts.libc === 'musl' ? muslGccPlan(facts, host) : gccPlan(facts);
+    // auto
+    if (host.os === 'windows' && facts.os === 'linux') {
+        throw new InputError(Input.Target, facts.triple, 'Linux targets are built on Linux or macOS runners (the compiler wrappers are shell scripts); run this job on ubuntu-latest.');
+    }
+    if (facts.os !== 'linux') {
+        if (facts.os === host.os)
+            return untouched('native', `the ${host.os} runner’s own toolchain`);
+        // Windows from Linux: the distribution's mingw-w64 (wine runs the tests).
+        if (host.os === 'linux' && mingwTriple(facts))
+            return mingwPlan(facts);
+        throw new InputError(Input.Target, facts.triple, `linker: auto builds ${facts.os} targets only on a ${facts.os} runner (this one runs ${host.os}); run this job there, or set linker: none and configure the linker.`);
+    }
+    if (glibc)
+        return zigPlan(facts, glibc);
+    if (host.os !== 'linux')
+        return zigPlan(facts);
+    // A std built from source has none of rustc's self-contained musl start files or
+    // libunwind, which musl-gcc lacks too; zig brings both.
+    if (facts.libc === 'musl')
+        return facts.family === host.family && !buildStd ? muslGccPlan(facts, host) : zigPlan(facts);
+    if (facts.libc !== 'gnu')
+        return zigPlan(facts);
+    // ARMv6: zig builds C code and the C runtime for ARM1176; the distribution's armhf gcc is ARMv7.
+    if (facts.arch === 'arm')
+        return zigPlan(facts);
+    if (facts.triple === host.triple)
+        return hostPlan();
+    return gccPlan(facts);
+}
+
 ;// CONCATENATED MODULE: ./src/cache/phase.ts
 /**
  * The Build cache phase of the main step (keys, restore, the stamp rule) and the post
  * step (prune, save). The configuration is computed once here and handed to the post
  * step through state.
  */
+
 
 
 
@@ -31287,8 +31618,8 @@ function readProjectFiles(manifests) {
 function planEntries(request, project, fingerprintValue) {
     const tripleDir = path.join(project.targetDirectory, request.triple);
     const targetKeys = targetCacheKeys({
-        runnerOs: runnerOs(),
-        runnerArch: runnerArch(),
+        runnerOs: runnerMachine().os,
+        runnerArch: runnerMachine().arch,
         triple: request.triple,
         rustcVersion: request.rustcVerbose,
         fingerprint: fingerprintValue,
@@ -31297,12 +31628,12 @@ function planEntries(request, project, fingerprintValue) {
     for (const part of targetKeys.parts)
         core.info(`key part ${part.name}: ${part.value}`);
     const entries = [
-        { name: 'registry', paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)), keys: registryCacheKeys(runnerOs(), project.lockText) },
+        { name: 'registry', paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)), keys: registryCacheKeys(runnerMachine().os, project.lockText) },
         { name: 'target', paths: [tripleDir, path.join(project.targetDirectory, profileDirName(request.profile))], keys: targetKeys },
     ];
     if (request.zig) {
         const { dir, target, cpu, version } = request.zig;
-        entries.push({ name: 'zig', paths: [dir], keys: zigCacheKeys(runnerOs(), runnerArch(), version, target, cpu) });
+        entries.push({ name: 'zig', paths: [dir], keys: zigCacheKeys(runnerMachine().os, runnerMachine().arch, version, target, cpu) });
     }
     return entries;
 }
@@ -31334,7 +31665,7 @@ async function restoreEntries(request, project, entries) {
 }
 async function prepareCache(request) {
     const project = readProjectFiles(request.manifests);
-    const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...variablesMatching(RELEVANT_VARIABLES), ...request.buildEnv }) });
+    const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...variablesMatching(RELEVANT_VARIABLES), ...request.cargoEnv }) });
     const tripleDir = path.join(project.targetDirectory, request.triple);
     const entries = await restoreEntries(request, project, planEntries(request, project, fingerprintValue));
     // Whatever restored or left the directory, it is only reused under this configuration.
@@ -31347,13 +31678,13 @@ async function prepareCache(request) {
 }
 /** The Build cache phase: every part of the configuration that must bust the cache, then restore. */
 async function restoreBuildCache({ inputs, facts, stageDir }, { toolchain }, setup, plan, manifests) {
-    const { linker, resolved, knowledge } = setup;
+    const { linker, programPaths, rustcTarget } = setup;
     const outcome = await prepareCache({
         enabled: inputs.cache,
         backend: actionsCacheBackend,
         manifests,
         cargoHome: defaultCargoHome(variablesMatching([/^CARGO_HOME$/])),
-        buildEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
+        cargoEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
         triple: facts.triple,
         profile: inputs.profile,
         rustcVerbose: toolchain.verbose,
@@ -31362,13 +31693,13 @@ async function restoreBuildCache({ inputs, facts, stageDir }, { toolchain }, set
         parts: {
             // The remaps' runner paths change no crate hash: a new checkout path keeps the key.
             rustflags: plan.portableRustflags,
-            cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [resolved[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
+            cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [programPaths[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
             cFlags: plan.cFlags,
-            linker: linker.description,
+            linker: linkerIdentity(linker),
             linkerVersion: setup.linkerVersion,
             glibc: inputs.glibc,
-            targetCpu: knowledge.baseline.cpu,
-            targetFeatures: knowledge.baseline.features,
+            targetCpu: rustcTarget.baseline.cpu,
+            targetFeatures: rustcTarget.baseline.features,
             buildStd: inputs.buildStd,
             profile: inputs.profile,
             cargoArgs: [inputs.command, ...cargoSelectionArgs(inputs), ...inputs.args],
@@ -31419,7 +31750,7 @@ async function saveCaches(backend) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5512);
+/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3473);
 
 await (0,_cache_phase_js__WEBPACK_IMPORTED_MODULE_0__/* .saveBuildCache */ .WH)();
 

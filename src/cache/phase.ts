@@ -10,7 +10,7 @@ import { parse as parseToml } from 'smol-toml'
 import { fingerprint, registryCacheKeys, RELEVANT_VARIABLES, relevantEnv, targetCacheKeys, zigCacheKeys, type FingerprintParts } from './keys.js'
 import { enforceStamp, pruneTargetDir, writeStamp, restoreEntry, saveEntry, STATE_KEY, type CacheBackend, type CacheEntry, type CacheState } from './store.js'
 import { Output } from '../common/constants.js'
-import { variablesMatching, hasStepSummary, onActionsRunner, runnerArch, runnerOs } from '../common/runner.js'
+import { variablesMatching, hasStepSummary, onActionsRunner, runnerMachine } from '../common/runner.js'
 import { errorMessage } from '../errors.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import { cargoSelectionArgs, type BuildPlan } from '../plan/build-plan.js'
@@ -18,6 +18,7 @@ import { defaultCargoHome } from '../plan/cargo-config.js'
 import { encodeRustflags } from '../plan/rustflags.js'
 import { workspacePackages, type CargoMetadata } from '../setup/metadata.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
+import { linkerIdentity } from '../setup/linker.js'
 import { actionsCacheBackend } from './store.js'
 
 /** Cargo's directory name for a profile. */
@@ -38,8 +39,8 @@ export interface CacheRequest {
   /** `cargo metadata --no-deps`, read by the project check */
   manifests: CargoMetadata
   cargoHome: string
-  /** Variables the action adds to cargo's environment (compiler wrappers, pkg-config, protoc) */
-  buildEnv: Record<string, string>
+  /** Variables the action adds to cargo's environment (compiler wrappers, pkg-config, protoc, the encoded rustflags) */
+  cargoEnv: Record<string, string>
   triple: string
   profile: string
   rustcVerbose: string
@@ -86,8 +87,8 @@ function readProjectFiles(manifests: CargoMetadata): ProjectFiles {
 function planEntries(request: CacheRequest, project: ProjectFiles, fingerprintValue: string): CacheEntry[] {
   const tripleDir = path.join(project.targetDirectory, request.triple)
   const targetKeys = targetCacheKeys({
-    runnerOs: runnerOs(),
-    runnerArch: runnerArch(),
+    runnerOs: runnerMachine().os,
+    runnerArch: runnerMachine().arch,
     triple: request.triple,
     rustcVersion: request.rustcVerbose,
     fingerprint: fingerprintValue,
@@ -95,12 +96,12 @@ function planEntries(request: CacheRequest, project: ProjectFiles, fingerprintVa
   })
   for (const part of targetKeys.parts) core.info(`key part ${part.name}: ${part.value}`)
   const entries: CacheEntry[] = [
-    { name: 'registry', paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)), keys: registryCacheKeys(runnerOs(), project.lockText) },
+    { name: 'registry', paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)), keys: registryCacheKeys(runnerMachine().os, project.lockText) },
     { name: 'target', paths: [tripleDir, path.join(project.targetDirectory, profileDirName(request.profile))], keys: targetKeys },
   ]
   if (request.zig) {
     const { dir, target, cpu, version } = request.zig
-    entries.push({ name: 'zig', paths: [dir], keys: zigCacheKeys(runnerOs(), runnerArch(), version, target, cpu) })
+    entries.push({ name: 'zig', paths: [dir], keys: zigCacheKeys(runnerMachine().os, runnerMachine().arch, version, target, cpu) })
   }
   return entries
 }
@@ -134,7 +135,7 @@ async function restoreEntries(request: CacheRequest, project: ProjectFiles, entr
 
 export async function prepareCache(request: CacheRequest): Promise<CacheOutcome> {
   const project = readProjectFiles(request.manifests)
-  const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...variablesMatching(RELEVANT_VARIABLES), ...request.buildEnv }) })
+  const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...variablesMatching(RELEVANT_VARIABLES), ...request.cargoEnv }) })
   const tripleDir = path.join(project.targetDirectory, request.triple)
   const entries = await restoreEntries(request, project, planEntries(request, project, fingerprintValue))
   // Whatever restored or left the directory, it is only reused under this configuration.
@@ -154,13 +155,13 @@ export async function restoreBuildCache(
   plan: BuildPlan,
   manifests: CargoMetadata,
 ): Promise<CacheOutcome> {
-  const { linker, resolved, knowledge } = setup
+  const { linker, programPaths, rustcTarget } = setup
   const outcome = await prepareCache({
     enabled: inputs.cache,
     backend: actionsCacheBackend,
     manifests,
     cargoHome: defaultCargoHome(variablesMatching([/^CARGO_HOME$/])),
-    buildEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
+    cargoEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
     triple: facts.triple,
     profile: inputs.profile,
     rustcVerbose: toolchain.verbose,
@@ -169,13 +170,13 @@ export async function restoreBuildCache(
     parts: {
       // The remaps' runner paths change no crate hash: a new checkout path keeps the key.
       rustflags: plan.portableRustflags,
-      cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [resolved[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
+      cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [programPaths[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
       cFlags: plan.cFlags,
-      linker: linker.description,
+      linker: linkerIdentity(linker),
       linkerVersion: setup.linkerVersion,
       glibc: inputs.glibc,
-      targetCpu: knowledge.baseline.cpu,
-      targetFeatures: knowledge.baseline.features,
+      targetCpu: rustcTarget.baseline.cpu,
+      targetFeatures: rustcTarget.baseline.features,
       buildStd: inputs.buildStd,
       profile: inputs.profile,
       cargoArgs: [inputs.command, ...cargoSelectionArgs(inputs), ...inputs.args],

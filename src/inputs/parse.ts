@@ -19,10 +19,10 @@ export type UploadMode = 'artifact' | 'release' | 'none'
 export const DEFAULT_ARTIFACT_NAME = 'rust-xbuild-{target}'
 
 export interface Inputs {
-  /** The Rust triple (a Docker platform is already mapped) */
-  target: string
-  /** The `target` input as given, for messages */
-  targetInput: string
+  /** The Rust triple (a Docker platform is already mapped); the facts derive from it once (inputs/phase.ts) */
+  triple: string
+  /** The `target` input as the workflow gave it (a triple or a Docker platform), for messages */
+  targetAsGiven: string
   libc: Libc
   /** undefined: the project's rust-toolchain file, else stable; 'system': cargo on PATH */
   toolchain?: string
@@ -107,7 +107,7 @@ export function parseInputs(read: InputReader): Inputs {
   const compilers = parseCompilerInputs(read, target)
   const checks = parseCheckInputs(read)
   const linuxPackages = parseLinuxPackageFormats(read(Input.Packages))
-  checkLinuxPackageTarget(linuxPackages, targetFacts(target.target))
+  checkLinuxPackageTarget(linuxPackages, targetFacts(target.triple))
   const cargo = parseCargoInputs(read)
   return {
     ...parsePublishing(read),
@@ -121,23 +121,23 @@ export function parseInputs(read: InputReader): Inputs {
 }
 
 /** `target` and `libc`: the triple, as given and resolved, and its C library. */
-function parseTargetInputs(read: InputReader): Pick<Inputs, 'target' | 'targetInput' | 'libc'> {
+function parseTargetInputs(read: InputReader): Pick<Inputs, 'triple' | 'targetAsGiven' | 'libc'> {
   const libcValue = read(Input.Libc).trim()
   // Empty (the default): gnu for a Docker platform, and whatever the triple names otherwise.
   const libc = parseChoice(read, Input.Libc, ['gnu', 'musl'] as const, 'gnu')
-  const target = parseTarget(read, libc)
-  const targetInput = read(Input.Target).trim()
-  const facts = targetFacts(target)
-  if (libcValue !== '' && !isDockerPlatform(targetInput) && facts.libc !== libc) {
-    const named = facts.libc === 'other' ? `the triple '${target}' has no gnu or musl C library` : `the triple '${target}' already names its libc (${facts.libc})`
+  const triple = parseTarget(read, libc)
+  const targetAsGiven = read(Input.Target).trim()
+  const facts = targetFacts(triple)
+  if (libcValue !== '' && !isDockerPlatform(targetAsGiven) && facts.libc !== libc) {
+    const named = facts.libc === 'other' ? `the triple '${triple}' has no gnu or musl C library` : `the triple '${triple}' already names its libc (${facts.libc})`
     throw new InputError(Input.Libc, libcValue, `it only chooses between the gnu and musl triples of a Docker-platform target; ${named}. Remove 'libc' or use the ${libc} triple.`)
   }
-  return { target, targetInput, libc: facts.libc === 'musl' ? 'musl' : 'gnu' }
+  return { triple, targetAsGiven, libc: facts.libc === 'musl' ? 'musl' : 'gnu' }
 }
 
 /** `toolchain`, `linker`, `glibc`, `target-cpu` and `target-features`, checked against the target. */
-function parseCompilerInputs(read: InputReader, { target }: Pick<Inputs, 'target'>): Pick<Inputs, 'toolchain' | 'linker' | 'glibc' | 'targetCpu' | 'targetFeatures'> {
-  const facts = targetFacts(target)
+function parseCompilerInputs(read: InputReader, { triple }: Pick<Inputs, 'triple'>): Pick<Inputs, 'toolchain' | 'linker' | 'glibc' | 'targetCpu' | 'targetFeatures'> {
+  const facts = targetFacts(triple)
   const toolchainValue = read(Input.Toolchain).trim()
   if (toolchainValue !== '' && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(toolchainValue)) {
     throw new InputError(Input.Toolchain, toolchainValue, 'expected a rustup toolchain name (stable, nightly, 1.85.0, nightly-2025-01-01) or system.')
@@ -146,8 +146,8 @@ function parseCompilerInputs(read: InputReader, { target }: Pick<Inputs, 'target
   const glibcValue = read(Input.Glibc).trim()
   if (glibcValue !== '') {
     if (!GLIBC.test(glibcValue)) throw new InputError(Input.Glibc, glibcValue, 'expected a glibc version such as 2.17 or 2.28.')
-    if (facts.libc === 'musl') throw new InputError(Input.Glibc, glibcValue, `a glibc floor does not apply to the musl target ${target}; remove 'glibc' or choose a gnu target.`)
-    if (facts.os !== 'linux' || facts.libc !== 'gnu') throw new InputError(Input.Glibc, glibcValue, `a glibc floor only applies to Linux gnu targets, not ${target}.`)
+    if (facts.libc === 'musl') throw new InputError(Input.Glibc, glibcValue, `a glibc floor does not apply to the musl target ${triple}; remove 'glibc' or choose a gnu target.`)
+    if (facts.os !== 'linux' || facts.libc !== 'gnu') throw new InputError(Input.Glibc, glibcValue, `a glibc floor only applies to Linux gnu targets, not ${triple}.`)
     if (linker === 'gcc' || linker === 'none') {
       throw new InputError(Input.Linker, linker, `a glibc floor (glibc: ${glibcValue}) needs zig to link against that glibc; use linker: auto or zig.`)
     }

@@ -15,7 +15,7 @@ import type { StagedFile } from '../stage/stage.js'
 import { hashFile, type Hashes, type ChecksumAlgorithm } from '../common/checksum.js'
 import { cpuLabel } from '../common/cpu.js'
 import { copyFileInside, isInside, resolveInside, writeFileInside } from '../common/paths.js'
-import { type ArchiveFormat } from '../inputs/packaging.js'
+import { checkIncludeLiterals, type ArchiveFormat } from '../inputs/packaging.js'
 
 export interface ManifestContext {
   target: string
@@ -122,8 +122,7 @@ export async function findIncludes(patterns: readonly string[], workDir: string,
       names = globFiles(globber, pattern, workDir)
       if (!names.length) core.warning(`The include pattern '${pattern}' matches no file in ${workDir}.`)
     } else {
-      names = [pattern.replace(/\/+$/, '')]
-      if (!fs.existsSync(path.join(workDir, names[0] ?? ''))) throw new InputError(Input.Include, pattern, `there is no such file in ${workDir}; include paths are relative to the working directory.`)
+      names = await checkIncludeLiterals([pattern], workDir)
     }
     for (const name of names.sort()) {
       const source = path.join(workDir, name)

@@ -29,7 +29,7 @@ export interface PlanRequest {
   project: ProjectFlags
   toolchain: ToolchainFacts
   /** Absolute paths of the programs the wrappers run (program name → path) */
-  resolved: Record<string, string>
+  programPaths: Record<string, string>
   /** The action's own folder for this target, under RUNNER_TEMP */
   tempDir: string
   /** The emulator to run foreign tests with, when tests run */
@@ -66,8 +66,8 @@ export interface BuildPlan {
   cargoCommands: string[][]
 }
 
-function resolvedCommand(tool: Tool, resolved: Record<string, string>): string[] {
-  return [resolved[tool.program] ?? tool.program, ...tool.args]
+function commandAt(tool: Tool, programPaths: Record<string, string>): string[] {
+  return [programPaths[tool.program] ?? tool.program, ...tool.args]
 }
 
 /** The feature and lockfile flags, which cargo metadata takes as well as cargo build. */
@@ -167,7 +167,7 @@ function planWrappers(request: PlanRequest, compilers: CCompilerFlags, wrapperLo
     wrappers.push({
       path: file,
       content: renderCompilerWrapper({
-        command: resolvedCommand(tool, request.resolved),
+        command: commandAt(tool, request.programPaths),
         baselineFlags: withBaseline ? [...(zigCpuName ? [] : cFlags), ...cMaps] : [],
         logFile: wrapperLog,
         dropArgs: withBaseline ? linker.dropArgs : [],

@@ -19,7 +19,7 @@ export async function configureCargo({ inputs, facts, workDir }: BuildRequest, {
   // What cargo reads of the user's variables here: CARGO_HOME, CARGO_*_TARGET_DIR, the rustflags variables.
   const env = variablesMatching([/^CARGO_/, /^RUSTFLAGS$/])
   const configs = readConfigFiles(findConfigFiles(workDir, defaultCargoHome(env)))
-  const project = projectRustflags(configs, env, facts.triple, facts.cargoEnvName, setup.knowledge.cfg)
+  const project = projectRustflags(configs, env, facts.triple, facts.cargoEnvName, setup.rustcTarget.cfg)
   const { linker, systemPackages } = setup
   const tempDir = actionTempDir(facts.triple)
   const targetDir = env.CARGO_TARGET_DIR ?? env.CARGO_BUILD_TARGET_DIR
@@ -36,10 +36,10 @@ export async function configureCargo({ inputs, facts, workDir }: BuildRequest, {
     facts,
     host,
     linker: systemPackages?.linkFlags.length ? { ...linker, linkFlags: [...linker.linkFlags, ...systemPackages.linkFlags] } : linker,
-    baseline: setup.knowledge.baseline,
+    baseline: setup.rustcTarget.baseline,
     project,
     toolchain: { rustupName: toolchain.rustupName, nightly: toolchain.nightly },
-    resolved: setup.resolved,
+    programPaths: setup.programPaths,
     tempDir,
     runner: setup.testRunner,
     extraEnv: { ...toolchain.env, ...systemPackages?.env, ...setup.protoc?.env, ...setup.windowsEnv },

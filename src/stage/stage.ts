@@ -20,6 +20,8 @@ export interface StagedFile {
   size: number
   sha256: string
   stripped: boolean
+  /** cargo's id of the package the binary belongs to (its version, the SBOM's root) */
+  packageId: string
 }
 
 /** The one copy of each bin to stage: the last artifact message for a name wins. */
@@ -100,7 +102,7 @@ export async function stageBinaries(artifacts: readonly Artifact[], dir: string,
         core.warning(`Stripping ${name} failed: ${errorMessage(error)}; staged unstripped.`)
       }
     }
-    files.push({ name, path: staged, size: fs.statSync(staged).size, sha256: await sha256Of(staged), stripped })
+    files.push({ name, path: staged, size: fs.statSync(staged).size, sha256: await sha256Of(staged), stripped, packageId: artifact.packageId })
   }
   return { dir, files }
 }

@@ -90,7 +90,7 @@ export interface JobResults {
 
 export function summariseJob(results: JobResults): string {
   const { request, selected, setup, plan, cache, staged, packaged } = results
-  const { baseline } = setup.knowledge
+  const { baseline } = setup.rustcTarget
   const summary = renderSummary({
     target: request.facts.triple,
     toolchain: selected.toolchain.version,
