@@ -106,7 +106,9 @@ async function mergedImage(image: ImageInputs, result: MergeResult, workspace: s
     workflow: { actor: actor(), token },
   })
   core.info(`The image step took ${(pushed.milliseconds / 1000).toFixed(2)} s.`)
-  writeMergedManifest(result, { digest: pushed.digest, references: pushed.references, platforms: pushed.platforms, ...(pushed.archive ? { archive: path.relative(result.dir, pushed.archive) } : {}) })
+  // Each platform with the CPU variant it carries, when its target has several.
+  const platforms = pushed.platforms.map((p) => ((result.plan.variants[p.target]?.length ?? 0) > 1 ? { ...p, cpu: result.platformCpu[p.target] } : p))
+  writeMergedManifest(result, { digest: pushed.digest, references: pushed.references, platforms, ...(pushed.archive ? { archive: path.relative(result.dir, pushed.archive) } : {}) })
   return pushed
 }
 

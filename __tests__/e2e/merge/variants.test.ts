@@ -163,6 +163,11 @@ describe('two CPU baselines of one target', () => {
       assert.deepEqual(tree(path.join(merged.workspace, 'docker-bin')), ['./linux/amd64/cpu-hello'])
       assert.ok((await imageBinary(path.join(merged.workspace, 'image.tar'), 'linux/amd64')).equals(staged['x86-64'] as Buffer))
       assert.match(merged.stdout, new RegExp(`linux/amd64: the ${X86}@x86-64 build`))
+      const manifest = JSON.parse(fs.readFileSync(path.join(merged.outputs.dir ?? '', 'manifest.json'), 'utf8')) as { image: { platforms: { platform: string; target: string; cpu: string }[] } }
+      assert.deepEqual(
+        manifest.image.platforms.map((p) => [p.platform, p.target, p.cpu]),
+        [['linux/amd64', X86, 'x86-64']],
+      )
     })
     test('image-cpu puts the other variant in the image and docker-dir', async () => {
       const picked = await merge({ 'docker-dir': 'docker-bin', 'image-archive': 'image.tar', 'image-cpu': 'x86-64-v3', upload: 'none' })
