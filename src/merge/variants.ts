@@ -60,7 +60,8 @@ export function platformVariants(variants: Readonly<Record<string, readonly stri
   }
   for (const [target, cpus] of Object.entries(variants)) {
     const named = [...new Set(entries.filter((e) => (e.target ?? target) === target && cpus.includes(e.cpu)).map((e) => e.cpu))]
-    const pick = named.length ? named : [lowestBaseline(cpus)].filter((cpu) => cpu !== undefined)
+    // A target built once is its own platform's build, whatever its target-cpu.
+    const pick = named.length ? named : [cpus.length === 1 ? cpus[0] : lowestBaseline(cpus)].filter((cpu) => cpu !== undefined)
     if (pick.length === 1 && pick[0]) chosen[target] = pick[0]
     else if (named.length > 1) problems.push(`Input '${MergeInput.ImageCpu}' names ${named.join(' and ')} for ${target}; name one (${target}@${named[0]}).`)
     else problems.push(`${target} has builds for ${cpus.join(', ')} and none is the baseline; choose the one for its image platform with ${MergeInput.ImageCpu} (e.g. ${target}@${cpus[0]}).`)

@@ -421,6 +421,8 @@ describe('CPU variants of one target', () => {
       assert.equal(result.problems.length, problems.length, result.problems.join('\n'))
       problems.forEach((problem, i) => assert.match(result.problems[i] ?? '', problem))
     }
+    // One build: its own platform's, whatever its target-cpu.
+    assert.deepEqual(platformVariants({ [X86]: ['haswell'], [ARM]: ['neoverse-n1'] }, []), { chosen: { [X86]: 'haswell', [ARM]: 'neoverse-n1' }, problems: [] })
     assert.deepEqual(platformVariants({ [X86]: ['haswell', 'znver3'] }, []).problems, [
       `${X86} has builds for haswell, znver3 and none is the baseline; choose the one for its image platform with image-cpu (e.g. ${X86}@haswell).`,
     ])
