@@ -13,6 +13,7 @@ import { InputError } from '../errors.js'
 import { dockerPath, planArchives, renderSums, sumsFileName, versionFromPackageId, versionFromRef, type ArchiveEntry } from './plan.js'
 import type { StagedFile } from '../stage/stage.js'
 import { hashFile, type Hashes, type ChecksumAlgorithm } from '../common/checksum.js'
+import { cpuLabel } from '../common/cpu.js'
 import { copyFileInside, isInside, resolveInside, writeFileInside } from '../common/paths.js'
 import { checkIncludeLiterals, type ArchiveFormat } from '../inputs/packaging.js'
 
@@ -208,6 +209,7 @@ async function writeArchives(options: PackageOptions): Promise<PackagedFile[]> {
     options.nameTemplate,
     options.context.target,
     options.archive,
+    cpuLabel(options.context.targetCpu),
   )
   const archives: PackagedFile[] = []
   for (const plan of plans) {
