@@ -58,6 +58,7 @@ export const MergeInput = {
   ImageBase: 'image-base',
   ImageEntrypoint: 'image-entrypoint',
   ImageArchive: 'image-archive',
+  ImageCpu: 'image-cpu',
   RegistryUsername: 'registry-username',
   RegistryPassword: 'registry-password',
 } as const

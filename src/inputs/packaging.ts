@@ -11,7 +11,7 @@ import { InputError } from '../errors.js'
 export type ArchiveFormat = 'tar.gz' | 'zip' | 'tar.zst'
 
 export const DEFAULT_NAME_TEMPLATE = '{bin}-{version}-{target}'
-export const PLACEHOLDERS = ['bin', 'target', 'version'] as const
+export const PLACEHOLDERS = ['bin', 'target', 'version', 'cpu'] as const
 export type Placeholder = (typeof PLACEHOLDERS)[number]
 
 /** Characters that are path separators, or not allowed in file names on some runner OS. */
@@ -25,9 +25,9 @@ export function checkNameTemplate(template: string): void {
   const refuse = (why: string): never => {
     throw new InputError(Input.Name, template, why)
   }
-  if (template.trim() === '') refuse('the archive name template is empty; use placeholders {bin}, {target}, {version}, e.g. {bin}-{version}-{target}.')
+  if (template.trim() === '') refuse('the archive name template is empty; use placeholders {bin}, {target}, {version}, {cpu}, e.g. {bin}-{version}-{target}.')
   const literal = template.replace(/\{([^{}]*)\}/g, (_whole, key: string) => {
-    if (!(PLACEHOLDERS as readonly string[]).includes(key)) refuse(`unknown placeholder {${key}}; the placeholders are {bin}, {target} and {version}.`)
+    if (!(PLACEHOLDERS as readonly string[]).includes(key)) refuse(`unknown placeholder {${key}}; the placeholders are {bin}, {target}, {version} and {cpu} (the target-cpu, or baseline).`)
     return 'x'
   })
   if (/[{}]/.test(literal)) refuse('a brace is not closed; placeholders look like {bin}.')

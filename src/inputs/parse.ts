@@ -278,8 +278,8 @@ function parsePublishing(read: InputReader): Pick<Inputs, 'archive' | 'nameTempl
   }
 
   const artifactName = read(Input.ArtifactName).trim() || DEFAULT_ARTIFACT_NAME
-  const unknown = /\{(?!target\})[^}]*\}/.exec(artifactName)
-  if (unknown) throw new InputError(Input.ArtifactName, artifactName, `unknown placeholder ${unknown[0]}; the one placeholder is {target}.`)
+  const unknown = /\{([^}]*)\}/g.exec(artifactName.replace(/\{(target|cpu)\}/g, ''))
+  if (unknown) throw new InputError(Input.ArtifactName, artifactName, `unknown placeholder ${unknown[0]}; the placeholders are {target} and {cpu} (the target-cpu, or baseline).`)
   checkArtifactName(Input.ArtifactName, artifactName)
 
   return {

@@ -13,6 +13,7 @@ import { InputError } from '../errors.js'
 import { dockerPath, planArchives, planDebugArchives, renderSums, sumsFileName, versionFromPackageId, versionFromRef, type ArchiveEntry } from './plan.js'
 import type { StagedFile } from '../stage/stage.js'
 import { hashFile, type Hashes, type ChecksumAlgorithm } from '../common/checksum.js'
+import { cpuLabel } from '../common/cpu.js'
 import { copyFileInside, isInside, resolveInside, writeFileInside } from '../common/paths.js'
 import { checkIncludeLiterals, type ArchiveFormat } from '../inputs/packaging.js'
 
@@ -210,6 +211,7 @@ async function writeArchives(options: PackageOptions): Promise<PackagedFile[]> {
     options.nameTemplate,
     options.context.target,
     options.archive,
+    cpuLabel(options.context.targetCpu),
   )
   const archives: PackagedFile[] = []
   for (const plan of plans) {
@@ -252,6 +254,8 @@ async function writeDebugArchives(options: PackageOptions): Promise<PackagedFile
     options.nameTemplate,
     options.context.target,
     format,
+    // The same {cpu} as the archives: two variants' debug archives never share a name.
+    cpuLabel(options.context.targetCpu),
   )
   const debugOf = new Map(withDebug.map((binary) => [binary.name, debugEntries(binary.debug ?? '')]))
   const written: PackagedFile[] = []

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core'
 import { Output } from '../common/constants.js'
+import { cpuLabel } from '../common/cpu.js'
 import { apiUrl, commitSha, hasArtifactService } from '../common/runner.js'
 import { ActionError } from '../errors.js'
 import type { BuildRequest } from '../inputs/phase.js'
@@ -22,7 +23,7 @@ export async function uploadPhase({ inputs, facts }: BuildRequest, staged: Stage
     return 'nothing built'
   }
   if (inputs.upload === 'artifact') {
-    const name = renderArtifactName(inputs.artifactName, facts.triple)
+    const name = renderArtifactName(inputs.artifactName, facts.triple, cpuLabel(inputs.targetCpu))
     // Outside a runner (local runs, tests) there is no artifact service to talk to.
     if (!hasArtifactService()) {
       core.warning(`Not running on a GitHub Actions runner (no ACTIONS_RUNTIME_TOKEN): the artifact ${name} is not uploaded.`)
