@@ -29916,6 +29916,7 @@ const MergeInput = {
     ImageBase: 'image-base',
     ImageEntrypoint: 'image-entrypoint',
     ImageArchive: 'image-archive',
+    ImageCpu: 'image-cpu',
     RegistryUsername: 'registry-username',
     RegistryPassword: 'registry-password',
 };
@@ -30451,6 +30452,15 @@ function cpu_zigCpu(facts, baseline) {
         return `${f.slice(0, 1)}${zigName(spelt)}`;
     });
     return chosen + features.join('');
+}
+/** What `{cpu}` names and the merge keys variants by: the target-cpu, `baseline` when none was given. */
+const DEFAULT_CPU_LABEL = 'baseline';
+function cpuLabel(cpu) {
+    return cpu ?? DEFAULT_CPU_LABEL;
+}
+/** A CPU name as rustc spells them (x86-64-v3, cortex-a72, pentium4, arm1176jzf-s): also a safe folder name. */
+function isCpuName(value) {
+    return value.length <= 64 && /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(value);
 }
 /** rustc's flags for the baseline, in the -Ckey=value form. */
 function cpu_rustFlagsForBaseline(baseline) {
