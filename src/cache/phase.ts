@@ -8,7 +8,8 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { parse as parseToml } from 'smol-toml'
 import { fingerprint, registryCacheKeys, RELEVANT_VARIABLES, relevantEnv, targetCacheKeys, zigCacheKeys, type FingerprintParts } from './keys.js'
-import { enforceStamp, pruneTargetDir, writeStamp, restoreEntry, saveEntry, STATE_KEY, type CacheBackend, type CacheEntry, type CacheState } from './store.js'
+import { enforceStamp, pruneTargetDir, writeStamp, restoreEntry, saveEntryOutcome, MAIN_STATE_KEY, MAIN_SUCCEEDED, STATE_KEY, type CacheBackend, type CacheEntry, type CacheState } from './store.js'
+import { renderCacheSummary, whyNotSaved, type SavedEntry } from './report.js'
 import { Output } from '../common/constants.js'
 import { variablesMatching, hasStepSummary, onActionsRunner, runnerMachine } from '../common/runner.js'
 import { errorMessage } from '../errors.js'
@@ -35,6 +36,9 @@ export function lockedCrateNames(lockText: string): string[] {
 
 export interface CacheRequest {
   enabled: boolean
+  /** cache-save and cache-on-failure, for the post step */
+  save: boolean
+  onFailure: boolean
   backend: CacheBackend
   /** `cargo metadata --no-deps`, read by the project check */
   manifests: CargoMetadata
@@ -121,6 +125,8 @@ async function restoreEntries(request: CacheRequest, project: ProjectFiles, entr
   const profileDir = profileDirName(request.profile)
   const state: CacheState = {
     entries: restored,
+    save: request.save,
+    onFailure: request.onFailure,
     prune: {
       profileDirs: [path.join(project.targetDirectory, request.triple, profileDir), path.join(project.targetDirectory, profileDir)],
       workspaceCrates: project.workspaceCrates,
@@ -158,6 +164,8 @@ export async function restoreBuildCache(
   const { linker, programPaths, rustcTarget } = setup
   const outcome = await prepareCache({
     enabled: inputs.cache,
+    save: inputs.cacheSave,
+    onFailure: inputs.cacheOnFailure,
     backend: actionsCacheBackend,
     manifests,
     cargoHome: defaultCargoHome(variablesMatching([/^CARGO_HOME$/])),
@@ -196,24 +204,38 @@ export async function saveBuildCache(): Promise<void> {
   }
 }
 
-/** Prune the target directory, then save what is new. */
+/** The main step's last act: the post step (post-if: always()) saves after a failure only with cache-on-failure. */
+export function markMainSucceeded(): void {
+  core.saveState(MAIN_STATE_KEY, MAIN_SUCCEEDED)
+}
+
+/** Prune the target directory, then save what is new; unless cache-save or a failed build says not to. */
 export async function saveCaches(backend: CacheBackend): Promise<void> {
   const text = core.getState(STATE_KEY)
   if (!text) return core.info('No cache to save (cache disabled, unavailable, or the build did not get that far).')
   try {
     const state = JSON.parse(text) as CacheState
+    const succeeded = core.getState(MAIN_STATE_KEY) === MAIN_SUCCEEDED
+    const skipped = whyNotSaved(state, succeeded)
+    if (skipped) {
+      core.info(`Not saving the cache: ${skipped}.`)
+      return await writeCacheSummary({ skipped, entries: [], afterFailure: !succeeded })
+    }
+    if (!succeeded) core.info('The build failed; saving the cache anyway (cache-on-failure: true).')
     const target = state.entries.find((entry) => entry.name === 'target')
+    let pruned: number | undefined
     if (target && target.matched !== target.keys.key) {
-      const pruned = pruneTargetDir(state.prune)
+      pruned = pruneTargetDir(state.prune)
       core.info(`Pruned ${pruned} bytes (the workspace's own crates, incremental data, staged binaries, crates gone from Cargo.lock).`)
     }
-    const sizes: string[] = []
-    for (const entry of state.entries) {
-      const saved = await saveEntry(backend, entry)
-      sizes.push(`${entry.name}: ${saved === undefined ? 'not saved' : `${(saved / 1048576).toFixed(1)} MiB saved`}`)
-    }
-    if (hasStepSummary()) await core.summary.addRaw(`\nrust-xbuild cache — ${sizes.join(', ')}\n`).write()
+    const entries: SavedEntry[] = []
+    for (const entry of state.entries) entries.push({ entry, saved: await saveEntryOutcome(backend, entry) })
+    await writeCacheSummary({ entries, pruned, afterFailure: !succeeded })
   } catch (error) {
     core.warning(`Saving the cache failed: ${errorMessage(error)}`)
   }
+}
+
+async function writeCacheSummary(result: Parameters<typeof renderCacheSummary>[0]): Promise<void> {
+  if (hasStepSummary()) await core.summary.addRaw(renderCacheSummary(result)).write()
 }

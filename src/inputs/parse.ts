@@ -45,8 +45,14 @@ export interface Inputs {
   command: Command
   buildStd: boolean
   strip: boolean
+  /** Keep each binary's debug information in a file of its own (.debug, .pdb, .dSYM) before stripping */
+  debugSymbols: boolean
   /** Restore and save the build cache */
   cache: boolean
+  /** Whether the post step saves the cache (cache-save) */
+  cacheSave: boolean
+  /** Whether the post step saves after a failed build too (cache-on-failure) */
+  cacheOnFailure: boolean
   /** An extra part for the cache key */
   cacheKey: string
   verify: VerifyMode
@@ -197,7 +203,24 @@ function parseCargoInputs(
   read: InputReader,
 ): Pick<
   Inputs,
-  'cacheKey' | 'profile' | 'rustflags' | 'workingDirectory' | 'packages' | 'bins' | 'features' | 'allFeatures' | 'noDefaultFeatures' | 'locked' | 'args' | 'command' | 'buildStd' | 'strip' | 'cache'
+  | 'cacheKey'
+  | 'profile'
+  | 'rustflags'
+  | 'workingDirectory'
+  | 'packages'
+  | 'bins'
+  | 'features'
+  | 'allFeatures'
+  | 'noDefaultFeatures'
+  | 'locked'
+  | 'args'
+  | 'command'
+  | 'buildStd'
+  | 'strip'
+  | 'debugSymbols'
+  | 'cache'
+  | 'cacheSave'
+  | 'cacheOnFailure'
 > {
   const cacheKey = read(Input.CacheKey).trim()
   if (/[\n,]/.test(cacheKey)) throw new InputError(Input.CacheKey, cacheKey, 'a cache key part may not contain commas or newlines.')
@@ -218,7 +241,10 @@ function parseCargoInputs(
     command: parseChoice(read, Input.Command, ['build', 'test', 'both'] as const, 'build'),
     buildStd: parseBoolean(read, Input.BuildStd, false),
     strip: parseBoolean(read, Input.Strip, true),
+    debugSymbols: parseBoolean(read, Input.DebugSymbols, false),
     cache: parseBoolean(read, Input.Cache, true),
+    cacheSave: parseBoolean(read, Input.CacheSave, true),
+    cacheOnFailure: parseBoolean(read, Input.CacheOnFailure, false),
   }
 }
 

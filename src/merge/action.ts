@@ -20,17 +20,20 @@ import { writeJobSummary } from '../summary/write.js'
 import { collectArtifacts, collectDirs, combine, writeMergedManifest, type MergeResult } from './collect.js'
 import { parseMergeInputs } from './plan.js'
 
-/** Release assets: the archives, the deb/rpm packages, the SBOMs and the combined checksum files and manifest (asset names have no folders). */
+/** Release assets: the archives, the debug archives, the deb/rpm packages, the SBOMs and the combined checksum files and manifest (asset names have no folders). */
 export function releaseFiles(result: MergeResult): UploadFile[] {
   const archives = result.plan.files.filter((file) => file.kind === 'archive')
+  const debug = result.plan.files.filter((file) => file.kind === 'debug')
   const sboms = result.plan.files.filter((file) => file.kind === 'sbom')
   const packages = result.plan.files.filter((file) => file.kind === 'package')
   if (!archives.length)
     throw new InputError(MergeInput.Upload, 'release', 'the merged artifacts hold no archives (archive: none in the builds); a release receives archives. Build with archive: tar.gz or zip.')
-  return [...archives.map((file) => file.path), ...packages.map((file) => file.path), ...sboms.map((file) => file.path), ...result.sums, 'manifest.json'].map((name) => ({
-    path: path.join(result.dir, name),
-    name,
-  }))
+  return [...archives.map((file) => file.path), ...debug.map((file) => file.path), ...packages.map((file) => file.path), ...sboms.map((file) => file.path), ...result.sums, 'manifest.json'].map(
+    (name) => ({
+      path: path.join(result.dir, name),
+      name,
+    }),
+  )
 }
 
 export interface Clients {

@@ -115,8 +115,10 @@ export function artifactMatcher(pattern: string): RegExp {
   return picomatch.makeRe(pattern, { dot: true })
 }
 
-/** Archives, deb/rpm packages and SBOMs carry their target in their name; loose binaries go under `<target>/`. */
-export type FileKind = 'binary' | 'archive' | 'package' | 'sbom'
+/** Archives, debug archives, deb/rpm packages and SBOMs carry their target in their name; loose binaries go under `<target>/`. */
+export type FileKind = 'binary' | 'archive' | 'debug' | 'package' | 'sbom'
+
+const TOP_LEVEL_KINDS: readonly string[] = ['archive', 'debug', 'package', 'sbom']
 
 export interface ManifestFile {
   name: string
@@ -188,7 +190,7 @@ export function parseManifest(text: string, artifact: string): TargetManifest {
     return {
       name,
       // A kind this merge does not know goes under <target>/ as a binary does: never to the top.
-      kind: entry.kind === 'archive' || entry.kind === 'package' || entry.kind === 'sbom' ? entry.kind : 'binary',
+      kind: typeof entry.kind === 'string' && TOP_LEVEL_KINDS.includes(entry.kind) ? (entry.kind as FileKind) : 'binary',
       size: entry.size,
       sha256: entry.sha256,
       ...(entry.sha512 ? { sha512: entry.sha512 as string } : {}),

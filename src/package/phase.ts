@@ -54,12 +54,14 @@ export async function packagePhase(
     manifests,
     epoch,
   })
+  const archive = inputs.archive === 'auto' ? defaultArchiveFormat(facts.os) : inputs.archive === 'none' ? undefined : inputs.archive
   const result = await packageStaged({
     stageDir: staged.dir,
     workDir,
     workspace: workspace(),
     binaries,
-    archive: inputs.archive === 'auto' ? defaultArchiveFormat(facts.os) : inputs.archive === 'none' ? undefined : inputs.archive,
+    archive,
+    debugArchive: inputs.debugSymbols ? (archive ?? defaultArchiveFormat(facts.os)) : undefined,
     nameTemplate: inputs.nameTemplate,
     include: inputs.include,
     checksums: inputs.checksums,
@@ -115,7 +117,7 @@ function versionedBinaries({ inputs, workDir }: BuildRequest, staged: StageResul
 /** The archives' and packages' sums in the log, and the outputs. */
 function reportPackages(result: PackageResult, stageDir: string): void {
   for (const file of result.archives) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes: ${file.contents?.join(', ')})`)
-  for (const file of result.files.filter((candidate) => candidate.kind === 'package')) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes)`)
+  for (const file of result.files.filter((candidate) => candidate.kind === 'package' || candidate.kind === 'debug')) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes)`)
   for (const file of result.docker) core.info(`Docker layout: ${path.relative(workspace(), file)}`)
   core.setOutput(Output.Archives, JSON.stringify(result.archives.map((file) => file.path)))
   core.setOutput(Output.Manifest, path.join(stageDir, result.sums[0] ?? 'SHA256SUMS'))

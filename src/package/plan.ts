@@ -105,6 +105,19 @@ export function planArchives(
   return [...byName.values()].sort((a, b) => a.fileName.localeCompare(b.fileName))
 }
 
+/**
+ * debug-symbols: one `<name>-debug.<ext>` beside each archive `<name>.<ext>`, holding the debug
+ * files of that archive's binaries (`debugOf`: a binary's name → its debug files as entries).
+ */
+export function planDebugArchives(archives: readonly ArchivePlan[], debugOf: ReadonlyMap<string, ArchiveEntry[]>): ArchivePlan[] {
+  return archives.flatMap((plan) => {
+    const entries = plan.entries.flatMap((entry) => debugOf.get(entry.name) ?? [])
+    if (!entries.length) return []
+    const fileName = `${plan.fileName.slice(0, -(plan.format.length + 1))}-debug.${plan.format}`
+    return [{ fileName, format: plan.format, entries }]
+  })
+}
+
 /** `<os>/<arch>[/<variant>]/<bin>` under the docker directory, for `COPY <dir>/$TARGETPLATFORM/<bin>`. */
 export function dockerPath(dockerPlatform: string, bin: string): string {
   // Both parts become folders and a file name: the platform from the action's table, the bin one plain name.

@@ -38,8 +38,8 @@ export async function uploadPhase({ inputs, facts }: BuildRequest, staged: Stage
   }
   const { tag, token, repository } = releaseTarget(inputs.releaseTag, inputs.token)
   if (!packaged.archives.length) throw new ActionError('upload: release found no archives to upload.')
-  // The archives, the deb and rpm packages and the SBOMs, each with its checksum files.
-  const files: UploadFile[] = [...packaged.archives, ...packaged.files.filter((file) => file.kind === 'package' || file.kind === 'sbom')].flatMap((file) => [
+  // The archives, the debug archives, the deb and rpm packages and the SBOMs, each with its checksum files.
+  const files: UploadFile[] = [...packaged.archives, ...packaged.files.filter((file) => file.kind === 'debug' || file.kind === 'package' || file.kind === 'sbom')].flatMap((file) => [
     { path: file.path, name: file.name },
     ...inputs.checksums.map((algorithm) => ({ path: `${file.path}.${algorithm}`, name: `${file.name}.${algorithm}` })),
   ])

@@ -13,6 +13,7 @@ import { ActionError, InputError } from '../errors.js'
 import { exec, which } from '../exec.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import type { Inputs } from '../inputs/parse.js'
+import { resolveDebugSplit, type DebugSplit } from './debug-symbols.js'
 import { ensureCommands, installSystemPackages, multiarchLibcInstalled } from './apt.js'
 import { ensureProtoc, ensureZig, type ProtocSetup } from './downloads.js'
 import { planLinker, zigCannotLink, type LinkerPlan } from './linker.js'
@@ -57,6 +58,8 @@ export interface TargetSetup {
   systemPackages?: SystemPackagesPlan
   /** windows-gnu from Linux: mingw's variables for cargo, and wine's when tests or the smoke test run */
   windowsEnv?: Record<string, string>
+  /** debug-symbols: how each binary's debug information is split off, and with what */
+  debugSplit?: DebugSplit
 }
 
 export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { toolchain, host, cross }: SelectedToolchain): Promise<TargetSetup> {
@@ -82,7 +85,10 @@ export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { to
   if (cannot) throw new ActionError(cannot)
   const systemPackages = planSystemPackages(inputs.systemPackages, facts, host, linker.kind)
   const windowsEnv = runsUnderWine(facts, host) ? await windowsSetup(facts, linker, programPaths, Boolean(tests.runner || (inputs.smokeTest && !wineCannotRun(facts)))) : undefined
-  return { linker, testRunner: tests.runner, rustcTarget, zig, protoc, programPaths, linkerVersion: version, systemPackages, windowsEnv }
+  // Before the build: a target that cannot be split fails now, not after cargo.
+  const debugSplit = inputs.debugSymbols ? await resolveDebugSplit(facts, host.family, zig) : undefined
+  if (debugSplit) core.info(`Debug symbols: ${debugSplit.format}${debugSplit.tool ? ` (${debugSplit.tool.join(' ')})` : ''}`)
+  return { linker, testRunner: tests.runner, rustcTarget, zig, protoc, programPaths, linkerVersion: version, systemPackages, windowsEnv, debugSplit }
 }
 
 /** mingw's variables for cargo, and wine's when an .exe will run. */

@@ -99,7 +99,11 @@ export function summariseJob(results: JobResults): string {
     cFlags: plan.cFlags,
     rustflags: plan.rustflags,
     files: staged.files,
-    archives: [...packaged.archives, ...packaged.files.filter((file) => file.kind === 'package')].map((file) => ({ name: file.name, size: file.size, sha256: file.hashes.sha256 })),
+    archives: [...packaged.archives, ...packaged.files.filter((file) => file.kind === 'debug' || file.kind === 'package')].map((file) => ({
+      name: file.name,
+      size: file.size,
+      sha256: file.hashes.sha256,
+    })),
     upload: results.uploaded,
     phases: results.phases,
     nativeReplacements: results.built.nativeReplacements,

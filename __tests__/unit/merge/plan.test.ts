@@ -295,6 +295,43 @@ describe('planning the merge', () => {
   })
 })
 
+describe('debug archives (debug-symbols) in the merge', () => {
+  const T = 'aarch64-unknown-linux-gnu'
+  const debugName = `app-1.0-${T}-debug.tar.gz`
+  const files = [
+    { name: 'app', kind: 'binary', size: 1, sha256: hex('1') },
+    { name: debugName, kind: 'debug', size: 2, sha256: hex('2') },
+  ]
+  test('kind debug is read as debug, merged at the top with its target, and is not a binary (which alone goes into images and the Docker layout)', () => {
+    const manifest = parseManifest(JSON.stringify({ target: T, files }), 'rust-xbuild-a')
+    assert.deepEqual(
+      manifest.files.map((file) => [file.name, file.kind]),
+      [
+        ['app', 'binary'],
+        [debugName, 'debug'],
+      ],
+    )
+    const plan = planMerge([{ artifact: 'rust-xbuild-a', manifest }], [])
+    assert.deepEqual(plan.problems, [])
+    assert.deepEqual(
+      plan.files.map((file) => [file.path, file.kind, file.target]),
+      [
+        [`${T}/app`, 'binary', T],
+        [debugName, 'debug', T],
+      ],
+    )
+    assert.deepEqual(
+      plan.files.filter((file) => file.kind === 'binary').map((file) => file.path),
+      [`${T}/app`],
+    )
+  })
+  test.each(['SHA256SUMS', 'manifest.json', `${debugName}.sha256`, T])('a debug archive cannot claim %s', (name) => {
+    const manifest = parseManifest(JSON.stringify({ target: T, files: [{ name, kind: 'debug', size: 1, sha256: hex('3') }] }), 'rust-xbuild-a')
+    const plan = planMerge([{ artifact: 'rust-xbuild-a', manifest }], [])
+    assert.match(plan.problems.join('\n'), new RegExp(`rust-xbuild-a: the debug "${name.replace(/\./g, '\\.')}" cannot be merged`))
+  })
+})
+
 describe('CPU variants of one target', () => {
   const X86 = 'x86_64-unknown-linux-gnu'
   const ARM = 'aarch64-unknown-linux-gnu'

@@ -2,7 +2,7 @@ import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { InputError } from '../../../src/errors.js'
 import { parseInputs } from '../../../src/inputs/parse.js'
-import { defaultArchiveFormat, dockerPath, planArchives, renderName, renderSums, versionFromPackageId, versionFromRef } from '../../../src/package/plan.js'
+import { defaultArchiveFormat, dockerPath, planArchives, planDebugArchives, renderName, renderSums, versionFromPackageId, versionFromRef } from '../../../src/package/plan.js'
 import { dockerPlatforms, targetFacts, tripleForDockerPlatform } from '../../../src/common/target.js'
 import { checkIncludePattern, checkNameTemplate, isSafeRelativePath } from '../../../src/inputs/packaging.js'
 import { cpuLabel } from '../../../src/common/cpu.js'
@@ -245,4 +245,42 @@ describe('packaging inputs', () => {
     [{ 'release-tag': 'v1 .0' }, 'release-tag', /git tag/],
   ]
   for (const [values, input, advice] of bad) test(`refused: ${JSON.stringify(values)}`, () => refused(() => parseInputs(read({ target: 'x86_64-unknown-linux-gnu', ...values })), input, advice))
+})
+
+describe('debug archives beside the archives (debug-symbols)', () => {
+  const bins = [
+    { name: 'server', path: '/s/server', version: '1.0.0' },
+    { name: 'cli.exe', path: '/s/cli.exe', version: '1.0.0' },
+  ]
+  const debugOf = new Map([
+    ['server', [{ name: 'server.debug', source: '/s/server.debug' }]],
+    ['cli.exe', [{ name: 'cli.debug', source: '/s/cli.debug' }]],
+  ])
+  test('one <name>-debug.<ext> per archive, with the debug files of its binaries only', () => {
+    const plans = planArchives(bins, [{ name: 'LICENSE', source: '/w/LICENSE' }], '{bin}-{version}-{target}', 'x86_64-pc-windows-gnu', 'zip')
+    assert.deepEqual(
+      planDebugArchives(plans, debugOf).map((plan) => [plan.fileName, plan.format, plan.entries.map((e) => e.name)]),
+      [
+        ['cli-1.0.0-x86_64-pc-windows-gnu-debug.zip', 'zip', ['cli.debug']],
+        ['server-1.0.0-x86_64-pc-windows-gnu-debug.zip', 'zip', ['server.debug']],
+      ],
+    )
+  })
+  test('one archive for every binary: one debug archive for all', () => {
+    const plans = planArchives(bins, [], 'tools-{target}', 'x86_64-unknown-linux-gnu', 'tar.zst')
+    assert.deepEqual(
+      planDebugArchives(plans, debugOf).map((plan) => [plan.fileName, plan.entries.map((e) => e.name)]),
+      [['tools-x86_64-unknown-linux-gnu-debug.tar.zst', ['server.debug', 'cli.debug']]],
+    )
+  })
+  test('{cpu} names the debug archive as it names the archive', () => {
+    const plans = planArchives(bins.slice(0, 1), [], '{bin}-{target}-{cpu}', 'x86_64-unknown-linux-gnu', 'tar.gz', 'x86-64-v3')
+    assert.deepEqual(
+      planDebugArchives(plans, debugOf).map((plan) => plan.fileName),
+      ['server-x86_64-unknown-linux-gnu-x86-64-v3-debug.tar.gz'],
+    )
+  })
+  test('binaries without debug files get no debug archive', () => {
+    assert.deepEqual(planDebugArchives(planArchives(bins, [], '{bin}', 'x86_64-unknown-linux-gnu', 'tar.gz'), new Map()), [])
+  })
 })
