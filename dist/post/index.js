@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3473:
+/***/ 4619:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28379,7 +28379,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   WH: () => (/* binding */ saveBuildCache)
 });
 
-// UNUSED EXPORTS: lockedCrateNames, prepareCache, profileDirName, restoreBuildCache, saveCaches
+// UNUSED EXPORTS: lockedCrateNames, markMainSucceeded, prepareCache, profileDirName, restoreBuildCache, saveCaches
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -29884,6 +29884,9 @@ const constants_Input = {
     Strip: 'strip',
     Cache: 'cache',
     CacheKey: 'cache-key',
+    CacheSave: 'cache-save',
+    CacheOnFailure: 'cache-on-failure',
+    DebugSymbols: 'debug-symbols',
     Verify: 'verify',
     MaxGlibc: 'max-glibc',
     SmokeTest: 'smoke-test',
@@ -30067,6 +30070,9 @@ const store_actionsCacheBackend = {
     save: async (paths, key) => (await (await actionsCache()).saveCache(paths, key)) !== -1,
 };
 const store_STATE_KEY = 'rust-xbuild-cache';
+/** Saved by the main step when it reaches its end without failing; a main that never got there failed. */
+const store_MAIN_STATE_KEY = 'rust-xbuild-main';
+const store_MAIN_SUCCEEDED = 'succeeded';
 /** Total size of files under the paths (symlinks not followed). */
 function sizeOf(paths) {
     let total = 0;
@@ -30106,26 +30112,34 @@ async function store_restoreEntry(backend, entry) {
 }
 /** Save unless the exact key was restored (nothing new to store). Returns the saved size. */
 async function saveEntry(backend, entry) {
+    const outcome = await saveEntryOutcome(backend, entry);
+    return typeof outcome === 'number' ? outcome : undefined;
+}
+/** The saved size, or why nothing was saved (for the job summary). */
+async function saveEntryOutcome(backend, entry) {
     if (entry.matched === entry.keys.key) {
         lib_core/* info */.pq(`${entry.name}: exact hit on ${entry.keys.key}, not saving again.`);
-        return undefined;
+        return 'exact hit, not saved again';
     }
     const existing = entry.paths.filter((file) => external_node_fs_default().existsSync(file));
     if (!existing.length) {
         lib_core/* info */.pq(`${entry.name}: nothing to save.`);
-        return undefined;
+        return 'nothing to save';
     }
     const bytes = sizeOf(existing);
     try {
-        if (!(await backend.save(existing, entry.keys.key)))
-            return undefined;
+        if (!(await backend.save(existing, entry.keys.key))) {
+            // @actions/cache reports a refused reservation as info only; the job still says it here.
+            lib_core/* warning */.$e(`The ${entry.name} cache was not saved under ${entry.keys.key}: the cache service declined (another job may have saved this key first) or failed, as logged above. The job goes on.`);
+            return 'not saved (see the warning)';
+        }
         lib_core/* info */.pq(`${entry.name}: saved ${entry.keys.key} (${bytes} bytes before compression)`);
         return bytes;
     }
     catch (error) {
         // Another job saving the same key first, a too-large entry, the service down: never fatal.
         lib_core/* warning */.$e(`Saving the ${entry.name} cache failed: ${errors_errorMessage(error)}`);
-        return undefined;
+        return 'not saved (see the warning)';
     }
 }
 const STAMP_FILE = '.rust-xbuild-stamp';
@@ -30196,6 +30210,32 @@ function pruneTargetDir(request) {
         }
     }
     return removed;
+}
+
+;// CONCATENATED MODULE: ./src/cache/report.ts
+/** Why the post step saves nothing, or undefined when it saves. */
+function whyNotSaved(state, mainSucceeded) {
+    if (state.save === false)
+        return 'cache-save is false for this run';
+    if (!mainSucceeded && !state.onFailure)
+        return 'the build failed or did not finish (cache-on-failure: false)';
+    return undefined;
+}
+/** Sizes people read: KiB below a MiB (a small target entry is a few KiB), else MiB. */
+const size = (bytes) => (bytes < 1048576 ? `${bytes === 0 ? 0 : Math.max(1, Math.round(bytes / 1024))} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`);
+function renderCacheSummary(result) {
+    const lines = ['', '### rust-xbuild cache', ''];
+    if (result.skipped)
+        return [...lines, `Not saved: ${result.skipped}.`, ''].join('\n');
+    if (result.afterFailure)
+        lines.push('Saved after a failed build (cache-on-failure: true).', '');
+    lines.push('| entry | key | saved |', '|---|---|---|');
+    for (const { entry, saved } of result.entries)
+        lines.push(`| ${entry.name} | \`${entry.keys.key}\` | ${typeof saved === 'number' ? size(saved) : saved} |`);
+    lines.push('', result.pruned === undefined
+        ? 'Nothing pruned (the target directory was an exact hit).'
+        : `Pruned before saving: ${size(result.pruned)} (the workspace's own crates, incremental data, staged binaries, crates gone from Cargo.lock).`, '');
+    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/common/target.ts
@@ -30908,6 +30948,84 @@ function configTargetDir(configs) {
     return found;
 }
 
+;// CONCATENATED MODULE: ./src/plan/profile.ts
+/**
+ * The cargo profile's `debug` and `strip` as cargo resolves them (the variable
+ * CARGO_PROFILE_<NAME>_<KEY>, then the config files' `[profile.<name>]`, then the workspace
+ * Cargo.toml's, then the profile it inherits from, then cargo's built-in defaults), and what
+ * `debug-symbols` sets for the cargo child so the binaries carry debug information. Pure.
+ */
+const BUILT_IN = {
+    dev: { debug: true },
+    release: { debug: false },
+    test: { inherits: 'dev' },
+    bench: { inherits: 'release' },
+};
+/** The debug setting `debug-symbols` gives a profile without debug information: function names, inlined frames, files and lines. */
+const DEBUG_LEVEL = 'limited';
+function profileVariable(profile, key) {
+    return `CARGO_PROFILE_${profile.toUpperCase().replace(/-/g, '_')}_${key.toUpperCase()}`;
+}
+function profileTable(data, profile) {
+    const profiles = data?.profile;
+    if (!profiles || typeof profiles !== 'object')
+        return undefined;
+    const table = profiles[profile];
+    return table && typeof table === 'object' ? table : undefined;
+}
+const isValue = (value) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+/** One setting of a profile, from the highest-precedence source that sets it; inherits followed. */
+function profileSetting(profile, key, sources, seen = []) {
+    const fromEnv = sources.env[profileVariable(profile, key)];
+    if (fromEnv !== undefined && fromEnv !== '')
+        return fromEnv;
+    for (const data of [...sources.configs].reverse()) {
+        const value = profileTable(data, profile)?.[key];
+        if (isValue(value))
+            return value;
+    }
+    const value = profileTable(sources.manifest, profile)?.[key];
+    if (isValue(value))
+        return value;
+    const builtIn = BUILT_IN[profile]?.[key];
+    if (builtIn !== undefined)
+        return builtIn;
+    const inherits = key === 'inherits' ? undefined : profileSetting(profile, 'inherits', sources, seen);
+    if (typeof inherits === 'string' && !seen.includes(inherits))
+        return profileSetting(inherits, key, sources, [...seen, profile]);
+    return undefined;
+}
+/** Whether a `debug` value makes rustc emit DWARF (or CodeView) debug information beyond line directives. */
+function producesDebugInfo(value) {
+    if (value === undefined)
+        return false;
+    return ['true', '1', '2', 'limited', 'full', 'line-tables-only'].includes(String(value));
+}
+/** Whether a `strip` value removes debug information before the action sees the binary. */
+function stripsDebugInfo(value) {
+    return value !== undefined && ['true', 'debuginfo', 'symbols'].includes(String(value));
+}
+/**
+ * The variables for the cargo child that make the profile keep debug information, and the
+ * notices saying so: debug set when the profile has none, strip turned off when cargo would
+ * strip (the action strips the staged copies itself, after keeping their debug information).
+ */
+function profile_debugInfoEnv(profile, sources) {
+    const env = {};
+    const notices = [];
+    const debug = profileSetting(profile, 'debug', sources);
+    if (!producesDebugInfo(debug)) {
+        env[profileVariable(profile, 'debug')] = DEBUG_LEVEL;
+        notices.push(`debug-symbols: the ${profile} profile has debug = ${JSON.stringify(debug ?? false)}, so this build sets ${profileVariable(profile, 'debug')}=${DEBUG_LEVEL} for cargo (functions, inlined frames, files and lines); your files are unchanged. Set debug in [profile.${profile}] to choose another level.`);
+    }
+    const strip = profileSetting(profile, 'strip', sources);
+    if (stripsDebugInfo(strip)) {
+        env[profileVariable(profile, 'strip')] = 'none';
+        notices.push(`debug-symbols: the ${profile} profile has strip = ${JSON.stringify(strip)}, which would drop the debug information before it is kept; this build sets ${profileVariable(profile, 'strip')}=none for cargo, and the action strips the staged copies itself.`);
+    }
+    return { env, notices };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/build-plan.ts
 /**
  * The whole build as data: cargo's environment, the action's cargo config, the cargo
@@ -30921,6 +31039,17 @@ function configTargetDir(configs) {
 
 
 
+
+/**
+ * A GNU build-id for ELF binaries with debug-symbols, so a debugger or debuginfod matches the
+ * stripped binary with its .debug file: Debian's gcc passes one by default, but musl-gcc's
+ * specs and zig's linker do not (measured), so the action asks every cc-like linker for one.
+ */
+const BUILD_ID_FLAG = '-Clink-arg=-Wl,--build-id=sha1';
+/** Whether the build asks the linker for a build-id: ELF with debug-symbols, linked by a linker the action knows is a cc driver. */
+function wantsBuildId({ facts, linker, debugInfo }) {
+    return debugInfo?.format === 'objcopy' && facts.os !== 'windows' && linker.kind !== 'none';
+}
 function commandAt(tool, programPaths) {
     return [programPaths[tool.program] ?? tool.program, ...tool.args];
 }
@@ -30959,6 +31088,11 @@ function makePlan(request) {
     if (wrapped.unwrappedNotice)
         notices.push(wrapped.unwrappedNotice);
     Object.assign(env, wrapped.env, toolchainEnv(request, notices));
+    if (request.debugInfo) {
+        const debug = debugInfoEnv(inputs.profile, request.debugInfo.sources);
+        Object.assign(env, debug.env);
+        notices.push(...debug.notices);
+    }
     const configPath = path.join(tempDir, 'cargo-config.toml');
     return {
         rustflags: composed.flags,
@@ -30983,7 +31117,7 @@ function planRustflags(request, notices) {
         project: request.project,
         baseline,
         cross: isCrossBuild(facts, host),
-        linkFlags: linker.linkFlags,
+        linkFlags: wantsBuildId(request) ? [...linker.linkFlags, BUILD_ID_FLAG] : linker.linkFlags,
         extra: inputs.rustflags,
         remapFlags: rustRemapFlags(request.remaps ?? []),
     });
@@ -31599,6 +31733,7 @@ function planLinker(choice, facts, host, glibc, buildStd = false) {
 
 
 
+
 /** Cargo's directory name for a profile. */
 function profileDirName(profile) {
     if (profile === 'dev' || profile === 'test')
@@ -31662,6 +31797,8 @@ async function restoreEntries(request, project, entries) {
     const profileDir = profileDirName(request.profile);
     const state = {
         entries: restored,
+        save: request.save,
+        onFailure: request.onFailure,
         prune: {
             profileDirs: [path.join(project.targetDirectory, request.triple, profileDir), path.join(project.targetDirectory, profileDir)],
             workspaceCrates: project.workspaceCrates,
@@ -31691,6 +31828,8 @@ async function restoreBuildCache({ inputs, facts, stageDir }, { toolchain }, set
     const { linker, programPaths, rustcTarget } = setup;
     const outcome = await prepareCache({
         enabled: inputs.cache,
+        save: inputs.cacheSave,
+        onFailure: inputs.cacheOnFailure,
         backend: actionsCacheBackend,
         manifests,
         cargoHome: defaultCargoHome(variablesMatching([/^CARGO_HOME$/])),
@@ -31728,29 +31867,43 @@ async function saveBuildCache() {
         lib_core/* warning */.$e(`rust-xbuild's post step failed: ${errors_errorMessage(error)}`);
     }
 }
-/** Prune the target directory, then save what is new. */
+/** The main step's last act: the post step (post-if: always()) saves after a failure only with cache-on-failure. */
+function markMainSucceeded() {
+    core.saveState(MAIN_STATE_KEY, MAIN_SUCCEEDED);
+}
+/** Prune the target directory, then save what is new; unless cache-save or a failed build says not to. */
 async function saveCaches(backend) {
     const text = lib_core/* getState */.Gu(store_STATE_KEY);
     if (!text)
         return lib_core/* info */.pq('No cache to save (cache disabled, unavailable, or the build did not get that far).');
     try {
         const state = JSON.parse(text);
+        const succeeded = lib_core/* getState */.Gu(store_MAIN_STATE_KEY) === store_MAIN_SUCCEEDED;
+        const skipped = whyNotSaved(state, succeeded);
+        if (skipped) {
+            lib_core/* info */.pq(`Not saving the cache: ${skipped}.`);
+            return await writeCacheSummary({ skipped, entries: [], afterFailure: !succeeded });
+        }
+        if (!succeeded)
+            lib_core/* info */.pq('The build failed; saving the cache anyway (cache-on-failure: true).');
         const target = state.entries.find((entry) => entry.name === 'target');
+        let pruned;
         if (target && target.matched !== target.keys.key) {
-            const pruned = pruneTargetDir(state.prune);
+            pruned = pruneTargetDir(state.prune);
             lib_core/* info */.pq(`Pruned ${pruned} bytes (the workspace's own crates, incremental data, staged binaries, crates gone from Cargo.lock).`);
         }
-        const sizes = [];
-        for (const entry of state.entries) {
-            const saved = await saveEntry(backend, entry);
-            sizes.push(`${entry.name}: ${saved === undefined ? 'not saved' : `${(saved / 1048576).toFixed(1)} MiB saved`}`);
-        }
-        if (hasStepSummary())
-            await lib_core/* summary */.z.addRaw(`\nrust-xbuild cache — ${sizes.join(', ')}\n`).write();
+        const entries = [];
+        for (const entry of state.entries)
+            entries.push({ entry, saved: await saveEntryOutcome(backend, entry) });
+        await writeCacheSummary({ entries, pruned, afterFailure: !succeeded });
     }
     catch (error) {
         lib_core/* warning */.$e(`Saving the cache failed: ${errors_errorMessage(error)}`);
     }
+}
+async function writeCacheSummary(result) {
+    if (hasStepSummary())
+        await lib_core/* summary */.z.addRaw(renderCacheSummary(result)).write();
 }
 
 
@@ -31760,7 +31913,7 @@ async function saveCaches(backend) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3473);
+/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4619);
 
 await (0,_cache_phase_js__WEBPACK_IMPORTED_MODULE_0__/* .saveBuildCache */ .WH)();
 
