@@ -79,6 +79,6 @@ requires(missingTools())('crates from the registry, built by the action alone', 
       /compiles C\+\+ for x86_64-unknown-linux-musl, and musl-gcc has no C\+\+ compiler \(cc looked for x86_64-linux-musl-g\+\+, which no distribution ships\)\. Use linker: auto or zig/,
     )
     assert.equal(fs.readFileSync(path.join(workspace, 'Cargo.lock'), 'utf8'), lock)
-    assert.deepEqual(fs.readdirSync(workspace).sort(), ['Cargo.lock', 'Cargo.toml', 'c', 'crates', 'target'])
+    assert.deepEqual(Array.from(fs.readdirSync(workspace)).sort(), ['Cargo.lock', 'Cargo.toml', 'c', 'crates', 'target'])
   })
 })
