@@ -26,6 +26,10 @@ packages=(
   librust-zstd-dev pkg-config protobuf-compiler librust-prost-build-dev librust-prost-dev
   gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 wine64
   skopeo docker-registry apache2-utils
+  # The registry fixture's C build systems (__tests__/e2e/targets/registry.test.ts): CMake
+  # (libz-ng-sys, aws-lc-sys), make and Perl (openssl-src's Configure, jemalloc's autotools),
+  # libclang for bindgen.
+  cmake make perl libclang-dev
   # The Linux packages (packages: deb, rpm): rpmbuild and rpm, and lintian to check the .deb.
   rpm lintian
   # debug-symbols: gdb reading a foreign (aarch64) stripped binary through its .gnu_debuglink.

@@ -24,6 +24,16 @@ export function offlineCargoHome(): string {
   return offlineHome
 }
 
+let registryHome: string | undefined
+/**
+ * A CARGO_HOME of this test file's own whose crates-io is cargo's default registry, for the
+ * fixtures whose committed Cargo.lock pins today's crates (build with `locked: true`).
+ */
+export function registryCargoHome(): string {
+  registryHome ??= fs.mkdtempSync(path.join(SCRATCH, 'registry-cargo-home-'))
+  return registryHome
+}
+
 /** The zig release the action pins (0.13.0), from PyPI's ziglang wheel (scripts/setup-debian.sh). */
 export const ZIG_DIR = '/opt/rust-xbuild/ziglang-0.13.0/ziglang'
 

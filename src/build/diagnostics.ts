@@ -85,6 +85,13 @@ const RULES: Rule[] = [
       `The linker ${m[1]} is not installed. Use linker: auto (it installs the cross gcc, or uses zig) instead of configuring ${m[1]} yourself, or install it before this step (currently: ${c.linker}).`,
   },
   {
+    // cc's name for a musl C++ compiler when CXX_<target> is unset: musl-gcc has none.
+    // cc 1.11: `failed to find tool "x86_64-linux-musl-g++": No such file`; older: `Is ... not installed?`
+    pattern: /failed to find tool "?((?:[\w-]+-)?musl-g\+\+)"?|is `((?:[\w-]+-)?musl-g\+\+)` not installed\?/i,
+    message: (m, c) =>
+      `A build script compiles C++ for ${c.facts.triple}, and ${c.linker} has no C++ compiler (cc looked for ${m[1] ?? m[2]}, which no distribution ships). Use linker: auto or zig: zig c++ builds C++ for musl with its libc++.`,
+  },
+  {
     pattern: /failed to find tool "?([^":]+)"?: No such file or directory|is `([^`]+)` not installed\?/i,
     message: (m, c) =>
       `A build script's C compiler ${m[1] ?? m[2]} is not installed for ${c.facts.triple}. With linker: auto the action sets CC_${c.facts.underscored}; if the project sets CC or TARGET_CC itself, point it at an installed cross compiler.`,

@@ -68,7 +68,8 @@ export function advice(crate: NativeCrate, context: PreflightContext): string[] 
   const has = (pkg: string): boolean => context.systemPackages.some((name) => name.split(':')[0] === pkg)
   switch (crate.name) {
     case 'openssl-sys':
-      if (crate.features.includes('vendored')) notes.push(`vendored: OpenSSL is built from source with ${context.linker}.`)
+      if (crate.features.includes('vendored'))
+        notes.push(`vendored: OpenSSL is built from source with ${context.linker}, by openssl-src running Perl's Configure and make on the build host (both must be installed).`)
       else if (facts.libc === 'musl') notes.push('on musl, system OpenSSL (built for glibc) does not fit: enable the `vendored` feature of openssl, or use rustls instead.')
       else if (context.cross && !has('libssl-dev')) notes.push('needs the target OpenSSL: add `system-packages: libssl-dev`, or enable the `vendored` feature of openssl, or use rustls.')
       break

@@ -45,7 +45,7 @@ export async function configureCargo({ inputs, facts, workDir }: BuildRequest, {
     programPaths: setup.programPaths,
     tempDir,
     runner: setup.testRunner,
-    extraEnv: { ...toolchain.env, ...systemPackages?.env, ...setup.protoc?.env, ...setup.windowsEnv },
+    extraEnv: { ...toolchain.env, ...systemPackages?.env, ...setup.protoc?.env, ...setup.windowsEnv, ...setup.bindgenEnv },
     remaps,
     debugInfo: setup.debugSplit && { sources: profileSources(env, configs, manifests), format: setup.debugSplit.format },
   })

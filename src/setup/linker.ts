@@ -12,7 +12,8 @@ import { mingwPlan } from './mingw.js'
 
 /**
  * host: the machine's own cc (target is the host triple); gcc: a distribution cross gcc;
- * musl-gcc: musl on the host's architecture; zig: zig cc for anything else on Linux;
+ * musl-gcc: musl on the host's architecture, C only, when asked for (linker: gcc); zig: zig
+ * cc and zig c++ for musl, glibc floors and ARMv6;
  * native: the runner OS's own toolchain (macOS, Windows); none: the project configures it.
  */
 export type LinkerKind = 'host' | 'gcc' | 'musl-gcc' | 'zig' | 'native' | 'none'
@@ -225,7 +226,7 @@ function untouched(kind: 'native' | 'none', description: string): LinkerPlan {
   return { kind, description, setsLinker: false, requirements: [], needsZig: false, linkFlags: [], dropArgs: [], renameArgs: {} }
 }
 
-export function planLinker(choice: LinkerChoice, facts: TargetFacts, host: Host, glibc?: string, buildStd = false): LinkerPlan {
+export function planLinker(choice: LinkerChoice, facts: TargetFacts, host: Host, glibc?: string): LinkerPlan {
   if (choice === 'none') return untouched('none', 'configured by the project')
   if (choice === 'zig') return zigPlan(facts, glibc)
   if (choice === 'gcc' && facts.os === 'windows') return mingwPlan(facts)
@@ -247,9 +248,10 @@ export function planLinker(choice: LinkerChoice, facts: TargetFacts, host: Host,
   }
   if (glibc) return zigPlan(facts, glibc)
   if (host.os !== 'linux') return zigPlan(facts)
-  // A std built from source has none of rustc's self-contained musl start files or
-  // libunwind, which musl-gcc lacks too; zig brings both.
-  if (facts.libc === 'musl') return facts.family === host.family && !buildStd ? muslGccPlan(facts, host) : zigPlan(facts)
+  // zig for every musl target, the runner's own architecture too: musl-gcc has no C++
+  // compiler (cc then looks for x86_64-linux-musl-g++, which no distribution ships), no
+  // libunwind for a std built from source, and no C runtime for another CPU; zig brings all.
+  if (facts.libc === 'musl') return zigPlan(facts)
   if (facts.libc !== 'gnu') return zigPlan(facts)
   // ARMv6: zig builds C code and the C runtime for ARM1176; the distribution's armhf gcc is ARMv7.
   if (facts.arch === 'arm') return zigPlan(facts)

@@ -5,6 +5,8 @@
  * the compiler wrappers run; and the target's C libraries (system-packages).
  */
 import * as core from '@actions/core'
+import path from 'node:path'
+import { actionTempDir, variablesMatching } from '../common/runner.js'
 import { parseCfg } from '../common/cfg.js'
 import { Input } from '../common/constants.js'
 import { expandFeatures, parseTargetCpus, parseTargetFeatures, type Baseline } from '../common/cpu.js'
@@ -24,6 +26,7 @@ import { runsUnderWine, wineCannotRun } from '../common/wine.js'
 import { mingwEnv, needsStartupObjects } from './mingw.js'
 import { buildStartupObjects } from './rtstartup.js'
 import { prepareWine } from './wine.js'
+import { bindgenEnv, zigIncludeDirs } from './bindgen.js'
 
 export interface SelectedToolchain {
   toolchain: Toolchain
@@ -60,10 +63,12 @@ export interface TargetSetup {
   windowsEnv?: Record<string, string>
   /** debug-symbols: how each binary's debug information is split off, and with what */
   debugSplit?: DebugSplit
+  /** zig: bindgen's libclang pointed at zig's headers for the target's libc */
+  bindgenEnv?: Record<string, string>
 }
 
 export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { toolchain, host, cross }: SelectedToolchain): Promise<TargetSetup> {
-  const planned = planLinker(inputs.linker, facts, host, inputs.glibc, inputs.buildStd)
+  const planned = planLinker(inputs.linker, facts, host, inputs.glibc)
   const multiarchLibc = multiarchLibcInstalled(facts)
   const tests = testRunner(inputs.command, facts, host, multiarchLibc)
   core.info(`Linker: ${planned.description}`)
@@ -88,7 +93,21 @@ export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { to
   // Before the build: a target that cannot be split fails now, not after cargo.
   const debugSplit = inputs.debugSymbols ? await resolveDebugSplit(facts, host.family, zig) : undefined
   if (debugSplit) core.info(`Debug symbols: ${debugSplit.format}${debugSplit.tool ? ` (${debugSplit.tool.join(' ')})` : ''}`)
-  return { linker, testRunner: tests.runner, rustcTarget, zig, protoc, programPaths, linkerVersion: version, systemPackages, windowsEnv, debugSplit }
+  const bindgenEnv = linker.kind === 'zig' ? await zigBindgenEnv(facts, linker, programPaths) : undefined
+  return { linker, testRunner: tests.runner, rustcTarget, zig, protoc, programPaths, linkerVersion: version, systemPackages, windowsEnv, debugSplit, bindgenEnv }
+}
+
+/** The folders zig compiles the target's C with (`zig cc -E -v`), handed to bindgen. */
+async function zigBindgenEnv(facts: TargetFacts, linker: LinkerPlan, programPaths: Record<string, string>): Promise<Record<string, string>> {
+  const zig = linker.cc ? programPaths[linker.cc.program] : undefined
+  if (!zig || !linker.cc) return {}
+  const probe = await exec(zig, [...linker.cc.args, '-E', '-v', '-x', 'c', '/dev/null', '-o', '/dev/null'], {
+    allowFailure: true,
+    env: { ZIG_GLOBAL_CACHE_DIR: path.join(actionTempDir(facts.triple), 'zig-cache') },
+  })
+  const env = bindgenEnv(facts, zigIncludeDirs(probe.stderr), Object.keys(variablesMatching([/^BINDGEN_EXTRA_CLANG_ARGS/])))
+  for (const [name, value] of Object.entries(env)) core.info(`cargo gets ${name}=${value}`)
+  return env
 }
 
 /** mingw's variables for cargo, and wine's when an .exe will run. */

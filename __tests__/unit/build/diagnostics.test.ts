@@ -73,6 +73,20 @@ describe('known failures give one actionable message', () => {
       context: context('aarch64-unknown-linux-musl'),
       expected: /^A build script's C compiler aarch64-linux-musl-gcc is not installed for aarch64-unknown-linux-musl\. With linker: auto the action sets CC_aarch64_unknown_linux_musl/,
     },
+    {
+      name: 'cc 1.11: C++ with musl-gcc (linker: gcc), which has none',
+      stderr: '  error occurred in cc-rs: failed to find tool "x86_64-linux-musl-g++": No such file or directory (os error 2)',
+      context: context('x86_64-unknown-linux-musl', { linker: 'musl-gcc' }),
+      expected:
+        /^A build script compiles C\+\+ for x86_64-unknown-linux-musl, and musl-gcc has no C\+\+ compiler \(cc looked for x86_64-linux-musl-g\+\+, which no distribution ships\)\. Use linker: auto or zig/,
+    },
+    {
+      name: 'older cc: C++ with musl-gcc (linker: gcc), which has none',
+      stderr: '  error occurred: Failed to find tool. Is `x86_64-linux-musl-g++` not installed?',
+      context: context('x86_64-unknown-linux-musl', { linker: 'musl-gcc' }),
+      expected:
+        /^A build script compiles C\+\+ for x86_64-unknown-linux-musl, and musl-gcc has no C\+\+ compiler \(cc looked for x86_64-linux-musl-g\+\+, which no distribution ships\)\. Use linker: auto or zig/,
+    },
     { name: 'an ordinary compile error', stderr: 'error[E0308]: mismatched types\n --> src/main.rs:2:5', expected: undefined },
   ]
   for (const row of table) {

@@ -14,7 +14,7 @@ function request(values: Record<string, string>, overrides: Partial<PlanRequest>
     inputs,
     facts,
     host: HOST,
-    linker: planLinker(inputs.linker, facts, HOST, inputs.glibc, inputs.buildStd),
+    linker: planLinker(inputs.linker, facts, HOST, inputs.glibc),
     baseline: { cpu: inputs.targetCpu, features: inputs.targetFeatures },
     project: { flags: [], source: 'none' },
     toolchain: { rustupName: 'stable', nightly: false },

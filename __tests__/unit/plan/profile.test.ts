@@ -55,7 +55,7 @@ describe('the plan with debug-symbols', () => {
   const plan = (values: Record<string, string>, format?: 'objcopy' | 'pdb' | 'dsymutil') => {
     const inputs = parseInputs((name) => values[name] ?? '')
     const facts = targetFacts(inputs.triple)
-    const linker = planLinker(inputs.linker, facts, HOST, inputs.glibc, inputs.buildStd)
+    const linker = planLinker(inputs.linker, facts, HOST, inputs.glibc)
     return makePlan({
       inputs,
       facts,
@@ -111,6 +111,6 @@ describe('the plan with debug-symbols', () => {
   ] as [string, string, 'objcopy', boolean][])('%s, linker %s: build-id %p', (target, linkerChoice, format, expected) => {
     const inputs = parseInputs((name) => ({ target, linker: linkerChoice })[name] ?? '')
     const facts = targetFacts(target)
-    assert.equal(wantsBuildId({ facts, linker: planLinker(inputs.linker, facts, HOST, undefined, false), debugInfo: { sources: none, format } }), expected)
+    assert.equal(wantsBuildId({ facts, linker: planLinker(inputs.linker, facts, HOST), debugInfo: { sources: none, format } }), expected)
   })
 })

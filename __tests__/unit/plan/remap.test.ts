@@ -99,7 +99,7 @@ describe('the plan puts the maps where they work', () => {
       inputs,
       facts,
       host: HOST,
-      linker: planLinker(inputs.linker, facts, HOST, inputs.glibc, inputs.buildStd),
+      linker: planLinker(inputs.linker, facts, HOST, inputs.glibc),
       baseline: { cpu: inputs.targetCpu, features: [] },
       project: { flags: ['-Cforce-frame-pointers=yes'], source: 'RUSTFLAGS' },
       toolchain: { nightly: false },

@@ -18,9 +18,12 @@ describe('which linker each host/target/choice gets', () => {
     ['i686-unknown-linux-gnu', LINUX_X64, 'auto', undefined, 'gcc', 'i686-linux-gnu-gcc'],
     ['x86_64-unknown-linux-gnu', LINUX_ARM64, 'auto', undefined, 'gcc', 'x86_64-linux-gnu-gcc'],
     ['x86_64-unknown-linux-gnu', LINUX_X64, 'auto', undefined, 'host', 'the runner’s cc'],
-    ['x86_64-unknown-linux-musl', LINUX_X64, 'auto', undefined, 'musl-gcc', 'musl-gcc'],
+    // musl on the runner's own architecture too: musl-gcc has no C++ compiler (zig c++ has).
+    ['x86_64-unknown-linux-musl', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target x86_64-linux-musl'],
+    ['x86_64-unknown-linux-musl', LINUX_X64, 'gcc', undefined, 'musl-gcc', 'musl-gcc'],
     ['aarch64-unknown-linux-musl', LINUX_X64, 'auto', undefined, 'zig', 'zig cc -target aarch64-linux-musl'],
-    ['aarch64-unknown-linux-musl', LINUX_ARM64, 'auto', undefined, 'musl-gcc', 'musl-gcc'],
+    ['aarch64-unknown-linux-musl', LINUX_ARM64, 'auto', undefined, 'zig', 'zig cc -target aarch64-linux-musl'],
+    ['aarch64-unknown-linux-musl', LINUX_ARM64, 'gcc', undefined, 'musl-gcc', 'musl-gcc'],
     ['aarch64-unknown-linux-gnu', LINUX_X64, 'auto', '2.17', 'zig', 'zig cc -target aarch64-linux-gnu.2.17'],
     ['x86_64-unknown-linux-gnu', LINUX_X64, 'auto', '2.28', 'zig', 'zig cc -target x86_64-linux-gnu.2.28'],
     ['x86_64-unknown-linux-musl', LINUX_X64, 'zig', undefined, 'zig', 'zig cc -target x86_64-linux-musl'],
@@ -62,8 +65,12 @@ describe('which linker each host/target/choice gets', () => {
   })
   test('i686 has glibc from 2.0', () => assert.equal(planLinker('zig', targetFacts('i686-unknown-linux-gnu'), LINUX_X64, '2.0').zigTarget, 'x86-linux-gnu.2.0'))
 
-  test('musl on the host architecture with build-std links with zig (no self-contained start files)', () => {
-    assert.equal(planLinker('auto', targetFacts('x86_64-unknown-linux-musl'), LINUX_X64, undefined, true).kind, 'zig')
+  test('musl: zig has a C++ compiler for every musl target; musl-gcc (linker: gcc) has none', () => {
+    for (const host of [LINUX_X64, LINUX_ARM64]) {
+      const triple = `${host.family}-unknown-linux-musl`
+      assert.deepEqual(planLinker('auto', targetFacts(triple), host).cxx, { program: 'zig', args: ['c++', '-target', `${host.family}-linux-musl`] })
+      assert.equal(planLinker('gcc', targetFacts(triple), host).cxx, undefined)
+    }
   })
   test('gcc installs the cross compiler and libc packages', () => {
     const plan = planLinker('auto', targetFacts('x86_64-unknown-linux-gnu'), LINUX_ARM64)

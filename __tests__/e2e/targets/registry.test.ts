@@ -1,0 +1,84 @@
+/**
+ * Crates people build today, from cargo's registry at the committed Cargo.lock of
+ * __tests__/fixtures/registry, built by the bundled action alone (toolchain: system,
+ * build-std where Debian has no std): C++ on musl for the runner's own architecture and for
+ * aarch64 (zig c++: musl-gcc has none, and linker: gcc says so); scripts/registry-grid.ts
+ * builds every package for every target. Each binary runs here (qemu-user) with the expected output,
+ * musl binaries are static, and the C and C++ macros name the target's baseline. These
+ * rows took over the x86_64 and aarch64 musl rows of the target matrix.
+ */
+import { test } from '@jest/globals'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { attempt, errors, fixture, registryCargoHome, runAction, sh } from '../../support/harness.js'
+import { buildCrates, checkBinary, TARGETS, type CratesPackage } from '../../support/crates-fixture.js'
+import { requires } from '../../support/prerequisites.js'
+
+/**
+ * What each target builds here: cc's C and C++ on musl for the runner's own architecture and
+ * a foreign one (std from source, zig's libc, libc++ and libunwind are most of the time);
+ * every other package on every target: scripts/registry-grid.ts.
+ */
+const CASES: { triple: string; zigTarget: string; packages: CratesPackage[] }[] = [
+  { triple: 'x86_64-unknown-linux-musl', zigTarget: 'x86_64-linux-musl', packages: ['cc-cpp'] },
+  { triple: 'aarch64-unknown-linux-musl', zigTarget: 'aarch64-linux-musl', packages: ['cc-cpp'] },
+]
+
+const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'rust-xbuild-registry-'))
+
+function missingTools(): string | false {
+  const missing = ['qemu-aarch64', 'musl-gcc'].filter((tool) => attempt('sh', ['-c', 'command -v "$1"', 'sh', tool]).status !== 0)
+  return missing.length > 0 && `the tools of scripts/setup-debian.sh (${missing.join(', ')})`
+}
+
+requires(missingTools())('crates from the registry, built by the action alone', () => {
+  for (const { triple, zigTarget, packages } of CASES) {
+    const target = TARGETS.find((row) => row.triple === triple)
+    if (!target) throw new Error(`${triple} is not in crates-fixture's TARGETS`)
+    test(`${triple}: ${packages.join(', ')} run${target.runner ? ` under ${target.runner.join(' ')}` : ''}`, () => {
+      const started = Date.now()
+      const run = buildCrates(target, packages, runnerTemp, { 'smoke-test': 'smoke' })
+      console.log(`registry ${triple} (${packages.join(', ')}): ${((Date.now() - started) / 1000).toFixed(0)} s`)
+      assert.equal(run.code, 0, run.log.slice(-8000))
+      assert.deepEqual(errors(run), [])
+      assert.match(run.log, new RegExp(`Linker: zig cc -target ${zigTarget}\\n`))
+      const dir = run.outputs.dir ?? ''
+      const built = (JSON.parse(run.outputs.binaries ?? '[]') as string[]).map((file) => path.basename(file)).sort()
+      assert.deepEqual(built, [...packages].sort())
+      const sums = sh('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir })
+      for (const name of packages) {
+        assert.match(sums, new RegExp(`^${name}: OK$`, 'm'))
+        const result = checkBinary(dir, name, target)
+        assert.ok(result.ran, `${name}: ${result.output}`)
+        assert.equal(result.static, true, `${name} is static`)
+        if (result.baseline !== undefined) assert.ok(result.baseline, `${name}: ${result.output}`)
+      }
+      // The C++ runtime is zig's: LLVM's libc++abi (its messages survive stripping), linked in statically.
+      assert.ok(fs.readFileSync(path.join(dir, 'cc-cpp')).includes('libc++abi: '), 'cc-cpp carries libc++abi')
+      // bindgen's libclang gets zig's headers for the target's libc (none of the host's).
+      assert.match(run.log, new RegExp(`cargo gets BINDGEN_EXTRA_CLANG_ARGS_${triple.replace(/-/g, '_')}=-nostdlibinc -isystem \\S+/libc/include/${zigTarget} `))
+      // zig's cache lives under the action's folder and is an entry of the build cache.
+      assert.ok(fs.readdirSync(path.join(runnerTemp, 'rust-xbuild', triple, 'zig-cache')).length > 0)
+      assert.match(run.summary, /\| zig \| `rust-xbuild-v1-zig-[^`]+`<br>zig `0\.13\.0` · zig target `[^`]+` · zig cpu `[^`]+` \| miss \|/)
+    })
+  }
+
+  test('linker: gcc on x86_64 musl is musl-gcc, C only: the C++ build fails with one error that says so, and the project is unchanged', () => {
+    const workspace = fixture('registry')
+    const lock = fs.readFileSync(path.join(workspace, 'Cargo.lock'), 'utf8')
+    const inputs = { target: 'x86_64-unknown-linux-musl', toolchain: 'system', locked: 'true', 'build-std': 'true', linker: 'gcc', package: 'cc-cpp' }
+    const run = runAction(inputs, { workspace, env: { CARGO_HOME: registryCargoHome() } })
+    assert.notEqual(run.code, 0)
+    assert.match(run.log, /Linker: musl-gcc\n/)
+    const messages = errors(run).filter((line) => line.includes('C++'))
+    assert.equal(messages.length, 1, errors(run).join('\n'))
+    assert.match(
+      messages[0] ?? '',
+      /compiles C\+\+ for x86_64-unknown-linux-musl, and musl-gcc has no C\+\+ compiler \(cc looked for x86_64-linux-musl-g\+\+, which no distribution ships\)\. Use linker: auto or zig/,
+    )
+    assert.equal(fs.readFileSync(path.join(workspace, 'Cargo.lock'), 'utf8'), lock)
+    assert.deepEqual(Array.from(fs.readdirSync(workspace)).sort(), ['Cargo.lock', 'Cargo.toml', 'c', 'crates', 'target'])
+  })
+})
