@@ -31673,7 +31673,7 @@ function hostPlan() {
 function untouched(kind, description) {
     return { kind, description, setsLinker: false, requirements: [], needsZig: false, linkFlags: [], dropArgs: [], renameArgs: {} };
 }
-function planLinker(choice, facts, host, glibc, buildStd = false) {
+function planLinker(choice, facts, host, glibc) {
     if (choice === 'none')
         return untouched('none', 'configured by the project');
     if (choice === 'zig')
@@ -31698,10 +31698,11 @@ function planLinker(choice, facts, host, glibc, buildStd = false) {
         return zigPlan(facts, glibc);
     if (host.os !== 'linux')
         return zigPlan(facts);
-    // A std built from source has none of rustc's self-contained musl start files or
-    // libunwind, which musl-gcc lacks too; zig brings both.
+    // zig for every musl target, the runner's own architecture too: musl-gcc has no C++
+    // compiler (cc then looks for x86_64-linux-musl-g++, which no distribution ships), no
+    // libunwind for a std built from source, and no C runtime for another CPU; zig brings all.
     if (facts.libc === 'musl')
-        return facts.family === host.family && !buildStd ? muslGccPlan(facts, host) : zigPlan(facts);
+        return zigPlan(facts);
     if (facts.libc !== 'gnu')
         return zigPlan(facts);
     // ARMv6: zig builds C code and the C runtime for ARM1176; the distribution's armhf gcc is ARMv7.
