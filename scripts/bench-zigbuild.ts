@@ -198,7 +198,7 @@ function action(crate: BenchCrate, target: BenchTarget, source: string): { code:
   fs.mkdirSync(runnerTemp)
   const inputs: Record<string, string> = { target: target.triple, toolchain: 'system', locked: 'true', bin: crate.bin, ...target.inputs, ...crate.inputs }
   if (crate.features) inputs.features = crate.features
-  const run = runAction(inputs, { workspace, runnerTemp, env: { CARGO_HOME: cargoHome } })
+  const run = runAction(inputs, { workspace, runnerTemp, env: { CARGO_HOME: cargoHome }, timeoutMinutes: 90 })
   const binary = path.join(run.outputs.dir ?? '', crate.bin)
   return { code: run.code, log: `${run.log}\n== summary\n${run.summary}`, binary, phases: slowPhases(run.summary) }
 }

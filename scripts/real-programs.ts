@@ -9,7 +9,8 @@
  * `npm run package` first.
  *
  * Usage: nice -n 15 node --import tsx scripts/real-programs.ts [filter ...]
- *   a filter keeps the programs or targets whose name contains it (rg, fd, musl, aarch64).
+ *   `rg@x86_64` builds one pair; other filters keep the programs (rg, fd) and targets (musl,
+ *   aarch64) they name; none: every pair.
  * Logs: $REAL_PROGRAMS_DIR (default /tmp/real-programs)/logs/<program>-<target>.log
  */
 import { spawnSync } from 'node:child_process'
@@ -128,7 +129,7 @@ function buildOne(context: Context, source: PublishedCrate, program: Program, ta
   if (program.features) inputs.features = program.features
   if (target.buildStd) inputs['build-std'] = 'true'
   const started = performance.now()
-  const run = runAction(inputs, { workspace, runnerTemp: context.runnerTemp, env: { CARGO_HOME: context.cargoHome } })
+  const run = runAction(inputs, { workspace, runnerTemp: context.runnerTemp, env: { CARGO_HOME: context.cargoHome }, timeoutMinutes: 90 })
   const seconds = (performance.now() - started) / 1000
   fs.writeFileSync(path.join(context.logs, `${program.bin}-${target.triple}.log`), `${run.log}\n== summary\n${run.summary}`)
   const outcome: Outcome = {
@@ -160,15 +161,30 @@ export function table(outcomes: Outcome[]): string {
   return lines.join('\n')
 }
 
-/** Filters that name programs pick programs, those that name targets pick targets; none: all. */
-export function select(filters: string[]): { programs: Program[]; targets: Target[] } {
-  const programs = PROGRAMS.filter((p) => filters.some((f) => p.bin === f || p.crate.includes(f)))
-  const targets = TARGETS.filter((t) => filters.some((f) => t.triple.includes(f)))
-  return { programs: programs.length ? programs : PROGRAMS, targets: targets.length ? targets : TARGETS }
+/**
+ * The builds to run, in order: `bin@target` picks one pair (`fd@armv7`); other filters pick
+ * programs (by bin or crate) and targets (part of the triple), every pair of them; none: all.
+ */
+export function select(filters: string[]): [Program, Target][] {
+  const pairs = filters
+    .filter((f) => f.includes('@'))
+    .flatMap((f) => {
+      const [bin, triple] = f.split('@')
+      const program = PROGRAMS.find((p) => p.bin === bin || p.crate === bin)
+      const target = TARGETS.find((t) => triple && t.triple.includes(triple))
+      if (!program || !target) throw new Error(`${f}: no such program@target`)
+      return [[program, target] as [Program, Target]]
+    })
+  const rest = filters.filter((f) => !f.includes('@'))
+  if (pairs.length && !rest.length) return pairs
+  const programs = PROGRAMS.filter((p) => rest.some((f) => p.bin === f || p.crate.includes(f)))
+  const targets = TARGETS.filter((t) => rest.some((f) => t.triple.includes(f)))
+  const all = (programs.length ? programs : PROGRAMS).flatMap((p) => (targets.length ? targets : TARGETS).map((t): [Program, Target] => [p, t]))
+  return [...pairs, ...all]
 }
 
 async function main(): Promise<void> {
-  const { programs, targets } = select(process.argv.slice(2))
+  const pairs = select(process.argv.slice(2))
   const root = process.env.REAL_PROGRAMS_DIR ?? '/tmp/real-programs'
   const context: Context = {
     root,
@@ -181,15 +197,13 @@ async function main(): Promise<void> {
   fs.mkdirSync(context.logs, { recursive: true })
   fs.mkdirSync(context.runnerTemp, { recursive: true })
   const outcomes: Outcome[] = []
-  for (const program of programs) {
+  for (const [program, target] of pairs) {
     const source = await publishedCrate(program.crate, program.version, path.join(root, 'crates'))
-    for (const target of targets) {
-      console.log(`== ${program.bin} ${program.version} for ${target.triple}`)
-      const outcome = buildOne(context, source, program, target)
-      outcomes.push(outcome)
-      console.log(table([outcome]).split('\n')[2])
-      fs.writeFileSync(path.join(root, 'table.md'), `${table(outcomes)}\n`)
-    }
+    console.log(`== ${program.bin} ${program.version} for ${target.triple}`)
+    const outcome = buildOne(context, source, program, target)
+    outcomes.push(outcome)
+    console.log(table([outcome]).split('\n')[2])
+    fs.writeFileSync(path.join(root, `table-${process.pid}.md`), `${table(outcomes)}\n`)
   }
   console.log(`\n${table(outcomes)}\n(logs: ${context.logs})`)
 }
