@@ -10,7 +10,8 @@
  * with target-cpu x86-64-v3 reports what Rust and its C code were compiled for.
  *
  * Usage: nice -n 15 node --import tsx scripts/bench-zigbuild.ts [filter ...]
- *   filters pick crates (rg, fd, xarch, probe) and targets (musl, gnu, aarch64); none: all.
+ *   filters pick crates (rg, fd, xarch, probe), targets (x86_64, musl, gnu, aarch64) and one tool
+ *   (action, cargo-zigbuild); none: all.
  * Needs the network to crates.io and PyPI (cargo-zigbuild, installed with pip --no-deps: the
  * zig is the action's pinned 0.13.0 at /opt/rust-xbuild, not the ziglang wheel pip would add),
  * scripts/setup-debian.sh and `npm run package`. Logs: $BENCH_ZIGBUILD_DIR (default
@@ -238,6 +239,7 @@ async function main(): Promise<void> {
   const filters = process.argv.slice(2)
   const crates = CRATES.filter((c) => filters.includes(c.name))
   const targets = TARGETS.filter((t) => filters.some((f) => t.zigbuild.includes(f)))
+  const tools = filters.filter((f) => f === 'action' || f === 'cargo-zigbuild')
   fs.mkdirSync(path.join(root, 'logs'), { recursive: true })
   console.log(`cargo-zigbuild ${execFileSync(zigbuildBin(), ['--version'], { encoding: 'utf8' }).trim()}, zig ${execFileSync(path.join(ZIG_DIR, 'zig'), ['version'], { encoding: 'utf8' }).trim()}`)
   const results: Result[] = []
@@ -245,11 +247,11 @@ async function main(): Promise<void> {
     const source = await crate.source()
     for (const target of (targets.length ? targets : TARGETS).filter((t) => !crate.only || crate.only === t.triple)) {
       // Alternate which tool goes first, so neither always meets a colder page cache.
-      const order = results.length % 4 === 0 ? ['zigbuild', 'action'] : ['action', 'zigbuild']
+      const order = (results.length % 4 === 0 ? ['cargo-zigbuild', 'action'] : ['action', 'cargo-zigbuild']).filter((tool) => tools.length === 0 || tools.includes(tool))
       for (const tool of order) {
-        results.push(measure(tool === 'zigbuild' ? 'cargo-zigbuild' : 'action', crate, target, () => (tool === 'zigbuild' ? zigbuild(crate, target, source) : action(crate, target, source))))
+        results.push(measure(tool, crate, target, () => (tool === 'cargo-zigbuild' ? zigbuild(crate, target, source) : action(crate, target, source))))
         console.log(table(results.slice(-1)).split('\n')[2])
-        fs.writeFileSync(path.join(root, 'table.md'), `${table(results)}\n`)
+        fs.writeFileSync(path.join(root, `table-${process.pid}.md`), `${table(results)}\n`)
       }
     }
   }
