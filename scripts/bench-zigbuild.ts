@@ -239,7 +239,7 @@ async function main(): Promise<void> {
   const filters = process.argv.slice(2)
   const crates = CRATES.filter((c) => filters.includes(c.name))
   const targets = TARGETS.filter((t) => filters.some((f) => t.zigbuild.includes(f)))
-  const tools = filters.filter((f) => f === 'action' || f === 'cargo-zigbuild')
+  const tools: string[] = filters.filter((f) => f === 'action' || f === 'cargo-zigbuild')
   fs.mkdirSync(path.join(root, 'logs'), { recursive: true })
   console.log(`cargo-zigbuild ${execFileSync(zigbuildBin(), ['--version'], { encoding: 'utf8' }).trim()}, zig ${execFileSync(path.join(ZIG_DIR, 'zig'), ['version'], { encoding: 'utf8' }).trim()}`)
   const results: Result[] = []
