@@ -7,7 +7,8 @@
  * the action does) and the same warm registry (a CARGO_HOME of our own fetching from
  * crates.io), for x86_64 musl, aarch64 musl and aarch64 gnu with glibc 2.17. For each: builds?
  * runs (qemu)? static? highest GLIBC_x.y? seconds; and the CPU baseline: a probe crate built
- * with target-cpu x86-64-v3 reports what Rust and its C code were compiled for.
+ * with target-cpu x86-64-v3 (x86_64 gnu, glibc 2.17: zig on both sides, no build-std) reports
+ * what Rust and its C code were compiled for.
  *
  * Usage: nice -n 15 node --import tsx scripts/bench-zigbuild.ts [filter ...]
  *   filters pick crates (rg, fd, xarch, probe), targets (x86_64, musl, gnu, aarch64) and one tool
@@ -32,6 +33,8 @@ interface BenchTarget extends Target {
   zigbuild: string
   /** The action's inputs for the same thing */
   inputs: Record<string, string>
+  /** Only for these crates (x86_64 gnu: the CPU probe, zig on both sides without build-std) */
+  crates?: string[]
 }
 
 const TARGETS: BenchTarget[] = [
@@ -44,6 +47,7 @@ const TARGETS: BenchTarget[] = [
     qemu: ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'],
     inputs: { glibc: '2.17' },
   },
+  { triple: 'x86_64-unknown-linux-gnu', zigbuild: 'x86_64-unknown-linux-gnu.2.17', buildStd: false, qemu: [], inputs: { glibc: '2.17' }, crates: ['probe'] },
 ]
 
 interface BenchCrate {
@@ -55,7 +59,7 @@ interface BenchCrate {
   source: () => Promise<string>
   /** Each check: arguments and the output it must match */
   checks: { args: string[]; expect: RegExp }[]
-  /** Only for these targets (the CPU probe: x86_64) */
+  /** Only for this target (the CPU probe: x86_64 gnu with glibc 2.17, zig on both sides, Debian's std) */
   only?: string
   /** Extra action inputs, and the flags a cargo-zigbuild user would set for the same */
   inputs?: Record<string, string>
@@ -127,7 +131,7 @@ const CRATES: BenchCrate[] = [
     bin: 'cpu-probe',
     source: async () => probeCrate(),
     checks: [{ args: [], expect: /^rust=avx2\+fma\+bmi2 c=avx2\+fma\+bmi2$/m }],
-    only: 'x86_64-unknown-linux-musl',
+    only: 'x86_64-unknown-linux-gnu',
     inputs: { 'target-cpu': 'x86-64-v3' },
     rustflags: ['-Ctarget-cpu=x86-64-v3'],
   },
@@ -245,7 +249,7 @@ async function main(): Promise<void> {
   const results: Result[] = []
   for (const crate of crates.length ? crates : CRATES) {
     const source = await crate.source()
-    for (const target of (targets.length ? targets : TARGETS).filter((t) => !crate.only || crate.only === t.triple)) {
+    for (const target of (targets.length ? targets : TARGETS).filter((t) => (!crate.only || crate.only === t.triple) && (!t.crates || t.crates.includes(crate.name)))) {
       // Alternate which tool goes first, so neither always meets a colder page cache.
       const order = (results.length % 4 === 0 ? ['cargo-zigbuild', 'action'] : ['action', 'cargo-zigbuild']).filter((tool) => tools.length === 0 || tools.includes(tool))
       for (const tool of order) {
