@@ -33,7 +33,7 @@ interface BenchTarget extends Target {
   zigbuild: string
   /** The action's inputs for the same thing */
   inputs: Record<string, string>
-  /** Only for these crates (x86_64 gnu: the CPU probe, zig on both sides without build-std) */
+  /** Only for these crates (x86_64 gnu: the CPU probes, zig on both sides without build-std) */
   crates?: string[]
 }
 
@@ -47,7 +47,7 @@ const TARGETS: BenchTarget[] = [
     qemu: ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'],
     inputs: { glibc: '2.17' },
   },
-  { triple: 'x86_64-unknown-linux-gnu', zigbuild: 'x86_64-unknown-linux-gnu.2.17', buildStd: false, qemu: [], inputs: { glibc: '2.17' }, crates: ['probe'] },
+  { triple: 'x86_64-unknown-linux-gnu', zigbuild: 'x86_64-unknown-linux-gnu.2.17', buildStd: false, qemu: [], inputs: { glibc: '2.17' }, crates: ['probe', 'probe-native'] },
 ]
 
 interface BenchCrate {
@@ -70,11 +70,13 @@ interface BenchCrate {
  * A crate whose binary prints which x86 features its Rust code and its C code (built by cc
  * 1.2 from crates.io) were compiled for: the CPU baseline, seen from both sides.
  */
-function probeCrate(): string {
-  const dir = path.join(root, 'crates', 'cpu-probe')
+function probeCrate(native: boolean): string {
+  const dir = path.join(root, 'crates', native ? 'cpu-probe-native' : 'cpu-probe')
   fs.mkdirSync(path.join(dir, 'src'), { recursive: true })
   fs.writeFileSync(path.join(dir, 'Cargo.toml'), '[package]\nname = "cpu-probe"\nversion = "0.1.0"\nedition = "2021"\n\n[build-dependencies]\ncc = "1"\n')
-  fs.writeFileSync(path.join(dir, 'build.rs'), 'fn main() {\n    cc::Build::new().file("probe.c").compile("probe");\n}\n')
+  // native: a build script that asks for the build machine's CPU, as lance's did (docs/benchmarks.md).
+  const flag = native ? '.flag("-march=native")' : ''
+  fs.writeFileSync(path.join(dir, 'build.rs'), `fn main() {\n    cc::Build::new().file("probe.c")${flag}.compile("probe");\n}\n`)
   fs.writeFileSync(
     path.join(dir, 'probe.c'),
     [
@@ -98,7 +100,13 @@ function probeCrate(): string {
       '    fn c_features() -> *const std::os::raw::c_char;',
       '}',
       'fn main() {',
-      '    let rust = if cfg!(all(target_feature = "avx2", target_feature = "fma", target_feature = "bmi2")) { "avx2+fma+bmi2" } else { "baseline" };',
+      '    let rust = if cfg!(all(target_feature = "avx2", target_feature = "fma", target_feature = "bmi2")) {',
+      '        "avx2+fma+bmi2"',
+      '    } else if cfg!(target_feature = "sse4.2") {',
+      '        "sse4.2"',
+      '    } else {',
+      '        "baseline"',
+      '    };',
       '    let c = unsafe { CStr::from_ptr(c_features()) }.to_str().unwrap();',
       '    println!("rust={rust} c={c}");',
       '}',
@@ -129,11 +137,21 @@ const CRATES: BenchCrate[] = [
   {
     name: 'probe',
     bin: 'cpu-probe',
-    source: async () => probeCrate(),
+    source: async () => probeCrate(false),
     checks: [{ args: [], expect: /^rust=avx2\+fma\+bmi2 c=avx2\+fma\+bmi2$/m }],
     only: 'x86_64-unknown-linux-gnu',
     inputs: { 'target-cpu': 'x86-64-v3' },
     rustflags: ['-Ctarget-cpu=x86-64-v3'],
+  },
+  {
+    // A v2 baseline, and a build script passing -march=native: the C must still be v2.
+    name: 'probe-native',
+    bin: 'cpu-probe',
+    source: async () => probeCrate(true),
+    checks: [{ args: [], expect: /^rust=sse4\.2 c=sse4\.2$/m }],
+    only: 'x86_64-unknown-linux-gnu',
+    inputs: { 'target-cpu': 'x86-64-v2' },
+    rustflags: ['-Ctarget-cpu=x86-64-v2'],
   },
 ]
 
