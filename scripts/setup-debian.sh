@@ -5,7 +5,8 @@
 # builds, qemu-user, musl-tools and Debian's packaged crates (ring, cc, zstd with
 # pkg-config and bindgen, prost-build) as an offline registry, protoc, mingw-w64 with wine64
 # for Windows from Linux, and for the image tests skopeo, Debian's docker-registry, htpasswd
-# (apache2-utils) and the armhf cross gcc; rpm and lintian for the deb and rpm packages; sudo and the unprivileged user `runner` that the
+# (apache2-utils) and the armhf cross gcc; rpm and lintian for the deb and rpm packages; gdb-multiarch for
+# the debug-symbols test; sudo and the unprivileged user `runner` that the
 # e2e harness runs the action as (as hosted runners do); the zig release the action pins,
 # from PyPI's ziglang wheel. Idempotent: does nothing when all is there.
 set -euo pipefail
@@ -27,6 +28,8 @@ packages=(
   skopeo docker-registry apache2-utils
   # The Linux packages (packages: deb, rpm): rpmbuild and rpm, and lintian to check the .deb.
   rpm lintian
+  # debug-symbols: gdb reading a foreign (aarch64) stripped binary through its .gnu_debuglink.
+  gdb-multiarch
   sudo
 )
 

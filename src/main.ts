@@ -4,7 +4,7 @@
  */
 import { errorMessage, failStep } from './errors.js'
 import { build, preflightCheck } from './build/phase.js'
-import { restoreBuildCache } from './cache/phase.js'
+import { markMainSucceeded, restoreBuildCache } from './cache/phase.js'
 import { readInputs } from './inputs/phase.js'
 import { packagePhase } from './package/phase.js'
 import { configureCargo } from './plan/phase.js'
@@ -33,7 +33,7 @@ export async function run(): Promise<void> {
     )
     const libraries = setup.systemPackages
     if (libraries) await phases.run(`System packages for ${libraries.arch}`, () => installTargetLibraries(libraries))
-    const plan = await phases.run('Cargo configuration', () => configureCargo(request, selected, setup))
+    const plan = await phases.run('Cargo configuration', () => configureCargo(request, selected, setup, manifests))
     const cache = await phases.run('Build cache', () => restoreBuildCache(request, selected, setup, plan, manifests))
     const preflight = await phases.run(
       'Preflight: crates with native build steps',
@@ -44,10 +44,11 @@ export async function run(): Promise<void> {
     const staged = await phases.run('Stage binaries', () => stage(request, selected.host, setup, built))
     const verification = wantsVerification(request) ? await phases.run('Verify binaries', () => verify(request, selected.host, plan, staged)) : undefined
     // Packaged after verification; nothing is uploaded when verification fails the step.
-    const packaged = await phases.run('Package', () => packagePhase(request, selected, setup, plan, preflight, built, staged))
+    const packaged = await phases.run('Package', () => packagePhase(request, selected, setup, plan, preflight, manifests, staged))
     const uploaded = verificationFails(verification) ? 'skipped: verification failed' : await phases.run('Upload', () => uploadPhase(request, staged, packaged))
     await phases.write(summariseJob({ request, selected, setup, plan, cache, preflight, built, staged, verification, packaged, uploaded, phases: phases.timings }))
     failOnProblems(verification)
+    markMainSucceeded()
   } catch (error) {
     if (!phases.written) await writeJobSummary(renderFailureSummary(phases.timings, phases.kept, errorMessage(error)))
     failStep(error, 'rust-xbuild')

@@ -1,13 +1,15 @@
 /**
  * The harness itself runs the action as GitHub's runner does: every action.yml input set,
- * the Node major of runs.using, the unprivileged runner user, and the post step after main.
+ * the Node major of runs.using, the unprivileged runner user, and the post step as post-if says.
  */
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import path from 'node:path'
 import { actionYaml, runnerInputs } from '../support/action-inputs.js'
-import { fixture, runAction, runnerNode, RUNNER_USER } from '../support/harness.js'
+import { fixture, postRuns, runAction, runnerNode, RUNNER_USER } from '../support/harness.js'
+import { startResultsService } from '../support/results-server.js'
 
 describe('the runner harness', () => {
   test('sets every input action.yml declares with a default, and refuses an undeclared one', () => {
@@ -35,9 +37,31 @@ describe('the runner harness', () => {
     assert.match(run.post.log, /Save the build cache/)
   })
 
-  test('skips post after a failed main', () => {
-    const run = runAction({ target: 'x86_64-unknown-linux-gnu', toolchain: 'system', bin: 'no-such-bin' }, { workspace: fixture('hello') })
-    assert.equal(run.code, 1)
-    assert.equal(run.post, undefined)
+  test('runs post after a failed main too (post-if: always()), with the state main saved before failing', async () => {
+    assert.equal(actionYaml('action.yml').runs['post-if'], 'always()')
+    const service = await startResultsService()
+    try {
+      const workspace = fixture('hello')
+      fs.writeFileSync(path.join(workspace, 'src', 'main.rs'), 'fn main() { let n: u32 = "one"; }\n')
+      const mark = (await service.requests()).length
+      const run = runAction({ target: 'x86_64-unknown-linux-gnu', toolchain: 'system', 'cache-key': 'harness-failed-main' }, { workspace, env: service.env })
+      assert.equal(run.code, 1, run.log)
+      assert.ok(run.state['rust-xbuild-cache'], 'the main step saved the cache state before the build failed')
+      assert.equal(run.state['rust-xbuild-main'], undefined, 'a main that failed never marks its end')
+      assert.ok(run.post, 'the post step ran after the failed main')
+      assert.equal(run.post.code, 0, run.post.log)
+      // It read that state (STATE_rust-xbuild-cache), and without cache-on-failure saves nothing.
+      assert.match(run.post.log, /Not saving the cache: the build failed or did not finish \(cache-on-failure: false\)/)
+      assert.ok(!(await service.requests()).slice(mark).some((r) => r.call === 'CacheService.CreateCacheEntry'))
+    } finally {
+      await service.stop()
+    }
+  })
+
+  test('post-if: success() runs post only after a successful main; other conditions are refused', () => {
+    assert.equal(postRuns('success()', 0), true)
+    assert.equal(postRuns(undefined, 1), false)
+    assert.equal(postRuns('always()', 1), true)
+    assert.throws(() => postRuns("failure() && env.X == '1'", 1), /knows post-if: success\(\) and always\(\)/)
   })
 })

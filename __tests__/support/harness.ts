@@ -2,8 +2,8 @@
  * Runs the bundled action (dist/) the way GitHub's runner does (../../docs: CONTRIBUTING):
  * every input action.yml declares set to its default unless the test gives it, the Node
  * major of `runs.using`, the unprivileged user `runner` with sudo and its own HOME, a hosted
- * runner's variables and file commands, and the post step after a successful main with the
- * state main saved — against real crates copied from __tests__/fixtures, with an offline
+ * runner's variables and file commands, and the post step as `post-if` says (after a failed
+ * main too with always()) with the state main saved — against real crates copied from __tests__/fixtures, with an offline
  * CARGO_HOME.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -48,7 +48,7 @@ export interface ActionRun {
   log: string
   /** What the step saved with core.saveState (GITHUB_STATE), handed to its post step */
   state: Record<string, string>
-  /** The post step's run, when it ran (after a successful main, as `post-if: success()`) */
+  /** The post step's run, when it ran (as action.yml's post-if says: after any main with always(), after a successful one with success()) */
   post?: ActionRun
 }
 
@@ -245,8 +245,9 @@ const pendingPosts = new WeakMap<ActionRun, () => ActionRun>()
  * action.yml set (defaults, then `inputs`), node of `runs.using`, the unprivileged runner user,
  * a hosted runner's GITHUB_* and RUNNER_* variables and fresh file-command files, RUNNER_TEMP and
  * GITHUB_WORKSPACE, plus `options.env` (which must bring PATH). When action.yml has a post
- * entry, it runs after a successful main (`post-if: success()`) with STATE_* from what main
- * saved and the variables main exported, unless `options.post` is false (then finishJob).
+ * entry, it runs when its `post-if` says (success(): after a successful main; always(): after
+ * a failed one too) with STATE_* from what main saved and the variables main exported, unless
+ * `options.post` is false (then finishJob).
  */
 export function runEntry(entry: string, inputs: Record<string, string>, options: RunOptions): ActionRun {
   const runDir = fs.mkdtempSync(path.join(SCRATCH, 'run-'))
@@ -264,8 +265,7 @@ export function runEntry(entry: string, inputs: Record<string, string>, options:
   const main = runStep(entry, inputs, env, stepFiles(runDir, 'main'), options.workspace, options.timeoutMinutes)
   const action = actionYaml(ACTION_FILES[entry] ?? 'action.yml')
   const postEntry = action.runs.post && entry === 'index.js' ? path.relative(path.join(ROOT, 'dist'), path.resolve(ROOT, action.runs.post)) : undefined
-  if (postEntry && main.code === 0) {
-    if ((action.runs['post-if'] ?? 'success()') !== 'success()') throw new Error(`the harness runs post only as post-if: success(), not ${action.runs['post-if']}`)
+  if (postEntry && postRuns(action.runs['post-if'], main.code)) {
     const post = (): ActionRun => {
       const files = stepFiles(runDir, 'post')
       const later = laterEnvironment(runDir, env)
@@ -276,6 +276,18 @@ export function runEntry(entry: string, inputs: Record<string, string>, options:
     else main.post = post()
   }
   return main
+}
+
+/**
+ * Whether the runner runs the post step: `post-if: success()` (the default) after a main step
+ * that succeeded, `always()` after any main step that ran, failed or not (with whatever state it
+ * saved before failing). Other expressions are refused rather than guessed.
+ */
+export function postRuns(postIf: string | undefined, mainCode: number): boolean {
+  const condition = (postIf ?? 'success()').trim()
+  if (condition === 'always()') return true
+  if (condition === 'success()') return mainCode === 0
+  throw new Error(`the harness knows post-if: success() and always(), not ${condition}`)
 }
 
 /** The environment of later steps: what GITHUB_ENV and GITHUB_PATH of the main step added. */

@@ -111,6 +111,16 @@ export const HOSTILE_CASES: HostileCase[] = [
     error: /has a bad manifest\.json: the target "\/.*" is not a Rust target triple/,
   },
   {
+    name: 'a CPU baseline that climbs out of its target folder',
+    craft: (dir) => edit(dir, (m) => (m.baseline = { targetCpu: '../../../escaped', targetFeatures: [] })),
+    error: /has a bad manifest\.json: the baseline's targetCpu "\.\.\/\.\.\/\.\.\/escaped" is not a CPU name/,
+  },
+  {
+    name: 'an absolute CPU baseline',
+    craft: (dir, { outside }) => edit(dir, (m) => (m.baseline = { targetCpu: outside, targetFeatures: [] })),
+    error: /has a bad manifest\.json: the baseline's targetCpu "\/.*" is not a CPU name/,
+  },
+  {
     name: 'the binary is a symbolic link to /etc/passwd (with its sha256)',
     craft: (dir) => replaceFile(dir, 'app', (file) => fs.symlinkSync('/etc/passwd', file), { size: fs.statSync('/etc/passwd').size, sha256: sha256(fs.readFileSync('/etc/passwd')) }),
     error: /: app is a symbolic link \(to \/etc\/passwd\); the merge takes only regular files and never follows links\./,

@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5512:
+/***/ 4619:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28379,7 +28379,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   WH: () => (/* binding */ saveBuildCache)
 });
 
-// UNUSED EXPORTS: lockedCrateNames, prepareCache, profileDirName, restoreBuildCache, saveCaches
+// UNUSED EXPORTS: lockedCrateNames, markMainSucceeded, prepareCache, profileDirName, restoreBuildCache, saveCaches
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -29884,6 +29884,9 @@ const constants_Input = {
     Strip: 'strip',
     Cache: 'cache',
     CacheKey: 'cache-key',
+    CacheSave: 'cache-save',
+    CacheOnFailure: 'cache-on-failure',
+    DebugSymbols: 'debug-symbols',
     Verify: 'verify',
     MaxGlibc: 'max-glibc',
     SmokeTest: 'smoke-test',
@@ -29916,6 +29919,7 @@ const MergeInput = {
     ImageBase: 'image-base',
     ImageEntrypoint: 'image-entrypoint',
     ImageArchive: 'image-archive',
+    ImageCpu: 'image-cpu',
     RegistryUsername: 'registry-username',
     RegistryPassword: 'registry-password',
 };
@@ -29972,11 +29976,13 @@ function workspace() {
 function actionTempDir(name) {
     return path.join(process.env.RUNNER_TEMP || os.tmpdir(), TEMP_FOLDER, name);
 }
-function runner_runnerOs() {
-    return process.env.RUNNER_OS || process.platform;
-}
-function runner_runnerArch() {
-    return process.env.RUNNER_ARCH || process.arch;
+/**
+ * The machine the action runs on, as node names it (linux/x64): the one notion of the host for
+ * what is downloaded for it and what its caches are keyed by. (What is built is decided by
+ * rustc's host triple, `Host` in common/target.ts, which names the same machine.)
+ */
+function runner_runnerMachine() {
+    return { os: process.platform, arch: process.arch };
 }
 /** True on a GitHub Actions runner (not a local run). */
 function runner_onActionsRunner() {
@@ -30064,6 +30070,9 @@ const store_actionsCacheBackend = {
     save: async (paths, key) => (await (await actionsCache()).saveCache(paths, key)) !== -1,
 };
 const store_STATE_KEY = 'rust-xbuild-cache';
+/** Saved by the main step when it reaches its end without failing; a main that never got there failed. */
+const store_MAIN_STATE_KEY = 'rust-xbuild-main';
+const store_MAIN_SUCCEEDED = 'succeeded';
 /** Total size of files under the paths (symlinks not followed). */
 function sizeOf(paths) {
     let total = 0;
@@ -30103,26 +30112,34 @@ async function store_restoreEntry(backend, entry) {
 }
 /** Save unless the exact key was restored (nothing new to store). Returns the saved size. */
 async function saveEntry(backend, entry) {
+    const outcome = await saveEntryOutcome(backend, entry);
+    return typeof outcome === 'number' ? outcome : undefined;
+}
+/** The saved size, or why nothing was saved (for the job summary). */
+async function saveEntryOutcome(backend, entry) {
     if (entry.matched === entry.keys.key) {
         lib_core/* info */.pq(`${entry.name}: exact hit on ${entry.keys.key}, not saving again.`);
-        return undefined;
+        return 'exact hit, not saved again';
     }
     const existing = entry.paths.filter((file) => external_node_fs_default().existsSync(file));
     if (!existing.length) {
         lib_core/* info */.pq(`${entry.name}: nothing to save.`);
-        return undefined;
+        return 'nothing to save';
     }
     const bytes = sizeOf(existing);
     try {
-        if (!(await backend.save(existing, entry.keys.key)))
-            return undefined;
+        if (!(await backend.save(existing, entry.keys.key))) {
+            // @actions/cache reports a refused reservation as info only; the job still says it here.
+            lib_core/* warning */.$e(`The ${entry.name} cache was not saved under ${entry.keys.key}: the cache service declined (another job may have saved this key first) or failed, as logged above. The job goes on.`);
+            return 'not saved (see the warning)';
+        }
         lib_core/* info */.pq(`${entry.name}: saved ${entry.keys.key} (${bytes} bytes before compression)`);
         return bytes;
     }
     catch (error) {
         // Another job saving the same key first, a too-large entry, the service down: never fatal.
         lib_core/* warning */.$e(`Saving the ${entry.name} cache failed: ${errors_errorMessage(error)}`);
-        return undefined;
+        return 'not saved (see the warning)';
     }
 }
 const STAMP_FILE = '.rust-xbuild-stamp';
@@ -30193,6 +30210,32 @@ function pruneTargetDir(request) {
         }
     }
     return removed;
+}
+
+;// CONCATENATED MODULE: ./src/cache/report.ts
+/** Why the post step saves nothing, or undefined when it saves. */
+function whyNotSaved(state, mainSucceeded) {
+    if (state.save === false)
+        return 'cache-save is false for this run';
+    if (!mainSucceeded && !state.onFailure)
+        return 'the build failed or did not finish (cache-on-failure: false)';
+    return undefined;
+}
+/** Sizes people read: KiB below a MiB (a small target entry is a few KiB), else MiB. */
+const size = (bytes) => (bytes < 1048576 ? `${bytes === 0 ? 0 : Math.max(1, Math.round(bytes / 1024))} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`);
+function renderCacheSummary(result) {
+    const lines = ['', '### rust-xbuild cache', ''];
+    if (result.skipped)
+        return [...lines, `Not saved: ${result.skipped}.`, ''].join('\n');
+    if (result.afterFailure)
+        lines.push('Saved after a failed build (cache-on-failure: true).', '');
+    lines.push('| entry | key | saved |', '|---|---|---|');
+    for (const { entry, saved } of result.entries)
+        lines.push(`| ${entry.name} | \`${entry.keys.key}\` | ${typeof saved === 'number' ? size(saved) : saved} |`);
+    lines.push('', result.pruned === undefined
+        ? 'Nothing pruned (the target directory was an exact hit).'
+        : `Pruned before saving: ${size(result.pruned)} (the workspace's own crates, incremental data, staged binaries, crates gone from Cargo.lock).`, '');
+    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/common/target.ts
@@ -30295,11 +30338,6 @@ function familyOf(arch) {
     if (arch.startsWith('powerpc64'))
         return 'powerpc64';
     return arch;
-}
-/** Rust's name for the machine that runs this process. */
-function hostFamily(nodeArch = process.arch) {
-    const map = { x64: 'x86_64', arm64: 'aarch64', arm: 'arm', ia32: 'x86', s390x: 's390x', ppc64: 'powerpc64', riscv64: 'riscv64' };
-    return map[nodeArch] ?? nodeArch;
 }
 /** Levenshtein distance, for "did you mean" suggestions. */
 function editDistance(a, b) {
@@ -30454,6 +30492,15 @@ function cpu_zigCpu(facts, baseline) {
         return `${f.slice(0, 1)}${zigName(spelt)}`;
     });
     return chosen + features.join('');
+}
+/** What `{cpu}` names and the merge keys variants by: the target-cpu, `baseline` when none was given. */
+const DEFAULT_CPU_LABEL = 'baseline';
+function cpuLabel(cpu) {
+    return cpu ?? DEFAULT_CPU_LABEL;
+}
+/** A CPU name as rustc spells them (x86-64-v3, cortex-a72, pentium4, arm1176jzf-s): also a safe folder name. */
+function isCpuName(value) {
+    return value.length <= 64 && /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(value);
 }
 /** rustc's flags for the baseline, in the -Ckey=value form. */
 function cpu_rustFlagsForBaseline(baseline) {
@@ -30616,7 +30663,7 @@ function rustflags_encodeRustflags(flags) {
 
 ;// CONCATENATED MODULE: ./src/common/paths.ts
 /**
- * Where the action writes, and how it reads files it did not make (DESIGN.md 22). Every
+ * Where the action writes, and how it reads files it did not make (docs/security.md). Every
  * writer names its output folder and a path relative to it; the path must stay inside the
  * folder after links are resolved, and the file itself is never a link (O_NOFOLLOW). A
  * file read from an artifact or a staging folder must be a regular file: links, folders,
@@ -30901,6 +30948,84 @@ function configTargetDir(configs) {
     return found;
 }
 
+;// CONCATENATED MODULE: ./src/plan/profile.ts
+/**
+ * The cargo profile's `debug` and `strip` as cargo resolves them (the variable
+ * CARGO_PROFILE_<NAME>_<KEY>, then the config files' `[profile.<name>]`, then the workspace
+ * Cargo.toml's, then the profile it inherits from, then cargo's built-in defaults), and what
+ * `debug-symbols` sets for the cargo child so the binaries carry debug information. Pure.
+ */
+const BUILT_IN = {
+    dev: { debug: true },
+    release: { debug: false },
+    test: { inherits: 'dev' },
+    bench: { inherits: 'release' },
+};
+/** The debug setting `debug-symbols` gives a profile without debug information: function names, inlined frames, files and lines. */
+const DEBUG_LEVEL = 'limited';
+function profileVariable(profile, key) {
+    return `CARGO_PROFILE_${profile.toUpperCase().replace(/-/g, '_')}_${key.toUpperCase()}`;
+}
+function profileTable(data, profile) {
+    const profiles = data?.profile;
+    if (!profiles || typeof profiles !== 'object')
+        return undefined;
+    const table = profiles[profile];
+    return table && typeof table === 'object' ? table : undefined;
+}
+const isValue = (value) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+/** One setting of a profile, from the highest-precedence source that sets it; inherits followed. */
+function profileSetting(profile, key, sources, seen = []) {
+    const fromEnv = sources.env[profileVariable(profile, key)];
+    if (fromEnv !== undefined && fromEnv !== '')
+        return fromEnv;
+    for (const data of [...sources.configs].reverse()) {
+        const value = profileTable(data, profile)?.[key];
+        if (isValue(value))
+            return value;
+    }
+    const value = profileTable(sources.manifest, profile)?.[key];
+    if (isValue(value))
+        return value;
+    const builtIn = BUILT_IN[profile]?.[key];
+    if (builtIn !== undefined)
+        return builtIn;
+    const inherits = key === 'inherits' ? undefined : profileSetting(profile, 'inherits', sources, seen);
+    if (typeof inherits === 'string' && !seen.includes(inherits))
+        return profileSetting(inherits, key, sources, [...seen, profile]);
+    return undefined;
+}
+/** Whether a `debug` value makes rustc emit DWARF (or CodeView) debug information beyond line directives. */
+function producesDebugInfo(value) {
+    if (value === undefined)
+        return false;
+    return ['true', '1', '2', 'limited', 'full', 'line-tables-only'].includes(String(value));
+}
+/** Whether a `strip` value removes debug information before the action sees the binary. */
+function stripsDebugInfo(value) {
+    return value !== undefined && ['true', 'debuginfo', 'symbols'].includes(String(value));
+}
+/**
+ * The variables for the cargo child that make the profile keep debug information, and the
+ * notices saying so: debug set when the profile has none, strip turned off when cargo would
+ * strip (the action strips the staged copies itself, after keeping their debug information).
+ */
+function profile_debugInfoEnv(profile, sources) {
+    const env = {};
+    const notices = [];
+    const debug = profileSetting(profile, 'debug', sources);
+    if (!producesDebugInfo(debug)) {
+        env[profileVariable(profile, 'debug')] = DEBUG_LEVEL;
+        notices.push(`debug-symbols: the ${profile} profile has debug = ${JSON.stringify(debug ?? false)}, so this build sets ${profileVariable(profile, 'debug')}=${DEBUG_LEVEL} for cargo (functions, inlined frames, files and lines); your files are unchanged. Set debug in [profile.${profile}] to choose another level.`);
+    }
+    const strip = profileSetting(profile, 'strip', sources);
+    if (stripsDebugInfo(strip)) {
+        env[profileVariable(profile, 'strip')] = 'none';
+        notices.push(`debug-symbols: the ${profile} profile has strip = ${JSON.stringify(strip)}, which would drop the debug information before it is kept; this build sets ${profileVariable(profile, 'strip')}=none for cargo, and the action strips the staged copies itself.`);
+    }
+    return { env, notices };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/build-plan.ts
 /**
  * The whole build as data: cargo's environment, the action's cargo config, the cargo
@@ -30914,8 +31039,19 @@ function configTargetDir(configs) {
 
 
 
-function resolvedCommand(tool, resolved) {
-    return [resolved[tool.program] ?? tool.program, ...tool.args];
+
+/**
+ * A GNU build-id for ELF binaries with debug-symbols, so a debugger or debuginfod matches the
+ * stripped binary with its .debug file: Debian's gcc passes one by default, but musl-gcc's
+ * specs and zig's linker do not (measured), so the action asks every cc-like linker for one.
+ */
+const BUILD_ID_FLAG = '-Clink-arg=-Wl,--build-id=sha1';
+/** Whether the build asks the linker for a build-id: ELF with debug-symbols, linked by a linker the action knows is a cc driver. */
+function wantsBuildId({ facts, linker, debugInfo }) {
+    return debugInfo?.format === 'objcopy' && facts.os !== 'windows' && linker.kind !== 'none';
+}
+function commandAt(tool, programPaths) {
+    return [programPaths[tool.program] ?? tool.program, ...tool.args];
 }
 /** The feature and lockfile flags, which cargo metadata takes as well as cargo build. */
 function cargoFeatureArgs(inputs) {
@@ -30952,6 +31088,11 @@ function makePlan(request) {
     if (wrapped.unwrappedNotice)
         notices.push(wrapped.unwrappedNotice);
     Object.assign(env, wrapped.env, toolchainEnv(request, notices));
+    if (request.debugInfo) {
+        const debug = debugInfoEnv(inputs.profile, request.debugInfo.sources);
+        Object.assign(env, debug.env);
+        notices.push(...debug.notices);
+    }
     const configPath = path.join(tempDir, 'cargo-config.toml');
     return {
         rustflags: composed.flags,
@@ -30976,7 +31117,7 @@ function planRustflags(request, notices) {
         project: request.project,
         baseline,
         cross: isCrossBuild(facts, host),
-        linkFlags: linker.linkFlags,
+        linkFlags: wantsBuildId(request) ? [...linker.linkFlags, BUILD_ID_FLAG] : linker.linkFlags,
         extra: inputs.rustflags,
         remapFlags: rustRemapFlags(request.remaps ?? []),
     });
@@ -31009,7 +31150,7 @@ function planWrappers(request, compilers, wrapperLog) {
         wrappers.push({
             path: file,
             content: renderCompilerWrapper({
-                command: resolvedCommand(tool, request.resolved),
+                command: commandAt(tool, request.programPaths),
                 baselineFlags: withBaseline ? [...(zigCpuName ? [] : cFlags), ...cMaps] : [],
                 logFile: wrapperLog,
                 dropArgs: withBaseline ? linker.dropArgs : [],
@@ -31238,12 +31379,347 @@ function metadata_workspacePackages(metadata) {
     return metadata.packages.filter((pkg) => members.has(pkg.id));
 }
 
+;// CONCATENATED MODULE: ./src/common/wine.ts
+/**
+ * How a Windows (`*-pc-windows-gnu`) executable runs on a Linux runner: under the
+ * distribution's wine, with the action's own prefix, for cargo's test runner and the
+ * smoke test. Pure.
+ */
+
+
+/** Debian's wine64 installs no /usr/bin/wine64: the loader lives here. */
+const WINE64 = '/usr/lib/wine/wine64';
+const wineRequirement = { path: WINE64, packages: ['wine64'] };
+/** mingw-w64's GNU triple for a windows-gnu target (x86_64-w64-mingw32), if it has one. */
+function wine_mingwTriple(facts) {
+    if (facts.os !== 'windows' || facts.env !== 'gnu')
+        return undefined;
+    if (facts.arch === 'x86_64')
+        return 'x86_64-w64-mingw32';
+    if (/^i[3-6]86$/.test(facts.arch))
+        return 'i686-w64-mingw32';
+    return undefined;
+}
+function runsUnderWine(facts, host) {
+    return host.os === 'linux' && wine_mingwTriple(facts) !== undefined;
+}
+/**
+ * A 32-bit .exe needs 32-bit wine (wine32:i386, a foreign architecture); wine64 alone
+ * prints an error about syswow64 and exits 0 without running it, so it is never tried.
+ */
+function wineCannotRun(facts) {
+    return facts.family === 'x86_64' ? undefined : `an ${facts.arch} .exe needs 32-bit wine (Debian's wine32:i386), which the action does not install; wine64 exits 0 without running it`;
+}
+/** cargo's runner for tests of a windows-gnu target on Linux; 32-bit tests are refused rather than faked. */
+function wineTestRunner(facts) {
+    const cannot = wineCannotRun(facts);
+    if (cannot)
+        throw new InputError(Input.Command, 'test', `tests of ${facts.triple} cannot run on this Linux runner: ${cannot}. Use command: build here and run the tests on a Windows runner.`);
+    return { runner: [WINE64], requirements: [wineRequirement] };
+}
+function wineSmokePlan(binary, args, facts) {
+    const cannot = wineCannotRun(facts);
+    return cannot ? { skip: cannot } : { command: [WINE64, binary, ...args], how: 'wine64' };
+}
+/**
+ * wine's environment: the action's prefix, no display, quiet except for DLLs that fail to
+ * load (`err+module`: otherwise a missing DLL exits 53 without a word), no Mono/Gecko
+ * installers, and WINEPATH for the stand-in DLLs.
+ */
+function wineEnv(prefix, dllDirs) {
+    return {
+        WINEPREFIX: prefix,
+        WINEDEBUG: '-all,err+module',
+        DISPLAY: '',
+        WINEDLLOVERRIDES: 'mscoree,mshtml=',
+        ...(dllDirs.length ? { WINEPATH: dllDirs.join(';') } : {}),
+    };
+}
+/** Whether a variable belongs to wine's environment (what the smoke test passes on). */
+const isWineVariable = (name) => name.startsWith('WINE') || name === 'DISPLAY';
+
+;// CONCATENATED MODULE: ./src/setup/mingw.ts
+/**
+ * Windows (`*-pc-windows-gnu`) from a Linux runner: the distribution's mingw-w64 as the
+ * C compiler and linker, as data. Pure.
+ */
+
+
+
+/**
+ * Debian and Ubuntu ship each mingw gcc in a `-posix` and a `-win32` flavour; `-win32` is
+ * the default alternative and its libstdc++ needs no libwinpthread DLL. Named explicitly
+ * so a changed alternative does not change the compiler (and rebuild std).
+ */
+function mingw_mingwPlan(facts) {
+    const triple = mingwTriple(facts);
+    if (!triple)
+        throw new InputError(Input.Target, facts.triple, 'the action builds x86_64-pc-windows-gnu and i686-pc-windows-gnu on Linux with mingw-w64; build other Windows targets on a Windows runner.');
+    const suffix = triple.startsWith('x86_64') ? 'x86-64' : 'i686';
+    return {
+        kind: 'gcc',
+        description: `${triple}-gcc-win32`,
+        cc: { program: `${triple}-gcc-win32`, args: [] },
+        cxx: { program: `${triple}-g++-win32`, args: [] },
+        ar: { program: `${triple}-ar`, args: [] },
+        setsLinker: true,
+        requirements: [
+            { command: `${triple}-gcc-win32`, packages: [`gcc-mingw-w64-${suffix}-win32`] },
+            { command: `${triple}-g++-win32`, packages: [`g++-mingw-w64-${suffix}-win32`] },
+        ],
+        needsZig: false,
+        linkFlags: [],
+        dropArgs: [],
+        renameArgs: {},
+    };
+}
+/**
+ * cargo's environment for mingw: Debian's winapi crates lack their bundled import
+ * libraries (`-lwinapi_advapi32`), and WINAPI_NO_BUNDLED_LIBRARIES makes winapi link
+ * mingw's own; C++ links libstdc++ statically, or every .exe would need libstdc++-6.dll
+ * beside it.
+ */
+function mingwEnv(facts) {
+    return { WINAPI_NO_BUNDLED_LIBRARIES: '1', [`CXXSTDLIB_${facts.underscored}`]: 'static=stdc++' };
+}
+/**
+ * rustc links i686 windows-gnu executables with `rsbegin.o` and `rsend.o` (unwinding
+ * registration), looked up in the native search paths. They come with a prebuilt std;
+ * build-std does not build them, so the action compiles them from std's source.
+ */
+function needsStartupObjects(facts, buildStd) {
+    return buildStd && facts.family === 'x86' && mingwTriple(facts) !== undefined;
+}
+/** rustc's arguments for one of them: an object for the target, no unwinding of its own. */
+function startupObjectArgs(source, output, triple) {
+    return ['--target', triple, '--emit=obj', '-C', 'panic=abort', '-O', source, '-o', output];
+}
+
+;// CONCATENATED MODULE: ./src/setup/linker.ts
+/**
+ * Which linker and C toolchain a target gets, as data. Pure: the executors install and
+ * resolve what this asks for.
+ */
+
+
+
+
+
+
+/**
+ * What identifies the link in the cache fingerprint: the kind, zig's target and the link flags.
+ * The description is for people; the programs themselves are fingerprinted by path and version.
+ */
+function linker_linkerIdentity(plan) {
+    return [plan.kind, plan.zigTarget ?? '', plan.setsLinker ? 'wrapper' : 'cargo-default', ...plan.linkFlags].filter(Boolean).join(' ');
+}
+/**
+ * What zig cc rejects of rustc's and cc's arguments (measured with zig 0.13.0, the pinned
+ * release, and 0.11): cc's --target=<rust triple> (cc adds it for compilers it takes for
+ * clang), the exclude-libs options; on musl, libgcc's unwinder is zig's libunwind.
+ */
+const ZIG_DROP_ARGS = (/* unused pure expression or super */ null && ([
+    '--target=*',
+    // zig 0.11 rejects it; 0.13 accepts it, and its lld already defaults to it, so dropping it
+    // changes nothing there and keeps an older zig on PATH linking cdylibs.
+    '-Wl,--no-undefined-version',
+    '-Wl,-exclude-libs,*',
+    '-Wl,--exclude-libs,*',
+    // zig reads -march, -mcpu and -mtune alike as a zig CPU name (gcc's armv7-a, armv6 and
+    // i686 are unknown or wrong there) and the last one wins: the plan appends the one CPU.
+    '-march=*',
+    '-mcpu=*',
+    '-mtune=*',
+    // GNU ld emulations (cc and rustc pass -Wl,-melf_i386 for i686 musl): unsupported linker arg.
+    // Not every -Wl,-m*: -Wl,-mllvm is the user's own (zig rejects it too, and says so).
+    '-Wl,-melf*',
+    '-Wl,-maarch64*',
+    '-Wl,-marmelf*',
+]));
+// zig 0.13 finds no gcc_s or gcc_eh for musl (0.14 accepts both); zig's libunwind takes their place.
+const ZIG_MUSL_RENAME_ARGS = { '-lgcc_s': '-lunwind', '-lgcc_eh': '-lunwind' };
+/** `zig version` (0.13.0, 0.14.0-dev.1+abc) as [major, minor]; undefined when unreadable. */
+function zigRelease(version) {
+    const match = /^(\d+)\.(\d+)\./.exec(version.trim());
+    return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+/**
+ * Why this zig cannot link the target, when it is known not to (measured with zig 0.13.0,
+ * 0.14.1 and 0.15.2 linking a C hello world); undefined when it can or nobody measured it.
+ * The build would otherwise fail deep in a build script or at the link with zig's own error.
+ */
+function zigCannotLink(facts, zigVersion) {
+    const release = zigRelease(zigVersion);
+    if (!release)
+        return undefined;
+    const [major, minor] = release;
+    const before = (m) => major === 0 && minor < m;
+    const newer = 'or put zig 0.14 or newer on PATH before this step.';
+    if (before(14) && (facts.arch === 's390x' || facts.arch === 'loongarch64')) {
+        return `zig ${zigVersion.trim()} cannot link ${facts.triple}: building its compiler_rt for ${facts.arch} fails (LLVM ERROR: Cannot select fp_to_fp16); zig 0.14 links it. Use linker: gcc without a glibc floor (gnu targets), ${newer}`;
+    }
+    if (before(14) && facts.arch === 'riscv64gc' && facts.libc === 'gnu') {
+        return `zig ${zigVersion.trim()} cannot build glibc for riscv64 (its headers include gnu/stubs-lp64d.h, which it lacks); zig 0.14 builds it. Remove the glibc input to link with the distribution's riscv64-linux-gnu-gcc, ${newer}`;
+    }
+    if (before(16) && facts.arch === 'armv5te') {
+        return `zig ${zigVersion.trim()} cannot link ${facts.triple}: its C runtime calls __sync_lock_test_and_set_4, which ARMv5TE has no instruction for and zig does not provide (zig 0.13 to 0.15). Use linker: gcc without a glibc floor for armv5te-unknown-linux-gnueabi, or linker: none with a musl cross toolchain of your own.`;
+    }
+    return undefined;
+}
+/** Debian cross packages are named after the GNU triple with x86_64 spelt x86-64. */
+function crossPackageSuffix(gnuTriple) {
+    return gnuTriple.replace(/_/g, '-');
+}
+/**
+ * The lowest glibc floor zig links for each architecture: glibc's first release there
+ * (x86_64's symbols start at 2.2.5, so 2.3). Below it zig 0.13 fails with undefined symbols
+ * or, for powerpc64le, without stdio.h (measured: 2.2, 2.16, 2.3, 2.18 fail; these pass).
+ */
+const LOWEST_GLIBC = {
+    x86_64: '2.3',
+    i686: '2.0',
+    i586: '2.0',
+    aarch64: '2.17',
+    armv7: '2.4',
+    thumbv7neon: '2.4',
+    arm: '2.4',
+    powerpc64le: '2.19',
+    riscv64gc: '2.27',
+    loongarch64: '2.36',
+};
+function zigPlan(facts, glibc) {
+    if (!facts.zigTarget) {
+        throw new InputError(Input.Linker, 'zig', `the action does not know zig's name for ${facts.triple}; use linker: none and configure the linker in the project.`);
+    }
+    const lowest = LOWEST_GLIBC[facts.arch];
+    if (glibc && lowest && compareVersions(glibc, lowest) < 0) {
+        throw new InputError(Input.Glibc, glibc, `glibc for ${facts.arch} starts at ${lowest}, so there is nothing older to link ${facts.triple} against; use glibc: ${lowest} or higher.`);
+    }
+    const zigTarget = glibc ? `${facts.zigTarget}.${glibc}` : facts.zigTarget;
+    return {
+        kind: 'zig',
+        description: `zig cc -target ${zigTarget}`,
+        cc: { program: 'zig', args: ['cc', '-target', zigTarget] },
+        cxx: { program: 'zig', args: ['c++', '-target', zigTarget] },
+        ar: { program: 'zig', args: ['ar'] },
+        setsLinker: true,
+        requirements: [],
+        needsZig: true,
+        // zig brings musl's start files and libunwind; rustc's self-contained copies would clash.
+        linkFlags: facts.libc === 'musl' ? ['-Clink-self-contained=no'] : [],
+        dropArgs: ZIG_DROP_ARGS,
+        renameArgs: facts.libc === 'musl' ? ZIG_MUSL_RENAME_ARGS : {},
+        zigTarget,
+    };
+}
+function gccPlan(facts) {
+    const gnu = facts.gnuTriple;
+    if (facts.arch === 'arm') {
+        throw new InputError(Input.Linker, 'gcc', `${facts.triple} is ARMv6, and the distribution's ${gnu}-gcc and its C library target ARMv7 with Thumb-2, which an ARMv6 CPU cannot run; use linker: zig (or auto).`);
+    }
+    if (!gnu || facts.libc !== 'gnu') {
+        throw new InputError(Input.Linker, 'gcc', `no distribution cross gcc builds ${facts.triple}; use linker: zig (or auto).`);
+    }
+    const suffix = crossPackageSuffix(gnu);
+    return {
+        kind: 'gcc',
+        description: `${gnu}-gcc`,
+        cc: { program: `${gnu}-gcc`, args: [] },
+        cxx: { program: `${gnu}-g++`, args: [] },
+        ar: { program: `${gnu}-ar`, args: [] },
+        setsLinker: true,
+        requirements: [
+            { command: `${gnu}-gcc`, packages: [`gcc-${suffix}`, `libc6-dev-${facts.debianArch}-cross`] },
+            { command: `${gnu}-g++`, packages: [`g++-${suffix}`] },
+        ],
+        needsZig: false,
+        linkFlags: [],
+        dropArgs: [],
+        renameArgs: {},
+    };
+}
+function muslGccPlan(facts, host) {
+    if (facts.libc !== 'musl' || facts.family !== host.family || host.os !== 'linux') {
+        throw new InputError(Input.Linker, 'gcc', `musl-gcc only links musl for the runner's own architecture (${host.family}), not ${facts.triple}; use linker: zig (or auto).`);
+    }
+    return {
+        kind: 'musl-gcc',
+        description: 'musl-gcc',
+        cc: { program: 'musl-gcc', args: [] },
+        ar: { program: 'ar', args: [] },
+        setsLinker: true,
+        requirements: [{ command: 'musl-gcc', packages: ['musl-tools'] }],
+        needsZig: false,
+        linkFlags: [],
+        dropArgs: [],
+        renameArgs: {},
+    };
+}
+function hostPlan() {
+    return {
+        kind: 'host',
+        description: 'the runner’s cc',
+        cc: { program: 'cc', args: [] },
+        cxx: { program: 'c++', args: [] },
+        ar: { program: 'ar', args: [] },
+        setsLinker: false,
+        requirements: [],
+        needsZig: false,
+        linkFlags: [],
+        dropArgs: [],
+        renameArgs: {},
+    };
+}
+function untouched(kind, description) {
+    return { kind, description, setsLinker: false, requirements: [], needsZig: false, linkFlags: [], dropArgs: [], renameArgs: {} };
+}
+function planLinker(choice, facts, host, glibc, buildStd = false) {
+    if (choice === 'none')
+        return untouched('none', 'configured by the project');
+    if (choice === 'zig')
+        return zigPlan(facts, glibc);
+    if (choice === 'gcc' && facts.os === 'windows')
+        return mingwPlan(facts);
+    if (choice === 'gcc')
+        return facts.libc === 'musl' ? muslGccPlan(facts, host) : gccPlan(facts);
+    // auto
+    if (host.os === 'windows' && facts.os === 'linux') {
+        throw new InputError(Input.Target, facts.triple, 'Linux targets are built on Linux or macOS runners (the compiler wrappers are shell scripts); run this job on ubuntu-latest.');
+    }
+    if (facts.os !== 'linux') {
+        if (facts.os === host.os)
+            return untouched('native', `the ${host.os} runner’s own toolchain`);
+        // Windows from Linux: the distribution's mingw-w64 (wine runs the tests).
+        if (host.os === 'linux' && mingwTriple(facts))
+            return mingwPlan(facts);
+        throw new InputError(Input.Target, facts.triple, `linker: auto builds ${facts.os} targets only on a ${facts.os} runner (this one runs ${host.os}); run this job there, or set linker: none and configure the linker.`);
+    }
+    if (glibc)
+        return zigPlan(facts, glibc);
+    if (host.os !== 'linux')
+        return zigPlan(facts);
+    // A std built from source has none of rustc's self-contained musl start files or
+    // libunwind, which musl-gcc lacks too; zig brings both.
+    if (facts.libc === 'musl')
+        return facts.family === host.family && !buildStd ? muslGccPlan(facts, host) : zigPlan(facts);
+    if (facts.libc !== 'gnu')
+        return zigPlan(facts);
+    // ARMv6: zig builds C code and the C runtime for ARM1176; the distribution's armhf gcc is ARMv7.
+    if (facts.arch === 'arm')
+        return zigPlan(facts);
+    if (facts.triple === host.triple)
+        return hostPlan();
+    return gccPlan(facts);
+}
+
 ;// CONCATENATED MODULE: ./src/cache/phase.ts
 /**
  * The Build cache phase of the main step (keys, restore, the stamp rule) and the post
  * step (prune, save). The configuration is computed once here and handed to the post
  * step through state.
  */
+
+
 
 
 
@@ -31287,8 +31763,8 @@ function readProjectFiles(manifests) {
 function planEntries(request, project, fingerprintValue) {
     const tripleDir = path.join(project.targetDirectory, request.triple);
     const targetKeys = targetCacheKeys({
-        runnerOs: runnerOs(),
-        runnerArch: runnerArch(),
+        runnerOs: runnerMachine().os,
+        runnerArch: runnerMachine().arch,
         triple: request.triple,
         rustcVersion: request.rustcVerbose,
         fingerprint: fingerprintValue,
@@ -31297,12 +31773,12 @@ function planEntries(request, project, fingerprintValue) {
     for (const part of targetKeys.parts)
         core.info(`key part ${part.name}: ${part.value}`);
     const entries = [
-        { name: 'registry', paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)), keys: registryCacheKeys(runnerOs(), project.lockText) },
+        { name: 'registry', paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)), keys: registryCacheKeys(runnerMachine().os, project.lockText) },
         { name: 'target', paths: [tripleDir, path.join(project.targetDirectory, profileDirName(request.profile))], keys: targetKeys },
     ];
     if (request.zig) {
         const { dir, target, cpu, version } = request.zig;
-        entries.push({ name: 'zig', paths: [dir], keys: zigCacheKeys(runnerOs(), runnerArch(), version, target, cpu) });
+        entries.push({ name: 'zig', paths: [dir], keys: zigCacheKeys(runnerMachine().os, runnerMachine().arch, version, target, cpu) });
     }
     return entries;
 }
@@ -31321,6 +31797,8 @@ async function restoreEntries(request, project, entries) {
     const profileDir = profileDirName(request.profile);
     const state = {
         entries: restored,
+        save: request.save,
+        onFailure: request.onFailure,
         prune: {
             profileDirs: [path.join(project.targetDirectory, request.triple, profileDir), path.join(project.targetDirectory, profileDir)],
             workspaceCrates: project.workspaceCrates,
@@ -31334,7 +31812,7 @@ async function restoreEntries(request, project, entries) {
 }
 async function prepareCache(request) {
     const project = readProjectFiles(request.manifests);
-    const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...variablesMatching(RELEVANT_VARIABLES), ...request.buildEnv }) });
+    const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...variablesMatching(RELEVANT_VARIABLES), ...request.cargoEnv }) });
     const tripleDir = path.join(project.targetDirectory, request.triple);
     const entries = await restoreEntries(request, project, planEntries(request, project, fingerprintValue));
     // Whatever restored or left the directory, it is only reused under this configuration.
@@ -31347,13 +31825,15 @@ async function prepareCache(request) {
 }
 /** The Build cache phase: every part of the configuration that must bust the cache, then restore. */
 async function restoreBuildCache({ inputs, facts, stageDir }, { toolchain }, setup, plan, manifests) {
-    const { linker, resolved, knowledge } = setup;
+    const { linker, programPaths, rustcTarget } = setup;
     const outcome = await prepareCache({
         enabled: inputs.cache,
+        save: inputs.cacheSave,
+        onFailure: inputs.cacheOnFailure,
         backend: actionsCacheBackend,
         manifests,
         cargoHome: defaultCargoHome(variablesMatching([/^CARGO_HOME$/])),
-        buildEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
+        cargoEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
         triple: facts.triple,
         profile: inputs.profile,
         rustcVerbose: toolchain.verbose,
@@ -31362,13 +31842,13 @@ async function restoreBuildCache({ inputs, facts, stageDir }, { toolchain }, set
         parts: {
             // The remaps' runner paths change no crate hash: a new checkout path keeps the key.
             rustflags: plan.portableRustflags,
-            cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [resolved[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
+            cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [programPaths[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
             cFlags: plan.cFlags,
-            linker: linker.description,
+            linker: linkerIdentity(linker),
             linkerVersion: setup.linkerVersion,
             glibc: inputs.glibc,
-            targetCpu: knowledge.baseline.cpu,
-            targetFeatures: knowledge.baseline.features,
+            targetCpu: rustcTarget.baseline.cpu,
+            targetFeatures: rustcTarget.baseline.features,
             buildStd: inputs.buildStd,
             profile: inputs.profile,
             cargoArgs: [inputs.command, ...cargoSelectionArgs(inputs), ...inputs.args],
@@ -31387,29 +31867,43 @@ async function saveBuildCache() {
         lib_core/* warning */.$e(`rust-xbuild's post step failed: ${errors_errorMessage(error)}`);
     }
 }
-/** Prune the target directory, then save what is new. */
+/** The main step's last act: the post step (post-if: always()) saves after a failure only with cache-on-failure. */
+function markMainSucceeded() {
+    core.saveState(MAIN_STATE_KEY, MAIN_SUCCEEDED);
+}
+/** Prune the target directory, then save what is new; unless cache-save or a failed build says not to. */
 async function saveCaches(backend) {
     const text = lib_core/* getState */.Gu(store_STATE_KEY);
     if (!text)
         return lib_core/* info */.pq('No cache to save (cache disabled, unavailable, or the build did not get that far).');
     try {
         const state = JSON.parse(text);
+        const succeeded = lib_core/* getState */.Gu(store_MAIN_STATE_KEY) === store_MAIN_SUCCEEDED;
+        const skipped = whyNotSaved(state, succeeded);
+        if (skipped) {
+            lib_core/* info */.pq(`Not saving the cache: ${skipped}.`);
+            return await writeCacheSummary({ skipped, entries: [], afterFailure: !succeeded });
+        }
+        if (!succeeded)
+            lib_core/* info */.pq('The build failed; saving the cache anyway (cache-on-failure: true).');
         const target = state.entries.find((entry) => entry.name === 'target');
+        let pruned;
         if (target && target.matched !== target.keys.key) {
-            const pruned = pruneTargetDir(state.prune);
+            pruned = pruneTargetDir(state.prune);
             lib_core/* info */.pq(`Pruned ${pruned} bytes (the workspace's own crates, incremental data, staged binaries, crates gone from Cargo.lock).`);
         }
-        const sizes = [];
-        for (const entry of state.entries) {
-            const saved = await saveEntry(backend, entry);
-            sizes.push(`${entry.name}: ${saved === undefined ? 'not saved' : `${(saved / 1048576).toFixed(1)} MiB saved`}`);
-        }
-        if (hasStepSummary())
-            await lib_core/* summary */.z.addRaw(`\nrust-xbuild cache — ${sizes.join(', ')}\n`).write();
+        const entries = [];
+        for (const entry of state.entries)
+            entries.push({ entry, saved: await saveEntryOutcome(backend, entry) });
+        await writeCacheSummary({ entries, pruned, afterFailure: !succeeded });
     }
     catch (error) {
         lib_core/* warning */.$e(`Saving the cache failed: ${errors_errorMessage(error)}`);
     }
+}
+async function writeCacheSummary(result) {
+    if (hasStepSummary())
+        await lib_core/* summary */.z.addRaw(renderCacheSummary(result)).write();
 }
 
 
@@ -31419,7 +31913,7 @@ async function saveCaches(backend) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5512);
+/* harmony import */ var _cache_phase_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4619);
 
 await (0,_cache_phase_js__WEBPACK_IMPORTED_MODULE_0__/* .saveBuildCache */ .WH)();
 

@@ -13,6 +13,8 @@ export interface Artifact {
   packageId: string
   test: boolean
   fresh: boolean
+  /** The debug files cargo wrote beside the executable (an MSVC .pdb, a macOS .dSYM), when any */
+  debugFiles?: string[]
 }
 
 export interface CargoDiagnostic {
@@ -30,6 +32,7 @@ export function parseArtifact(line: string): Artifact | undefined {
     executable?: string | null
     package_id?: string
     fresh?: boolean
+    filenames?: string[]
     target?: { name?: string; kind?: string[] }
     profile?: { test?: boolean }
   }
@@ -39,12 +42,14 @@ export function parseArtifact(line: string): Artifact | undefined {
     return undefined
   }
   if (message.reason !== 'compiler-artifact' || !message.executable) return undefined
+  const debugFiles = (message.filenames ?? []).filter((file) => /\.(pdb|dSYM)$/.test(file))
   return {
     name: message.target?.name ?? '',
     executable: message.executable,
     packageId: message.package_id ?? '',
     test: message.profile?.test === true || !(message.target?.kind ?? []).includes('bin'),
     fresh: message.fresh === true,
+    ...(debugFiles.length ? { debugFiles } : {}),
   }
 }
 

@@ -74,7 +74,7 @@ export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, {
     cross,
     protoc: Boolean(inputs.protoc),
     systemPackages: inputs.systemPackages,
-    avx512Disabled: setup.knowledge.baseline.features.includes('-avx512f'),
+    avx512Disabled: setup.rustcTarget.baseline.features.includes('-avx512f'),
   }
   try {
     const metadata = await resolveForTarget(workDir, facts.triple, cargoFeatureArgs(inputs), plan.env)

@@ -119,15 +119,17 @@ export interface PreflightReport {
 }
 
 export function preflightReport(crates: readonly NativeCrate[], context: PreflightContext): PreflightReport {
-  return { crates: crates.map((crate) => ({ name: crate.name, version: crate.version, notes: advice(crate, context) })), markdown: renderPreflightSummary(crates, context) }
+  // The advice is worked out once per crate: the log, the diagnosis and the summary read it.
+  const advised = crates.map((crate) => ({ crate, notes: advice(crate, context) }))
+  return { crates: advised.map(({ crate, notes }) => ({ name: crate.name, version: crate.version, notes })), markdown: renderPreflightSummary(advised) }
 }
 
-export function renderPreflightSummary(crates: readonly NativeCrate[], context: PreflightContext): string {
-  if (!crates.length) return ''
-  const lines = ['<details><summary>Crates with native build steps: ' + crates.length + '</summary>', '', '| Crate | Native build | Needs / remedies |', '|---|---|---|']
-  for (const crate of crates) {
+function renderPreflightSummary(advised: readonly { crate: NativeCrate; notes: readonly string[] }[]): string {
+  if (!advised.length) return ''
+  const lines = ['<details><summary>Crates with native build steps: ' + advised.length + '</summary>', '', '| Crate | Native build | Needs / remedies |', '|---|---|---|']
+  for (const { crate, notes } of advised) {
     const what = [crate.links ? `links ${crate.links}` : '', ...crate.tools].filter(Boolean).join(', ') || 'build script (-sys)'
-    lines.push(`| \`${crate.name} ${crate.version}\` | ${markdownCell(what)} | ${markdownCell(advice(crate, context).join(' ') || '—')} |`)
+    lines.push(`| \`${crate.name} ${crate.version}\` | ${markdownCell(what)} | ${markdownCell(notes.join(' ') || '—')} |`)
   }
   lines.push('', '</details>')
   return `${lines.join('\n')}\n`

@@ -8,9 +8,10 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { parse as parseToml } from 'smol-toml'
 import { fingerprint, registryCacheKeys, RELEVANT_VARIABLES, relevantEnv, targetCacheKeys, zigCacheKeys, type FingerprintParts } from './keys.js'
-import { enforceStamp, pruneTargetDir, writeStamp, restoreEntry, saveEntry, STATE_KEY, type CacheBackend, type CacheEntry, type CacheState } from './store.js'
+import { enforceStamp, pruneTargetDir, writeStamp, restoreEntry, saveEntryOutcome, MAIN_STATE_KEY, MAIN_SUCCEEDED, STATE_KEY, type CacheBackend, type CacheEntry, type CacheState } from './store.js'
+import { renderCacheSummary, whyNotSaved, type SavedEntry } from './report.js'
 import { Output } from '../common/constants.js'
-import { variablesMatching, hasStepSummary, onActionsRunner, runnerArch, runnerOs } from '../common/runner.js'
+import { variablesMatching, hasStepSummary, onActionsRunner, runnerMachine } from '../common/runner.js'
 import { errorMessage } from '../errors.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import { cargoSelectionArgs, type BuildPlan } from '../plan/build-plan.js'
@@ -18,6 +19,7 @@ import { defaultCargoHome } from '../plan/cargo-config.js'
 import { encodeRustflags } from '../plan/rustflags.js'
 import { workspacePackages, type CargoMetadata } from '../setup/metadata.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
+import { linkerIdentity } from '../setup/linker.js'
 import { actionsCacheBackend } from './store.js'
 
 /** Cargo's directory name for a profile. */
@@ -34,12 +36,15 @@ export function lockedCrateNames(lockText: string): string[] {
 
 export interface CacheRequest {
   enabled: boolean
+  /** cache-save and cache-on-failure, for the post step */
+  save: boolean
+  onFailure: boolean
   backend: CacheBackend
   /** `cargo metadata --no-deps`, read by the project check */
   manifests: CargoMetadata
   cargoHome: string
-  /** Variables the action adds to cargo's environment (compiler wrappers, pkg-config, protoc) */
-  buildEnv: Record<string, string>
+  /** Variables the action adds to cargo's environment (compiler wrappers, pkg-config, protoc, the encoded rustflags) */
+  cargoEnv: Record<string, string>
   triple: string
   profile: string
   rustcVerbose: string
@@ -86,8 +91,8 @@ function readProjectFiles(manifests: CargoMetadata): ProjectFiles {
 function planEntries(request: CacheRequest, project: ProjectFiles, fingerprintValue: string): CacheEntry[] {
   const tripleDir = path.join(project.targetDirectory, request.triple)
   const targetKeys = targetCacheKeys({
-    runnerOs: runnerOs(),
-    runnerArch: runnerArch(),
+    runnerOs: runnerMachine().os,
+    runnerArch: runnerMachine().arch,
     triple: request.triple,
     rustcVersion: request.rustcVerbose,
     fingerprint: fingerprintValue,
@@ -95,12 +100,12 @@ function planEntries(request: CacheRequest, project: ProjectFiles, fingerprintVa
   })
   for (const part of targetKeys.parts) core.info(`key part ${part.name}: ${part.value}`)
   const entries: CacheEntry[] = [
-    { name: 'registry', paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)), keys: registryCacheKeys(runnerOs(), project.lockText) },
+    { name: 'registry', paths: ['registry/index', 'registry/cache', 'git/db'].map((p) => path.join(request.cargoHome, p)), keys: registryCacheKeys(runnerMachine().os, project.lockText) },
     { name: 'target', paths: [tripleDir, path.join(project.targetDirectory, profileDirName(request.profile))], keys: targetKeys },
   ]
   if (request.zig) {
     const { dir, target, cpu, version } = request.zig
-    entries.push({ name: 'zig', paths: [dir], keys: zigCacheKeys(runnerOs(), runnerArch(), version, target, cpu) })
+    entries.push({ name: 'zig', paths: [dir], keys: zigCacheKeys(runnerMachine().os, runnerMachine().arch, version, target, cpu) })
   }
   return entries
 }
@@ -120,6 +125,8 @@ async function restoreEntries(request: CacheRequest, project: ProjectFiles, entr
   const profileDir = profileDirName(request.profile)
   const state: CacheState = {
     entries: restored,
+    save: request.save,
+    onFailure: request.onFailure,
     prune: {
       profileDirs: [path.join(project.targetDirectory, request.triple, profileDir), path.join(project.targetDirectory, profileDir)],
       workspaceCrates: project.workspaceCrates,
@@ -134,7 +141,7 @@ async function restoreEntries(request: CacheRequest, project: ProjectFiles, entr
 
 export async function prepareCache(request: CacheRequest): Promise<CacheOutcome> {
   const project = readProjectFiles(request.manifests)
-  const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...variablesMatching(RELEVANT_VARIABLES), ...request.buildEnv }) })
+  const fingerprintValue = fingerprint({ ...request.parts, env: relevantEnv({ ...variablesMatching(RELEVANT_VARIABLES), ...request.cargoEnv }) })
   const tripleDir = path.join(project.targetDirectory, request.triple)
   const entries = await restoreEntries(request, project, planEntries(request, project, fingerprintValue))
   // Whatever restored or left the directory, it is only reused under this configuration.
@@ -154,13 +161,15 @@ export async function restoreBuildCache(
   plan: BuildPlan,
   manifests: CargoMetadata,
 ): Promise<CacheOutcome> {
-  const { linker, resolved, knowledge } = setup
+  const { linker, programPaths, rustcTarget } = setup
   const outcome = await prepareCache({
     enabled: inputs.cache,
+    save: inputs.cacheSave,
+    onFailure: inputs.cacheOnFailure,
     backend: actionsCacheBackend,
     manifests,
     cargoHome: defaultCargoHome(variablesMatching([/^CARGO_HOME$/])),
-    buildEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
+    cargoEnv: { ...plan.env, CARGO_ENCODED_RUSTFLAGS: encodeRustflags(plan.portableRustflags) },
     triple: facts.triple,
     profile: inputs.profile,
     rustcVerbose: toolchain.verbose,
@@ -169,13 +178,13 @@ export async function restoreBuildCache(
     parts: {
       // The remaps' runner paths change no crate hash: a new checkout path keeps the key.
       rustflags: plan.portableRustflags,
-      cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [resolved[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
+      cCompilers: [linker.cc, linker.cxx, linker.ar].map((tool) => (tool ? [programPaths[tool.program] ?? tool.program, ...tool.args].join(' ') : '')),
       cFlags: plan.cFlags,
-      linker: linker.description,
+      linker: linkerIdentity(linker),
       linkerVersion: setup.linkerVersion,
       glibc: inputs.glibc,
-      targetCpu: knowledge.baseline.cpu,
-      targetFeatures: knowledge.baseline.features,
+      targetCpu: rustcTarget.baseline.cpu,
+      targetFeatures: rustcTarget.baseline.features,
       buildStd: inputs.buildStd,
       profile: inputs.profile,
       cargoArgs: [inputs.command, ...cargoSelectionArgs(inputs), ...inputs.args],
@@ -195,24 +204,38 @@ export async function saveBuildCache(): Promise<void> {
   }
 }
 
-/** Prune the target directory, then save what is new. */
+/** The main step's last act: the post step (post-if: always()) saves after a failure only with cache-on-failure. */
+export function markMainSucceeded(): void {
+  core.saveState(MAIN_STATE_KEY, MAIN_SUCCEEDED)
+}
+
+/** Prune the target directory, then save what is new; unless cache-save or a failed build says not to. */
 export async function saveCaches(backend: CacheBackend): Promise<void> {
   const text = core.getState(STATE_KEY)
   if (!text) return core.info('No cache to save (cache disabled, unavailable, or the build did not get that far).')
   try {
     const state = JSON.parse(text) as CacheState
+    const succeeded = core.getState(MAIN_STATE_KEY) === MAIN_SUCCEEDED
+    const skipped = whyNotSaved(state, succeeded)
+    if (skipped) {
+      core.info(`Not saving the cache: ${skipped}.`)
+      return await writeCacheSummary({ skipped, entries: [], afterFailure: !succeeded })
+    }
+    if (!succeeded) core.info('The build failed; saving the cache anyway (cache-on-failure: true).')
     const target = state.entries.find((entry) => entry.name === 'target')
+    let pruned: number | undefined
     if (target && target.matched !== target.keys.key) {
-      const pruned = pruneTargetDir(state.prune)
+      pruned = pruneTargetDir(state.prune)
       core.info(`Pruned ${pruned} bytes (the workspace's own crates, incremental data, staged binaries, crates gone from Cargo.lock).`)
     }
-    const sizes: string[] = []
-    for (const entry of state.entries) {
-      const saved = await saveEntry(backend, entry)
-      sizes.push(`${entry.name}: ${saved === undefined ? 'not saved' : `${(saved / 1048576).toFixed(1)} MiB saved`}`)
-    }
-    if (hasStepSummary()) await core.summary.addRaw(`\nrust-xbuild cache — ${sizes.join(', ')}\n`).write()
+    const entries: SavedEntry[] = []
+    for (const entry of state.entries) entries.push({ entry, saved: await saveEntryOutcome(backend, entry) })
+    await writeCacheSummary({ entries, pruned, afterFailure: !succeeded })
   } catch (error) {
     core.warning(`Saving the cache failed: ${errorMessage(error)}`)
   }
+}
+
+async function writeCacheSummary(result: Parameters<typeof renderCacheSummary>[0]): Promise<void> {
+  if (hasStepSummary()) await core.summary.addRaw(renderCacheSummary(result)).write()
 }

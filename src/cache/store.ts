@@ -44,11 +44,18 @@ export interface CacheEntry {
 
 export interface CacheState {
   entries: CacheEntry[]
+  /** cache-save: false leaves everything unsaved */
+  save?: boolean
+  /** cache-on-failure: save after a failed main step too */
+  onFailure?: boolean
   /** What pruning needs to know about the target directory */
   prune: PruneRequest
 }
 
 export const STATE_KEY = 'rust-xbuild-cache'
+/** Saved by the main step when it reaches its end without failing; a main that never got there failed. */
+export const MAIN_STATE_KEY = 'rust-xbuild-main'
+export const MAIN_SUCCEEDED = 'succeeded'
 
 /** Total size of files under the paths (symlinks not followed). */
 export function sizeOf(paths: readonly string[]): number {
@@ -85,24 +92,34 @@ export async function restoreEntry(backend: CacheBackend, entry: CacheEntry): Pr
 
 /** Save unless the exact key was restored (nothing new to store). Returns the saved size. */
 export async function saveEntry(backend: CacheBackend, entry: CacheEntry): Promise<number | undefined> {
+  const outcome = await saveEntryOutcome(backend, entry)
+  return typeof outcome === 'number' ? outcome : undefined
+}
+
+/** The saved size, or why nothing was saved (for the job summary). */
+export async function saveEntryOutcome(backend: CacheBackend, entry: CacheEntry): Promise<number | string> {
   if (entry.matched === entry.keys.key) {
     core.info(`${entry.name}: exact hit on ${entry.keys.key}, not saving again.`)
-    return undefined
+    return 'exact hit, not saved again'
   }
   const existing = entry.paths.filter((file) => fs.existsSync(file))
   if (!existing.length) {
     core.info(`${entry.name}: nothing to save.`)
-    return undefined
+    return 'nothing to save'
   }
   const bytes = sizeOf(existing)
   try {
-    if (!(await backend.save(existing, entry.keys.key))) return undefined
+    if (!(await backend.save(existing, entry.keys.key))) {
+      // @actions/cache reports a refused reservation as info only; the job still says it here.
+      core.warning(`The ${entry.name} cache was not saved under ${entry.keys.key}: the cache service declined (another job may have saved this key first) or failed, as logged above. The job goes on.`)
+      return 'not saved (see the warning)'
+    }
     core.info(`${entry.name}: saved ${entry.keys.key} (${bytes} bytes before compression)`)
     return bytes
   } catch (error) {
     // Another job saving the same key first, a too-large entry, the service down: never fatal.
     core.warning(`Saving the ${entry.name} cache failed: ${errorMessage(error)}`)
-    return undefined
+    return 'not saved (see the warning)'
   }
 }
 

@@ -22,6 +22,9 @@ export const Input = {
   Strip: 'strip',
   Cache: 'cache',
   CacheKey: 'cache-key',
+  CacheSave: 'cache-save',
+  CacheOnFailure: 'cache-on-failure',
+  DebugSymbols: 'debug-symbols',
   Verify: 'verify',
   MaxGlibc: 'max-glibc',
   SmokeTest: 'smoke-test',
@@ -55,6 +58,7 @@ export const MergeInput = {
   ImageBase: 'image-base',
   ImageEntrypoint: 'image-entrypoint',
   ImageArchive: 'image-archive',
+  ImageCpu: 'image-cpu',
   RegistryUsername: 'registry-username',
   RegistryPassword: 'registry-password',
 } as const

@@ -138,6 +138,17 @@ export function zigCpu(facts: Pick<TargetFacts, 'arch' | 'family'>, baseline: Ba
   return chosen + features.join('')
 }
 
+/** What `{cpu}` names and the merge keys variants by: the target-cpu, `baseline` when none was given. */
+export const DEFAULT_CPU_LABEL = 'baseline'
+export function cpuLabel(cpu: string | undefined): string {
+  return cpu ?? DEFAULT_CPU_LABEL
+}
+
+/** A CPU name as rustc spells them (x86-64-v3, cortex-a72, pentium4, arm1176jzf-s): also a safe folder name. */
+export function isCpuName(value: string): boolean {
+  return value.length <= 64 && /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(value)
+}
+
 /** rustc's flags for the baseline, in the -Ckey=value form. */
 export function rustFlagsForBaseline(baseline: Baseline): string[] {
   const flags: string[] = []

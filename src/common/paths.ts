@@ -1,5 +1,5 @@
 /**
- * Where the action writes, and how it reads files it did not make (DESIGN.md 22). Every
+ * Where the action writes, and how it reads files it did not make (docs/security.md). Every
  * writer names its output folder and a path relative to it; the path must stay inside the
  * folder after links are resolved, and the file itself is never a link (O_NOFOLLOW). A
  * file read from an artifact or a staging folder must be a regular file: links, folders,

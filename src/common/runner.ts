@@ -35,12 +35,13 @@ export function actionTempDir(name: string): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), TEMP_FOLDER, name)
 }
 
-export function runnerOs(): string {
-  return process.env.RUNNER_OS || process.platform
-}
-
-export function runnerArch(): string {
-  return process.env.RUNNER_ARCH || process.arch
+/**
+ * The machine the action runs on, as node names it (linux/x64): the one notion of the host for
+ * what is downloaded for it and what its caches are keyed by. (What is built is decided by
+ * rustc's host triple, `Host` in common/target.ts, which names the same machine.)
+ */
+export function runnerMachine(): { os: NodeJS.Platform; arch: NodeJS.Architecture } {
+  return { os: process.platform, arch: process.arch }
 }
 
 /** True on a GitHub Actions runner (not a local run). */

@@ -136,12 +136,6 @@ function familyOf(arch: string): string {
   return arch
 }
 
-/** Rust's name for the machine that runs this process. */
-export function hostFamily(nodeArch: string = process.arch): string {
-  const map: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', arm: 'arm', ia32: 'x86', s390x: 's390x', ppc64: 'powerpc64', riscv64: 'riscv64' }
-  return map[nodeArch] ?? nodeArch
-}
-
 /** Levenshtein distance, for "did you mean" suggestions. */
 export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i)

@@ -35,11 +35,11 @@ export interface DebSpec {
   notes: string[]
 }
 
-const DEB_KEYS = [
+/** cargo-deb's keys the action applies; DEB_IGNORED are cargo-deb's keys it reads and does not apply (a note). */
+const DEB_APPLIED = [
   'name',
   'maintainer',
   'copyright',
-  'license-file',
   'changelog',
   'depends',
   'pre-depends',
@@ -57,18 +57,8 @@ const DEB_KEYS = [
   'revision',
   'conf-files',
   'assets',
-  'merge-assets',
-  'triggers-file',
   'maintainer-scripts',
-  'features',
-  'default-features',
-  'separate-debug-symbols',
-  'dbgsym',
-  'compress-debug-symbols',
-  'preserve-symlinks',
   'systemd-units',
-  'variants',
-  'profile',
 ]
 const DEB_IGNORED = [
   'license-file',
@@ -83,6 +73,7 @@ const DEB_IGNORED = [
   'variants',
   'profile',
 ]
+const DEB_KEYS = [...DEB_APPLIED, ...DEB_IGNORED]
 const DEB_RELATIONS: [string, string][] = [
   ['pre-depends', 'Pre-Depends'],
   ['recommends', 'Recommends'],
@@ -106,6 +97,23 @@ function oneLine(reader: MetadataReader, name: string, value: string | undefined
   return value
 }
 
+/** cargo-deb's extended description: the text, else its file, else the crate's readme. */
+function debExtendedDescription(reader: MetadataReader, crate: CrateInfo): DebSpec['extendedDescription'] {
+  const extendedText = reader.string('extended-description')
+  const extendedFile = reader.string('extended-description-file')
+  if (extendedText !== undefined) return { text: extendedText }
+  if (extendedFile !== undefined) return { file: checkSource(reader, reader.key('extended-description-file'), extendedFile) }
+  return crate.readme ? { file: checkSource(reader, 'package.readme', crate.readme) } : undefined
+}
+
+/** conf-files: absolute paths of files dpkg keeps when the user changed them. */
+function debConfFiles(reader: MetadataReader): string[] {
+  const value = reader.table['conf-files']
+  if (value === undefined) return []
+  if (!Array.isArray(value)) return reader.refuse(reader.key('conf-files'), value, 'expected an array of absolute paths, e.g. ["/etc/app/app.toml"].')
+  return value.map((file: unknown, index) => checkDest(reader, `${reader.key('conf-files')}[${index}]`, file))
+}
+
 export function debSpec(crate: CrateInfo): DebSpec {
   const reader = new MetadataReader(crate, 'deb', table(crate, crate.deb, 'package.metadata.deb'))
   reader.checkKeys(DEB_KEYS, DEB_IGNORED)
@@ -122,23 +130,8 @@ export function debSpec(crate: CrateInfo): DebSpec {
   if (!/^(required|important|standard|optional|extra)$/.test(priority)) reader.refuse(reader.key('priority'), priority, 'expected required, important, standard or optional.')
   const section = oneLine(reader, 'section', reader.string('section'))
   if (section !== undefined && !/^[a-z0-9/+_.-]+$/.test(section)) reader.refuse(reader.key('section'), section, 'expected a Debian section such as utils, net or admin.')
-  const extendedText = reader.string('extended-description')
-  const extendedFile = reader.string('extended-description-file')
-  const readme = crate.readme
-  const extendedDescription =
-    extendedText !== undefined
-      ? { text: extendedText }
-      : extendedFile !== undefined
-        ? { file: checkSource(reader, reader.key('extended-description-file'), extendedFile) }
-        : readme
-          ? { file: checkSource(reader, 'package.readme', readme) }
-          : undefined
-  const confFiles = (() => {
-    const value = reader.table['conf-files']
-    if (value === undefined) return []
-    if (!Array.isArray(value)) return reader.refuse(reader.key('conf-files'), value, 'expected an array of absolute paths, e.g. ["/etc/app/app.toml"].')
-    return value.map((file: unknown, index) => checkDest(reader, `${reader.key('conf-files')}[${index}]`, file))
-  })()
+  const extendedDescription = debExtendedDescription(reader, crate)
+  const confFiles = debConfFiles(reader)
   const maintainerScripts = reader.string('maintainer-scripts')
   const units = systemdUnits(reader)
   if (units.length && maintainerScripts === undefined)

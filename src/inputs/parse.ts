@@ -19,10 +19,10 @@ export type UploadMode = 'artifact' | 'release' | 'none'
 export const DEFAULT_ARTIFACT_NAME = 'rust-xbuild-{target}'
 
 export interface Inputs {
-  /** The Rust triple (a Docker platform is already mapped) */
-  target: string
-  /** The `target` input as given, for messages */
-  targetInput: string
+  /** The Rust triple (a Docker platform is already mapped); the facts derive from it once (inputs/phase.ts) */
+  triple: string
+  /** The `target` input as the workflow gave it (a triple or a Docker platform), for messages */
+  targetAsGiven: string
   libc: Libc
   /** undefined: the project's rust-toolchain file, else stable; 'system': cargo on PATH */
   toolchain?: string
@@ -45,8 +45,14 @@ export interface Inputs {
   command: Command
   buildStd: boolean
   strip: boolean
+  /** Keep each binary's debug information in a file of its own (.debug, .pdb, .dSYM) before stripping */
+  debugSymbols: boolean
   /** Restore and save the build cache */
   cache: boolean
+  /** Whether the post step saves the cache (cache-save) */
+  cacheSave: boolean
+  /** Whether the post step saves after a failed build too (cache-on-failure) */
+  cacheOnFailure: boolean
   /** An extra part for the cache key */
   cacheKey: string
   verify: VerifyMode
@@ -107,7 +113,7 @@ export function parseInputs(read: InputReader): Inputs {
   const compilers = parseCompilerInputs(read, target)
   const checks = parseCheckInputs(read)
   const linuxPackages = parseLinuxPackageFormats(read(Input.Packages))
-  checkLinuxPackageTarget(linuxPackages, targetFacts(target.target))
+  checkLinuxPackageTarget(linuxPackages, targetFacts(target.triple))
   const cargo = parseCargoInputs(read)
   return {
     ...parsePublishing(read),
@@ -121,23 +127,23 @@ export function parseInputs(read: InputReader): Inputs {
 }
 
 /** `target` and `libc`: the triple, as given and resolved, and its C library. */
-function parseTargetInputs(read: InputReader): Pick<Inputs, 'target' | 'targetInput' | 'libc'> {
+function parseTargetInputs(read: InputReader): Pick<Inputs, 'triple' | 'targetAsGiven' | 'libc'> {
   const libcValue = read(Input.Libc).trim()
   // Empty (the default): gnu for a Docker platform, and whatever the triple names otherwise.
   const libc = parseChoice(read, Input.Libc, ['gnu', 'musl'] as const, 'gnu')
-  const target = parseTarget(read, libc)
-  const targetInput = read(Input.Target).trim()
-  const facts = targetFacts(target)
-  if (libcValue !== '' && !isDockerPlatform(targetInput) && facts.libc !== libc) {
-    const named = facts.libc === 'other' ? `the triple '${target}' has no gnu or musl C library` : `the triple '${target}' already names its libc (${facts.libc})`
+  const triple = parseTarget(read, libc)
+  const targetAsGiven = read(Input.Target).trim()
+  const facts = targetFacts(triple)
+  if (libcValue !== '' && !isDockerPlatform(targetAsGiven) && facts.libc !== libc) {
+    const named = facts.libc === 'other' ? `the triple '${triple}' has no gnu or musl C library` : `the triple '${triple}' already names its libc (${facts.libc})`
     throw new InputError(Input.Libc, libcValue, `it only chooses between the gnu and musl triples of a Docker-platform target; ${named}. Remove 'libc' or use the ${libc} triple.`)
   }
-  return { target, targetInput, libc: facts.libc === 'musl' ? 'musl' : 'gnu' }
+  return { triple, targetAsGiven, libc: facts.libc === 'musl' ? 'musl' : 'gnu' }
 }
 
 /** `toolchain`, `linker`, `glibc`, `target-cpu` and `target-features`, checked against the target. */
-function parseCompilerInputs(read: InputReader, { target }: Pick<Inputs, 'target'>): Pick<Inputs, 'toolchain' | 'linker' | 'glibc' | 'targetCpu' | 'targetFeatures'> {
-  const facts = targetFacts(target)
+function parseCompilerInputs(read: InputReader, { triple }: Pick<Inputs, 'triple'>): Pick<Inputs, 'toolchain' | 'linker' | 'glibc' | 'targetCpu' | 'targetFeatures'> {
+  const facts = targetFacts(triple)
   const toolchainValue = read(Input.Toolchain).trim()
   if (toolchainValue !== '' && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(toolchainValue)) {
     throw new InputError(Input.Toolchain, toolchainValue, 'expected a rustup toolchain name (stable, nightly, 1.85.0, nightly-2025-01-01) or system.')
@@ -146,8 +152,8 @@ function parseCompilerInputs(read: InputReader, { target }: Pick<Inputs, 'target
   const glibcValue = read(Input.Glibc).trim()
   if (glibcValue !== '') {
     if (!GLIBC.test(glibcValue)) throw new InputError(Input.Glibc, glibcValue, 'expected a glibc version such as 2.17 or 2.28.')
-    if (facts.libc === 'musl') throw new InputError(Input.Glibc, glibcValue, `a glibc floor does not apply to the musl target ${target}; remove 'glibc' or choose a gnu target.`)
-    if (facts.os !== 'linux' || facts.libc !== 'gnu') throw new InputError(Input.Glibc, glibcValue, `a glibc floor only applies to Linux gnu targets, not ${target}.`)
+    if (facts.libc === 'musl') throw new InputError(Input.Glibc, glibcValue, `a glibc floor does not apply to the musl target ${triple}; remove 'glibc' or choose a gnu target.`)
+    if (facts.os !== 'linux' || facts.libc !== 'gnu') throw new InputError(Input.Glibc, glibcValue, `a glibc floor only applies to Linux gnu targets, not ${triple}.`)
     if (linker === 'gcc' || linker === 'none') {
       throw new InputError(Input.Linker, linker, `a glibc floor (glibc: ${glibcValue}) needs zig to link against that glibc; use linker: auto or zig.`)
     }
@@ -197,7 +203,24 @@ function parseCargoInputs(
   read: InputReader,
 ): Pick<
   Inputs,
-  'cacheKey' | 'profile' | 'rustflags' | 'workingDirectory' | 'packages' | 'bins' | 'features' | 'allFeatures' | 'noDefaultFeatures' | 'locked' | 'args' | 'command' | 'buildStd' | 'strip' | 'cache'
+  | 'cacheKey'
+  | 'profile'
+  | 'rustflags'
+  | 'workingDirectory'
+  | 'packages'
+  | 'bins'
+  | 'features'
+  | 'allFeatures'
+  | 'noDefaultFeatures'
+  | 'locked'
+  | 'args'
+  | 'command'
+  | 'buildStd'
+  | 'strip'
+  | 'debugSymbols'
+  | 'cache'
+  | 'cacheSave'
+  | 'cacheOnFailure'
 > {
   const cacheKey = read(Input.CacheKey).trim()
   if (/[\n,]/.test(cacheKey)) throw new InputError(Input.CacheKey, cacheKey, 'a cache key part may not contain commas or newlines.')
@@ -218,7 +241,10 @@ function parseCargoInputs(
     command: parseChoice(read, Input.Command, ['build', 'test', 'both'] as const, 'build'),
     buildStd: parseBoolean(read, Input.BuildStd, false),
     strip: parseBoolean(read, Input.Strip, true),
+    debugSymbols: parseBoolean(read, Input.DebugSymbols, false),
     cache: parseBoolean(read, Input.Cache, true),
+    cacheSave: parseBoolean(read, Input.CacheSave, true),
+    cacheOnFailure: parseBoolean(read, Input.CacheOnFailure, false),
   }
 }
 
@@ -252,8 +278,8 @@ function parsePublishing(read: InputReader): Pick<Inputs, 'archive' | 'nameTempl
   }
 
   const artifactName = read(Input.ArtifactName).trim() || DEFAULT_ARTIFACT_NAME
-  const unknown = /\{(?!target\})[^}]*\}/.exec(artifactName)
-  if (unknown) throw new InputError(Input.ArtifactName, artifactName, `unknown placeholder ${unknown[0]}; the one placeholder is {target}.`)
+  const unknown = /\{([^}]*)\}/g.exec(artifactName.replace(/\{(target|cpu)\}/g, ''))
+  if (unknown) throw new InputError(Input.ArtifactName, artifactName, `unknown placeholder ${unknown[0]}; the placeholders are {target} and {cpu} (the target-cpu, or baseline).`)
   checkArtifactName(Input.ArtifactName, artifactName)
 
   return {

@@ -37,8 +37,8 @@ export function readInputs(): BuildRequest {
       throw new InputError(Input.Upload, 'release', 'a release receives the archives, and archive is none; set archive, or upload artifacts and publish with the merge action.')
     releaseTarget(inputs.releaseTag, inputs.token)
   }
-  const facts = targetFacts(inputs.target)
-  core.info(`Target ${facts.triple}${inputs.targetInput !== facts.triple ? ` (from ${inputs.targetInput})` : ''}`)
+  const facts = targetFacts(inputs.triple)
+  core.info(`Target ${facts.triple}${inputs.targetAsGiven !== facts.triple ? ` (from ${inputs.targetAsGiven})` : ''}`)
   core.info(`Project ${workDir}`)
   return { inputs, workDir, facts, stageDir: path.join(workDir, 'target', STAGE_FOLDER, facts.triple) }
 }

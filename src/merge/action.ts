@@ -20,17 +20,20 @@ import { writeJobSummary } from '../summary/write.js'
 import { collectArtifacts, collectDirs, combine, writeMergedManifest, type MergeResult } from './collect.js'
 import { parseMergeInputs } from './plan.js'
 
-/** Release assets: the archives, the deb/rpm packages, the SBOMs and the combined checksum files and manifest (asset names have no folders). */
+/** Release assets: the archives, the debug archives, the deb/rpm packages, the SBOMs and the combined checksum files and manifest (asset names have no folders). */
 export function releaseFiles(result: MergeResult): UploadFile[] {
   const archives = result.plan.files.filter((file) => file.kind === 'archive')
+  const debug = result.plan.files.filter((file) => file.kind === 'debug')
   const sboms = result.plan.files.filter((file) => file.kind === 'sbom')
   const packages = result.plan.files.filter((file) => file.kind === 'package')
   if (!archives.length)
     throw new InputError(MergeInput.Upload, 'release', 'the merged artifacts hold no archives (archive: none in the builds); a release receives archives. Build with archive: tar.gz or zip.')
-  return [...archives.map((file) => file.path), ...packages.map((file) => file.path), ...sboms.map((file) => file.path), ...result.sums, 'manifest.json'].map((name) => ({
-    path: path.join(result.dir, name),
-    name,
-  }))
+  return [...archives.map((file) => file.path), ...debug.map((file) => file.path), ...packages.map((file) => file.path), ...sboms.map((file) => file.path), ...result.sums, 'manifest.json'].map(
+    (name) => ({
+      path: path.join(result.dir, name),
+      name,
+    }),
+  )
 }
 
 export interface Clients {
@@ -61,7 +64,7 @@ export async function run(clients: Clients = productionClients): Promise<void> {
     const collected = await core.group(inputs.dirs.length ? 'Read and verify the folders' : 'Download and verify', () =>
       artifacts && !inputs.dirs.length ? collectArtifacts(artifacts, inputs, tempDir) : collectDirs(inputs, workspace),
     )
-    const result = combine(collected, inputs, workspace, image?.archive)
+    const result = combine(collected, inputs, workspace, image)
     for (const file of result.plan.files) core.info(`${file.sha256}  ${file.path}`)
     core.setOutput(MergeOutput.Dir, result.dir)
     core.setOutput(MergeOutput.Manifest, path.join(result.dir, 'SHA256SUMS'))
@@ -92,8 +95,10 @@ async function mergedImage(image: ImageInputs, result: MergeResult, workspace: s
   const targets: ImageTarget[] = []
   for (const target of result.plan.targets) {
     const platform = targetFacts(target).dockerPlatform
-    const binaries = result.plan.files.filter((file) => file.target === target && file.kind === 'binary')
+    // A target built for several baselines puts one of them in its platform (image-cpu).
+    const binaries = result.plan.files.filter((file) => file.target === target && file.kind === 'binary' && file.cpu === result.platformCpu[target])
     if (!platform || !binaries.length) continue
+    if ((result.plan.variants[target]?.length ?? 0) > 1) core.info(`${platform}: the ${target}@${result.platformCpu[target]} build`)
     targets.push({ target, platform, binaries: binaries.map((file) => ({ name: file.source, path: path.join(result.dir, ...file.path.split('/')) })) })
   }
   const pushed = await buildImage(image, targets, {
@@ -104,13 +109,16 @@ async function mergedImage(image: ImageInputs, result: MergeResult, workspace: s
     workflow: { actor: actor(), token },
   })
   core.info(`The image step took ${(pushed.milliseconds / 1000).toFixed(2)} s.`)
-  writeMergedManifest(result, { digest: pushed.digest, references: pushed.references, platforms: pushed.platforms, ...(pushed.archive ? { archive: path.relative(result.dir, pushed.archive) } : {}) })
+  // Each platform with the CPU variant it carries, when its target has several.
+  const platforms = pushed.platforms.map((p) => ((result.plan.variants[p.target]?.length ?? 0) > 1 ? { ...p, cpu: result.platformCpu[p.target] } : p))
+  writeMergedManifest(result, { digest: pushed.digest, references: pushed.references, platforms, ...(pushed.archive ? { archive: path.relative(result.dir, pushed.archive) } : {}) })
   return pushed
 }
 
 function renderMergeSummary(result: MergeResult, image: ImageResult | undefined): string {
   const lines = [`## rust-xbuild merge: ${result.plan.targets.length} target(s)`, '', '| File | Target | SHA256 |', '|---|---|---|']
-  for (const file of result.plan.files) lines.push(`| \`${file.path}\` | \`${file.target}\` | \`${file.sha256}\` |`)
+  const variant = (file: MergeResult['plan']['files'][number]): string => ((result.plan.variants[file.target]?.length ?? 0) > 1 ? `@${file.cpu}` : '')
+  for (const file of result.plan.files) lines.push(`| \`${file.path}\` | \`${file.target}${variant(file)}\` | \`${file.sha256}\` |`)
   if (image) {
     const where = [...image.references, ...(image.archive ? [image.archive] : [])].map((name) => `\`${name}\``).join(', ')
     lines.push(`| image: ${where} | ${image.platforms.map((p) => `\`${p.platform}\``).join(', ')} | \`${image.digest}\` |`)

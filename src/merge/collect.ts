@@ -26,6 +26,7 @@ import {
   type MergePlan,
   type TargetManifest,
 } from './plan.js'
+import { platformVariants } from './variants.js'
 
 export interface Source {
   /** The artifact's name, or the folder relative to the workspace */
@@ -46,6 +47,8 @@ export interface MergeResult {
   manifestPath: string
   docker: string[]
   sources: Source[]
+  /** The CPU variant of each target that stands for its Docker platform (image, docker-dir) */
+  platformCpu: Record<string, string>
 }
 
 /**
@@ -166,14 +169,16 @@ function reservedIn(outer: string, inner: string | undefined): string[] {
  * the same result. Every check comes first: on any problem nothing is written. Every write
  * stays inside its folder (common/paths.ts).
  */
-export function combine(collected: Collected, inputs: MergeInputs, workspace: string, imageArchive?: string): MergeResult {
-  const reserved = [...reservedIn(inputs.path, inputs.dockerDir), ...reservedIn(inputs.path, imageArchive)]
+export function combine(collected: Collected, inputs: MergeInputs, workspace: string, image?: { archive?: string }): MergeResult {
+  const reserved = [...reservedIn(inputs.path, inputs.dockerDir), ...reservedIn(inputs.path, image?.archive)]
   const plan = planMerge(collected.sources, inputs.expect, reserved)
-  const problems = [...collected.problems, ...plan.problems]
+  // One build per Docker platform: asked only when something is laid out per platform.
+  const platform = inputs.dockerDir || image || inputs.imageCpu.length ? platformVariants(plan.variants, inputs.imageCpu) : { chosen: {}, problems: [] }
+  const problems = [...collected.problems, ...plan.problems, ...platform.problems]
   if (problems.length) throw new ActionError(`The merge found ${problems.length} problem(s):\n- ${problems.join('\n- ')}`)
   const dockerLayout: { file: MergedFile; relative: string }[] = []
   if (inputs.dockerDir) {
-    for (const file of plan.files.filter((f) => f.kind === 'binary')) {
+    for (const file of plan.files.filter((f) => f.kind === 'binary' && f.cpu === platform.chosen[f.target])) {
       const platform = targetFacts(file.target).dockerPlatform
       if (platform) dockerLayout.push({ file, relative: dockerPath(platform, file.source) })
     }
@@ -204,7 +209,7 @@ export function combine(collected: Collected, inputs: MergeInputs, workspace: st
       docker.push(relative)
     }
   }
-  const result = { dir, plan, sums, manifestPath: path.join(dir, 'manifest.json'), docker, sources: collected.sources }
+  const result = { dir, plan, sums, manifestPath: path.join(dir, 'manifest.json'), docker, sources: collected.sources, platformCpu: platform.chosen }
   writeMergedManifest(result)
   return result
 }

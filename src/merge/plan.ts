@@ -1,14 +1,17 @@
 /**
  * The merge as data: its inputs, the per-target manifests read back, and one combined
  * set of files. Archives keep their names at the top; loose binaries go to
- * `<target>/<bin>`, since every target has its own `app`. A name claimed by two
- * artifacts with different contents, and an expected target without an artifact, are
- * problems. Pure: action.ts collects, verifies and writes.
+ * `<target>/<bin>`, since every target has its own `app`, and to `<target>/<cpu>/<bin>`
+ * when a target has builds of several CPU baselines (variants, keyed `<target>@<cpu>`).
+ * A name claimed by two artifacts with different contents, and an expected target or
+ * variant without an artifact, are problems. Pure: action.ts collects, verifies and writes.
  */
 import { MergeInput } from '../common/constants.js'
 import { ActionError, InputError } from '../errors.js'
 import { checkArtifactName, looksLikeTriple, optional, parseList, parseReleaseTag, type InputReader } from '../inputs/readers.js'
 import { dockerPlatforms, targetFacts, tripleForDockerPlatform } from '../common/target.js'
+import { cpuLabel, isCpuName } from '../common/cpu.js'
+import { collisionProblem, expectedIsMet, targetVariants } from './variants.js'
 import { isSafeRelativePath, UNSAFE_NAME_CHARS } from '../inputs/packaging.js'
 import picomatch from 'picomatch'
 
@@ -19,7 +22,7 @@ export interface MergeInputs {
   pattern: string
   /** Local folders (the build action's `dir` outputs, globs allowed) instead of artifacts */
   dirs: string[]
-  /** Triples, or Docker platforms (any libc), that must be present */
+  /** Triples, or Docker platforms (any libc), that must be present; `<either>@<cpu>` for one variant */
   expect: string[]
   /** Output folder, relative to the workspace */
   path: string
@@ -28,6 +31,8 @@ export interface MergeInputs {
   artifactName: string
   releaseTag?: string
   token?: string
+  /** `image-cpu`: which variant stands for its Docker platform (`<cpu>` or `<target>@<cpu>` entries) */
+  imageCpu: string[]
 }
 
 function relativeInside(input: string, value: string): string {
@@ -36,21 +41,35 @@ function relativeInside(input: string, value: string): string {
   return normalized
 }
 
+/** One `expect` entry: a triple or a Docker platform, with `@<cpu>` for one variant of it. */
+function parseExpected(entry: string): string {
+  const at = entry.indexOf('@')
+  const target = at < 0 ? entry : entry.slice(0, at)
+  const cpu = at < 0 ? undefined : entry.slice(at + 1)
+  if (cpu !== undefined && !isCpuName(cpu))
+    throw new InputError(MergeInput.Expect, entry, `expected a target-cpu after @, such as x86_64-unknown-linux-gnu@x86-64-v3 (or @baseline: the build without target-cpu).`)
+  const variant = cpu === undefined ? '' : `@${cpu}`
+  if (target.includes('/')) {
+    // A Docker platform is satisfied by a target of either libc (linux/arm64: aarch64 gnu or musl).
+    const platform = target.toLowerCase() === 'linux/arm64/v8' ? 'linux/arm64' : target.toLowerCase()
+    if (!tripleForDockerPlatform(platform, 'gnu'))
+      throw new InputError(MergeInput.Expect, entry, `not a Docker platform the action knows; use one of ${dockerPlatforms().join(', ')}, or a Rust target triple.`)
+    return platform + variant
+  }
+  if (!looksLikeTriple(target))
+    throw new InputError(
+      MergeInput.Expect,
+      entry,
+      'expected Rust target triples (x86_64-unknown-linux-gnu), or one CPU variant of one (x86_64-unknown-linux-gnu@x86-64-v3), separated by commas or newlines.',
+    )
+  return target + variant
+}
+
 export function parseMergeInputs(read: InputReader): MergeInputs {
   const pattern = read(MergeInput.Pattern).trim() || 'rust-xbuild-*'
   if (/["<>|?\\/:\r\n]/.test(pattern)) throw new InputError(MergeInput.Pattern, pattern, 'expected an artifact name pattern such as rust-xbuild-* (only * is a wildcard).')
 
-  const expect = parseList(read(MergeInput.Expect)).map((target) => {
-    if (target.includes('/')) {
-      // A Docker platform is satisfied by a target of either libc (linux/arm64: aarch64 gnu or musl).
-      const platform = target.toLowerCase() === 'linux/arm64/v8' ? 'linux/arm64' : target.toLowerCase()
-      if (!tripleForDockerPlatform(platform, 'gnu'))
-        throw new InputError(MergeInput.Expect, target, `not a Docker platform the action knows; use one of ${dockerPlatforms().join(', ')}, or a Rust target triple.`)
-      return platform
-    }
-    if (!looksLikeTriple(target)) throw new InputError(MergeInput.Expect, target, 'expected Rust target triples (x86_64-unknown-linux-gnu), separated by commas or newlines.')
-    return target
-  })
+  const expect = parseList(read(MergeInput.Expect)).map(parseExpected)
 
   const uploadValue = read(MergeInput.Upload).trim()
   const upload = new Set<MergeUpload>()
@@ -77,7 +96,18 @@ export function parseMergeInputs(read: InputReader): MergeInputs {
     artifactName,
     releaseTag: parseReleaseTag(read, MergeInput.ReleaseTag),
     token: optional(read(MergeInput.Token)),
+    imageCpu: parseList(read(MergeInput.ImageCpu)).map(parseImageCpu),
   }
+}
+
+/** One `image-cpu` entry: a target-cpu (`x86-64-v3`, `baseline`), or `<triple>@<cpu>` for one target. */
+function parseImageCpu(entry: string): string {
+  const at = entry.indexOf('@')
+  const target = at < 0 ? undefined : entry.slice(0, at)
+  const cpu = at < 0 ? entry : entry.slice(at + 1)
+  if (!isCpuName(cpu) || (target !== undefined && !looksLikeTriple(target)))
+    throw new InputError(MergeInput.ImageCpu, entry, 'expected the target-cpu of the builds to put in the image, such as x86-64-v3, or one per target: x86_64-unknown-linux-gnu@x86-64-v3.')
+  return entry
 }
 
 /** `rust-xbuild-*` → a matcher for artifact names (picomatch: `*` is the one wildcard the input allows). */
@@ -85,8 +115,10 @@ export function artifactMatcher(pattern: string): RegExp {
   return picomatch.makeRe(pattern, { dot: true })
 }
 
-/** Archives, deb/rpm packages and SBOMs carry their target in their name; loose binaries go under `<target>/`. */
-export type FileKind = 'binary' | 'archive' | 'package' | 'sbom'
+/** Archives, debug archives, deb/rpm packages and SBOMs carry their target in their name; loose binaries go under `<target>/`. */
+export type FileKind = 'binary' | 'archive' | 'debug' | 'package' | 'sbom'
+
+const TOP_LEVEL_KINDS: readonly string[] = ['archive', 'debug', 'package', 'sbom']
 
 export interface ManifestFile {
   name: string
@@ -98,6 +130,8 @@ export interface ManifestFile {
 
 export interface TargetManifest {
   target: string
+  /** The build's CPU baseline, as `{cpu}` names it: its target-cpu, `baseline` when none was given */
+  cpu: string
   files: ManifestFile[]
   /** The build facts (toolchain, rustflags, baseline, linker) carried into the combined manifest */
   build: Record<string, unknown>
@@ -138,6 +172,9 @@ export function parseManifest(text: string, artifact: string): TargetManifest {
   const build = Object.fromEntries(Object.entries(rest).filter(([key]) => key !== 'sums' && key !== 'docker'))
   if (typeof target !== 'string' || !target) return fail('no target.')
   if (!isManifestTarget(target)) return fail(`the target ${JSON.stringify(target)} is not a Rust target triple (such as x86_64-unknown-linux-gnu); it names the folder of its binaries.`)
+  const cpu = manifestCpu(rest.baseline)
+  if (cpu === undefined)
+    return fail(`the baseline's targetCpu ${JSON.stringify((rest.baseline as Record<string, unknown>).targetCpu)} is not a CPU name (such as x86-64-v3); it names the folder of its binaries.`)
   if (!Array.isArray(files)) return fail('no files list.')
   if (files.length > MAX_MANIFEST_FILES) return fail(`it lists ${files.length} files, more than the ${MAX_MANIFEST_FILES} a build stages.`)
   const names = new Set<string>()
@@ -153,19 +190,28 @@ export function parseManifest(text: string, artifact: string): TargetManifest {
     return {
       name,
       // A kind this merge does not know goes under <target>/ as a binary does: never to the top.
-      kind: entry.kind === 'archive' || entry.kind === 'package' || entry.kind === 'sbom' ? entry.kind : 'binary',
+      kind: typeof entry.kind === 'string' && TOP_LEVEL_KINDS.includes(entry.kind) ? (entry.kind as FileKind) : 'binary',
       size: entry.size,
       sha256: entry.sha256,
       ...(entry.sha512 ? { sha512: entry.sha512 as string } : {}),
     }
   })
-  return { target, files: parsed, build }
+  return { target, cpu, files: parsed, build }
+}
+
+/** The variant a manifest's `baseline` names (`{ targetCpu: 'x86-64-v3' }`); a manifest without one is the baseline build. undefined: not a CPU name. */
+function manifestCpu(baseline: unknown): string | undefined {
+  const targetCpu = baseline && typeof baseline === 'object' ? (baseline as Record<string, unknown>).targetCpu : undefined
+  if (targetCpu === undefined || targetCpu === null) return cpuLabel(undefined)
+  return typeof targetCpu === 'string' && isCpuName(targetCpu) && isManifestFileName(targetCpu) ? targetCpu : undefined
 }
 
 export interface MergedFile {
   /** Relative path in the merged folder */
   path: string
   target: string
+  /** The baseline of the build it came from (`{cpu}`) */
+  cpu: string
   artifact: string
   /** The file's name inside its artifact */
   source: string
@@ -178,11 +224,15 @@ export interface MergedFile {
 export interface MergePlan {
   files: MergedFile[]
   targets: string[]
+  /** Each target's CPU baselines, sorted: more than one means variants, under `<target>/<cpu>/` */
+  variants: Record<string, string[]>
   problems: string[]
 }
 
-export function mergedPath(file: ManifestFile, target: string): string {
-  return file.kind === 'binary' ? `${target}/${file.name}` : file.name
+/** `<target>/<bin>`; `<target>/<cpu>/<bin>` for one variant of a target built for several baselines. Other kinds stay at the top. */
+export function mergedPath(file: ManifestFile, target: string, cpuFolder?: string): string {
+  if (file.kind !== 'binary') return file.name
+  return cpuFolder === undefined ? `${target}/${file.name}` : `${target}/${cpuFolder}/${file.name}`
 }
 
 /** The files the merge writes at the top of its folder; no artifact may bring a file by these names. */
@@ -205,8 +255,11 @@ export function claimedName(name: string, targets: ReadonlySet<string>, reserved
 export function planMerge(artifacts: readonly { artifact: string; manifest: TargetManifest }[], expect: readonly string[], reserved: readonly string[] = []): MergePlan {
   const problems: string[] = []
   const byPath = new Map<string, MergedFile>()
-  const folders = new Set(artifacts.map((a) => a.manifest.target))
+  const variants = targetVariants(artifacts.map((a) => a.manifest))
+  const folders = new Set(Object.keys(variants))
   for (const { artifact, manifest } of [...artifacts].sort((a, b) => (a.artifact < b.artifact ? -1 : 1))) {
+    // One build of a target keeps <target>/<bin>; several baselines get a folder each.
+    const cpuFolder = (variants[manifest.target]?.length ?? 0) > 1 ? manifest.cpu : undefined
     for (const file of manifest.files) {
       const claimed = file.kind === 'binary' ? undefined : claimedName(file.name, folders, reserved)
       if (claimed) {
@@ -214,8 +267,9 @@ export function planMerge(artifacts: readonly { artifact: string; manifest: Targ
         continue
       }
       const merged: MergedFile = {
-        path: mergedPath(file, manifest.target),
+        path: mergedPath(file, manifest.target, cpuFolder),
         target: manifest.target,
+        cpu: manifest.cpu,
         artifact,
         source: file.name,
         kind: file.kind,
@@ -225,20 +279,18 @@ export function planMerge(artifacts: readonly { artifact: string; manifest: Targ
       }
       const earlier = byPath.get(merged.path)
       if (!earlier) byPath.set(merged.path, merged)
-      else if (earlier.sha256 !== merged.sha256) {
-        problems.push(
-          `${merged.path} is claimed by ${earlier.artifact} (${earlier.target}, sha256 ${earlier.sha256.slice(0, 12)}…) and ${artifact} (${manifest.target}, sha256 ${merged.sha256.slice(0, 12)}…) with different contents; give archives distinct names (keep {target} in the name template).`,
-        )
-      }
+      else if (earlier.sha256 !== merged.sha256) problems.push(collisionProblem(earlier, merged))
     }
   }
-  const targets = [...new Set(artifacts.map((a) => a.manifest.target))].sort()
-  const platforms = new Set(targets.map((target) => targetFacts(target).dockerPlatform))
-  const missing = expect.filter((wanted) => !(wanted.includes('/') ? platforms.has(wanted) : targets.includes(wanted)))
-  if (missing.length)
-    problems.unshift(`Expected target(s) missing: ${missing.join(', ')}. Found: ${targets.join(', ') || 'none'} (artifacts ${artifacts.map((a) => a.artifact).join(', ') || 'none'}).`)
+  const targets = Object.keys(variants).sort()
+  const missing = expect.filter((wanted) => !expectedIsMet(wanted, variants))
+  if (missing.length) {
+    const byVariant = expect.some((wanted) => wanted.includes('@'))
+    const found = targets.flatMap((target) => (byVariant || (variants[target]?.length ?? 0) > 1 ? (variants[target] ?? []).map((cpu) => `${target}@${cpu}`) : [target]))
+    problems.unshift(`Expected target(s) missing: ${missing.join(', ')}. Found: ${found.join(', ') || 'none'} (artifacts ${artifacts.map((a) => a.artifact).join(', ') || 'none'}).`)
+  }
   const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-  return { files, targets, problems }
+  return { files, targets, variants, problems }
 }
 
 export function renderMergedManifest(
@@ -248,11 +300,27 @@ export function renderMergedManifest(
   docker: readonly string[],
   image?: Record<string, unknown>,
 ): string {
+  const key = (m: TargetManifest, artifact: string): string => `${m.target}\0${m.cpu}\0${artifact}`
   const manifest = {
+    // One entry per build: its variant (`cpu`) and where its loose binaries are.
     targets: [...artifacts]
-      .sort((a, b) => (a.manifest.target < b.manifest.target ? -1 : a.manifest.target > b.manifest.target ? 1 : a.artifact < b.artifact ? -1 : 1))
-      .map(({ artifact, manifest: m }) => ({ target: m.target, artifact, ...m.build })),
-    files: plan.files.map((file) => ({ name: file.path, target: file.target, kind: file.kind, size: file.size, sha256: file.sha256, ...(file.sha512 ? { sha512: file.sha512 } : {}) })),
+      .sort((a, b) => (key(a.manifest, a.artifact) < key(b.manifest, b.artifact) ? -1 : 1))
+      .map(({ artifact, manifest: m }) => ({
+        target: m.target,
+        cpu: m.cpu,
+        dir: (plan.variants[m.target]?.length ?? 0) > 1 ? `${m.target}/${m.cpu}` : m.target,
+        artifact,
+        ...m.build,
+      })),
+    files: plan.files.map((file) => ({
+      name: file.path,
+      target: file.target,
+      cpu: file.cpu,
+      kind: file.kind,
+      size: file.size,
+      sha256: file.sha256,
+      ...(file.sha512 ? { sha512: file.sha512 } : {}),
+    })),
     sums,
     docker,
     ...(image ? { image } : {}),

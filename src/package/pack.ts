@@ -10,11 +10,12 @@ import { parse as parseToml } from 'smol-toml'
 import { normalMode, writeArchive, type MemberFile } from './archive.js'
 import { Input } from '../common/constants.js'
 import { InputError } from '../errors.js'
-import { dockerPath, planArchives, renderSums, sumsFileName, versionFromPackageId, versionFromRef, type ArchiveEntry } from './plan.js'
+import { dockerPath, planArchives, planDebugArchives, renderSums, sumsFileName, versionFromPackageId, versionFromRef, type ArchiveEntry } from './plan.js'
 import type { StagedFile } from '../stage/stage.js'
 import { hashFile, type Hashes, type ChecksumAlgorithm } from '../common/checksum.js'
+import { cpuLabel } from '../common/cpu.js'
 import { copyFileInside, isInside, resolveInside, writeFileInside } from '../common/paths.js'
-import { type ArchiveFormat } from '../inputs/packaging.js'
+import { checkIncludeLiterals, type ArchiveFormat } from '../inputs/packaging.js'
 
 export interface ManifestContext {
   target: string
@@ -32,7 +33,7 @@ export interface ManifestContext {
 export interface PackagedFile {
   name: string
   path: string
-  kind: 'binary' | 'archive' | 'package' | 'sbom'
+  kind: 'binary' | 'archive' | 'package' | 'sbom' | 'debug'
   size: number
   hashes: Hashes
   stripped?: boolean
@@ -47,6 +48,8 @@ export interface PackageOptions {
   binaries: readonly (StagedFile & { version: string })[]
   /** undefined: no archives */
   archive?: ArchiveFormat
+  /** The format of the debug archives (debug-symbols), which are written even with archive: none */
+  debugArchive?: ArchiveFormat
   nameTemplate: string
   include: readonly string[]
   checksums: readonly ChecksumAlgorithm[]
@@ -121,8 +124,7 @@ export async function findIncludes(patterns: readonly string[], workDir: string,
       names = globFiles(globber, pattern, workDir)
       if (!names.length) core.warning(`The include pattern '${pattern}' matches no file in ${workDir}.`)
     } else {
-      names = [pattern.replace(/\/+$/, '')]
-      if (!fs.existsSync(path.join(workDir, names[0] ?? ''))) throw new InputError(Input.Include, pattern, `there is no such file in ${workDir}; include paths are relative to the working directory.`)
+      names = await checkIncludeLiterals([pattern], workDir)
     }
     for (const name of names.sort()) {
       const source = path.join(workDir, name)
@@ -180,7 +182,7 @@ export async function packageStaged(options: PackageOptions): Promise<PackageRes
     files.push({ name: binary.name, path: binary.path, kind: 'binary', size: binary.size, hashes: await hashFile(binary.path, checksums), stripped: binary.stripped })
   }
   const archives = await writeArchives(options)
-  files.push(...archives)
+  files.push(...archives, ...(await writeDebugArchives(options)))
   for (const pkg of options.linuxPackages ?? []) {
     files.push({ name: pkg.name, path: pkg.path, kind: 'package', size: fs.statSync(pkg.path).size, hashes: await hashFile(pkg.path, checksums) })
   }
@@ -209,6 +211,7 @@ async function writeArchives(options: PackageOptions): Promise<PackagedFile[]> {
     options.nameTemplate,
     options.context.target,
     options.archive,
+    cpuLabel(options.context.targetCpu),
   )
   const archives: PackagedFile[] = []
   for (const plan of plans) {
@@ -221,6 +224,51 @@ async function writeArchives(options: PackageOptions): Promise<PackagedFile[]> {
     archives.push({ name: plan.fileName, path: output, kind: 'archive', size: fs.statSync(output).size, hashes: await hashFile(output, options.checksums), contents: plan.entries.map((e) => e.name) })
   }
   return archives
+}
+
+/** A debug file as archive members: the file, or every file of a .dSYM bundle under its name. */
+function debugEntries(debug: string): ArchiveEntry[] {
+  const name = path.basename(debug)
+  if (!fs.lstatSync(debug).isDirectory()) return [{ name, source: debug }]
+  const entries: ArchiveEntry[] = []
+  const walk = (dir: string, prefix: string): void => {
+    for (const child of fs.readdirSync(dir).sort()) {
+      const full = path.join(dir, child)
+      const stat = fs.lstatSync(full)
+      if (stat.isDirectory()) walk(full, `${prefix}/${child}`)
+      else if (stat.isFile()) entries.push({ name: `${prefix}/${child}`, source: full })
+    }
+  }
+  walk(debug, name)
+  return entries
+}
+
+/** debug-symbols: `<name>-debug.<ext>` per archive name, listed with kind debug (never a binary: images and the docker layout leave them out). */
+async function writeDebugArchives(options: PackageOptions): Promise<PackagedFile[]> {
+  const format = options.debugArchive
+  const withDebug = options.binaries.filter((binary) => binary.debug)
+  if (!format || !withDebug.length) return []
+  const plans = planArchives(
+    withDebug.map((file) => ({ name: file.name, path: file.path, version: file.version })),
+    [],
+    options.nameTemplate,
+    options.context.target,
+    format,
+    // The same {cpu} as the archives: two variants' debug archives never share a name.
+    cpuLabel(options.context.targetCpu),
+  )
+  const debugOf = new Map(withDebug.map((binary) => [binary.name, debugEntries(binary.debug ?? '')]))
+  const written: PackagedFile[] = []
+  for (const plan of planDebugArchives(plans, debugOf)) {
+    const output = resolveInside(options.stageDir, plan.fileName)
+    await writeArchive(
+      plan.format,
+      plan.entries.map((entry) => member(entry, options.mtime)),
+      output,
+    )
+    written.push({ name: plan.fileName, path: output, kind: 'debug', size: fs.statSync(output).size, hashes: await hashFile(output, options.checksums), contents: plan.entries.map((e) => e.name) })
+  }
+  return written
 }
 
 /** `<file>.sha256` beside each file, and one SUMS file per algorithm over all of them; the SUMS files' names. */

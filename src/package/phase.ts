@@ -8,7 +8,7 @@ import { Input, Output } from '../common/constants.js'
 import { InputError } from '../errors.js'
 import { packageStaged, resolveVersion, type PackageResult, type ManifestContext } from './pack.js'
 import { defaultArchiveFormat } from './plan.js'
-import { binariesToStage, type StageResult } from '../stage/stage.js'
+import type { StageResult } from '../stage/stage.js'
 import { actionTempDir, gitRef, sourceDateEpoch, workspace } from '../common/runner.js'
 import { buildLinuxPackages } from './linux/packages.js'
 import { chooseEpoch, commitTime, writeSboms } from './provenance.js'
@@ -16,7 +16,7 @@ import { cargoFeatureArgs } from '../plan/build-plan.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
-import type { BuildOutcome } from '../build/phase.js'
+import type { CargoMetadata } from '../setup/metadata.js'
 import type { PreflightReport } from '../build/preflight.js'
 
 export async function packagePhase(
@@ -25,19 +25,18 @@ export async function packagePhase(
   setup: TargetSetup,
   plan: BuildPlan,
   preflight: PreflightReport,
-  built: BuildOutcome,
+  manifests: CargoMetadata,
   staged: StageResult,
 ): Promise<PackageResult> {
   const { inputs, facts, workDir } = request
   const epoch = await buildEpoch(workDir)
-  const packageIds = new Map(binariesToStage(built.artifacts).map((artifact) => [path.basename(artifact.executable), artifact.packageId]))
-  const binaries = versionedBinaries(request, staged, packageIds)
+  const binaries = versionedBinaries(request, staged)
   const sboms = inputs.sbom
     ? await writeSboms({
         workDir,
         stageDir: staged.dir,
         triple: facts.triple,
-        packageIds: [...new Set(packageIds.values())],
+        packageIds: [...new Set(staged.files.map((file) => file.packageId))],
         cargoArgs: cargoFeatureArgs(inputs),
         metadata: preflight.metadata,
         env: plan.env,
@@ -52,16 +51,17 @@ export async function packagePhase(
     stageDir: staged.dir,
     tempDir: actionTempDir(path.join(facts.triple, 'linux-packages')),
     staged: staged.files,
-    packageIds,
+    manifests,
     epoch,
-    env: plan.env,
   })
+  const archive = inputs.archive === 'auto' ? defaultArchiveFormat(facts.os) : inputs.archive === 'none' ? undefined : inputs.archive
   const result = await packageStaged({
     stageDir: staged.dir,
     workDir,
     workspace: workspace(),
     binaries,
-    archive: inputs.archive === 'auto' ? defaultArchiveFormat(facts.os) : inputs.archive === 'none' ? undefined : inputs.archive,
+    archive,
+    debugArchive: inputs.debugSymbols ? (archive ?? defaultArchiveFormat(facts.os)) : undefined,
     nameTemplate: inputs.nameTemplate,
     include: inputs.include,
     checksums: inputs.checksums,
@@ -88,7 +88,7 @@ async function buildEpoch(workDir: string): Promise<number> {
 
 /** What manifest.json says of the build. */
 function manifestContext({ inputs, facts }: BuildRequest, { toolchain }: SelectedToolchain, setup: TargetSetup, plan: BuildPlan, epoch: number): ManifestContext {
-  const { baseline } = setup.knowledge
+  const { baseline } = setup.rustcTarget
   return {
     target: facts.triple,
     toolchain: toolchain.rustupName ?? 'system',
@@ -104,9 +104,9 @@ function manifestContext({ inputs, facts }: BuildRequest, { toolchain }: Selecte
 }
 
 /** Each staged file with its package's version; {version} in name needs one. */
-function versionedBinaries({ inputs, workDir }: BuildRequest, staged: StageResult, packageIds: ReadonlyMap<string, string>): (StageResult['files'][number] & { version: string })[] {
+function versionedBinaries({ inputs, workDir }: BuildRequest, staged: StageResult): (StageResult['files'][number] & { version: string })[] {
   return staged.files.map((file) => {
-    const version = resolveVersion(packageIds.get(file.name) ?? '', workDir, gitRef())
+    const version = resolveVersion(file.packageId, workDir, gitRef())
     if (!version && inputs.nameTemplate.includes('{version}') && inputs.archive !== 'none') {
       throw new InputError(Input.Name, inputs.nameTemplate, `no version is known for ${file.name} (not a tag build, and no package version in Cargo.toml); remove {version} from the template.`)
     }
@@ -117,7 +117,7 @@ function versionedBinaries({ inputs, workDir }: BuildRequest, staged: StageResul
 /** The archives' and packages' sums in the log, and the outputs. */
 function reportPackages(result: PackageResult, stageDir: string): void {
   for (const file of result.archives) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes: ${file.contents?.join(', ')})`)
-  for (const file of result.files.filter((candidate) => candidate.kind === 'package')) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes)`)
+  for (const file of result.files.filter((candidate) => candidate.kind === 'package' || candidate.kind === 'debug')) core.info(`${file.hashes.sha256}  ${file.name} (${file.size} bytes)`)
   for (const file of result.docker) core.info(`Docker layout: ${path.relative(workspace(), file)}`)
   core.setOutput(Output.Archives, JSON.stringify(result.archives.map((file) => file.path)))
   core.setOutput(Output.Manifest, path.join(stageDir, result.sums[0] ?? 'SHA256SUMS'))

@@ -6,6 +6,7 @@
 import { Input } from '../common/constants.js'
 import { ActionError, InputError } from '../errors.js'
 import type { ChecksumAlgorithm } from '../common/checksum.js'
+import { DEFAULT_CPU_LABEL } from '../common/cpu.js'
 import { UNSAFE_NAME_CHARS, type ArchiveFormat, type Placeholder } from '../inputs/packaging.js'
 
 /** Files the action writes into the staging directory itself; no archive may take these names. */
@@ -18,9 +19,9 @@ export function defaultArchiveFormat(os: string): ArchiveFormat {
 
 /** Substitute the placeholders; the result is checked again, as values come from tags and Cargo.toml. */
 export function renderName(template: string, values: Record<Placeholder, string>): string {
-  const name = template.replace(/\{(bin|target|version)\}/g, (_whole, key: Placeholder) => values[key])
+  const name = template.replace(/\{(bin|target|version|cpu)\}/g, (_whole, key: Placeholder) => values[key])
   if (name === '' || name === '.' || name === '..' || name.startsWith('.') || UNSAFE_NAME_CHARS.test(name) || name.includes('..')) {
-    throw new InputError(Input.Name, template, `it renders to '${name}', which is not a plain file name; check the values of {bin}, {target} and {version} (${JSON.stringify(values)}).`)
+    throw new InputError(Input.Name, template, `it renders to '${name}', which is not a plain file name; check the values of {bin}, {target}, {version} and {cpu} (${JSON.stringify(values)}).`)
   }
   return name
 }
@@ -74,11 +75,18 @@ export interface ArchivePlan {
  * without `{bin}` puts every binary in one archive. Each archive also gets the included
  * files. Names that collide with each other or with the action's own files are refused.
  */
-export function planArchives(binaries: readonly BinaryToPack[], includes: readonly ArchiveEntry[], template: string, target: string, format: ArchiveFormat): ArchivePlan[] {
+export function planArchives(
+  binaries: readonly BinaryToPack[],
+  includes: readonly ArchiveEntry[],
+  template: string,
+  target: string,
+  format: ArchiveFormat,
+  cpu: string = DEFAULT_CPU_LABEL,
+): ArchivePlan[] {
   const byName = new Map<string, ArchivePlan>()
   for (const binary of binaries) {
     // {bin} is the bin target's name: app, not app.exe.
-    const fileName = archiveFileName(renderName(template, { bin: binary.name.replace(/\.exe$/i, ''), target, version: binary.version }), format)
+    const fileName = archiveFileName(renderName(template, { bin: binary.name.replace(/\.exe$/i, ''), target, version: binary.version, cpu }), format)
     if (RESERVED_NAMES.includes(fileName) || binaries.some((other) => other.name === fileName)) {
       throw new InputError(Input.Name, template, `the archive name '${fileName}' is already taken by a file the action stages; change the template.`)
     }
@@ -95,6 +103,19 @@ export function planArchives(binaries: readonly BinaryToPack[], includes: readon
     }
   }
   return [...byName.values()].sort((a, b) => a.fileName.localeCompare(b.fileName))
+}
+
+/**
+ * debug-symbols: one `<name>-debug.<ext>` beside each archive `<name>.<ext>`, holding the debug
+ * files of that archive's binaries (`debugOf`: a binary's name → its debug files as entries).
+ */
+export function planDebugArchives(archives: readonly ArchivePlan[], debugOf: ReadonlyMap<string, ArchiveEntry[]>): ArchivePlan[] {
+  return archives.flatMap((plan) => {
+    const entries = plan.entries.flatMap((entry) => debugOf.get(entry.name) ?? [])
+    if (!entries.length) return []
+    const fileName = `${plan.fileName.slice(0, -(plan.format.length + 1))}-debug.${plan.format}`
+    return [{ fileName, format: plan.format, entries }]
+  })
 }
 
 /** `<os>/<arch>[/<variant>]/<bin>` under the docker directory, for `COPY <dir>/$TARGETPLATFORM/<bin>`. */

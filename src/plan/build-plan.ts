@@ -12,6 +12,20 @@ import { composeRustflags, encodeRustflags, type ProjectFlags } from './rustflag
 import { isCrossBuild, type TargetFacts, type Host } from '../common/target.js'
 import { renderCompilerWrapper } from './wrappers.js'
 import { cRemapFlags, portableFlags, rustRemapFlags, type PathRemap } from './remap.js'
+import { debugInfoEnv, type ProfileSources } from './profile.js'
+import type { DebugFormat } from '../setup/debug-symbols.js'
+
+/**
+ * A GNU build-id for ELF binaries with debug-symbols, so a debugger or debuginfod matches the
+ * stripped binary with its .debug file: Debian's gcc passes one by default, but musl-gcc's
+ * specs and zig's linker do not (measured), so the action asks every cc-like linker for one.
+ */
+export const BUILD_ID_FLAG = '-Clink-arg=-Wl,--build-id=sha1'
+
+/** Whether the build asks the linker for a build-id: ELF with debug-symbols, linked by a linker the action knows is a cc driver. */
+export function wantsBuildId({ facts, linker, debugInfo }: Pick<PlanRequest, 'facts' | 'linker' | 'debugInfo'>): boolean {
+  return debugInfo?.format === 'objcopy' && facts.os !== 'windows' && linker.kind !== 'none'
+}
 
 export interface ToolchainFacts {
   /** rustup toolchain name, or undefined for the system toolchain */
@@ -29,7 +43,7 @@ export interface PlanRequest {
   project: ProjectFlags
   toolchain: ToolchainFacts
   /** Absolute paths of the programs the wrappers run (program name → path) */
-  resolved: Record<string, string>
+  programPaths: Record<string, string>
   /** The action's own folder for this target, under RUNNER_TEMP */
   tempDir: string
   /** The emulator to run foreign tests with, when tests run */
@@ -38,6 +52,8 @@ export interface PlanRequest {
   extraEnv?: Record<string, string>
   /** Folders mapped to fixed names in binaries (remap.ts) */
   remaps?: PathRemap[]
+  /** debug-symbols: the profile as cargo resolves it, and how the debug information is split off */
+  debugInfo?: { sources: ProfileSources; format: DebugFormat }
 }
 
 export interface WrapperFile {
@@ -66,8 +82,8 @@ export interface BuildPlan {
   cargoCommands: string[][]
 }
 
-function resolvedCommand(tool: Tool, resolved: Record<string, string>): string[] {
-  return [resolved[tool.program] ?? tool.program, ...tool.args]
+function commandAt(tool: Tool, programPaths: Record<string, string>): string[] {
+  return [programPaths[tool.program] ?? tool.program, ...tool.args]
 }
 
 /** The feature and lockfile flags, which cargo metadata takes as well as cargo build. */
@@ -99,6 +115,11 @@ export function makePlan(request: PlanRequest): BuildPlan {
   const wrapped = planWrappers(request, compilers, wrapperLog)
   if (wrapped.unwrappedNotice) notices.push(wrapped.unwrappedNotice)
   Object.assign(env, wrapped.env, toolchainEnv(request, notices))
+  if (request.debugInfo) {
+    const debug = debugInfoEnv(inputs.profile, request.debugInfo.sources)
+    Object.assign(env, debug.env)
+    notices.push(...debug.notices)
+  }
   const configPath = path.join(tempDir, 'cargo-config.toml')
   return {
     rustflags: composed.flags,
@@ -124,7 +145,7 @@ function planRustflags(request: PlanRequest, notices: string[]): ReturnType<type
     project: request.project,
     baseline,
     cross: isCrossBuild(facts, host),
-    linkFlags: linker.linkFlags,
+    linkFlags: wantsBuildId(request) ? [...linker.linkFlags, BUILD_ID_FLAG] : linker.linkFlags,
     extra: inputs.rustflags,
     remapFlags: rustRemapFlags(request.remaps ?? []),
   })
@@ -167,7 +188,7 @@ function planWrappers(request: PlanRequest, compilers: CCompilerFlags, wrapperLo
     wrappers.push({
       path: file,
       content: renderCompilerWrapper({
-        command: resolvedCommand(tool, request.resolved),
+        command: commandAt(tool, request.programPaths),
         baselineFlags: withBaseline ? [...(zigCpuName ? [] : cFlags), ...cMaps] : [],
         logFile: wrapperLog,
         dropArgs: withBaseline ? linker.dropArgs : [],

@@ -11,15 +11,18 @@ import { actionTempDir, variablesMatching, workspace } from '../common/runner.js
 import type { BuildRequest } from '../inputs/phase.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
 import { makePlan, type BuildPlan } from './build-plan.js'
-import { defaultCargoHome, findConfigFiles, readConfigFiles } from './cargo-config.js'
+import { parse as parseToml } from 'smol-toml'
+import type { CargoMetadata } from '../setup/metadata.js'
+import { defaultCargoHome, findConfigFiles, readConfigFiles, type ConfigFile } from './cargo-config.js'
+import type { ProfileSources } from './profile.js'
 import { projectRustflags } from './rustflags.js'
 import { configTargetDir, directorySources, pathRemaps } from './remap.js'
 
-export async function configureCargo({ inputs, facts, workDir }: BuildRequest, { toolchain, host }: SelectedToolchain, setup: TargetSetup): Promise<BuildPlan> {
+export async function configureCargo({ inputs, facts, workDir }: BuildRequest, { toolchain, host }: SelectedToolchain, setup: TargetSetup, manifests?: CargoMetadata): Promise<BuildPlan> {
   // What cargo reads of the user's variables here: CARGO_HOME, CARGO_*_TARGET_DIR, the rustflags variables.
   const env = variablesMatching([/^CARGO_/, /^RUSTFLAGS$/])
   const configs = readConfigFiles(findConfigFiles(workDir, defaultCargoHome(env)))
-  const project = projectRustflags(configs, env, facts.triple, facts.cargoEnvName, setup.knowledge.cfg)
+  const project = projectRustflags(configs, env, facts.triple, facts.cargoEnvName, setup.rustcTarget.cfg)
   const { linker, systemPackages } = setup
   const tempDir = actionTempDir(facts.triple)
   const targetDir = env.CARGO_TARGET_DIR ?? env.CARGO_BUILD_TARGET_DIR
@@ -36,14 +39,15 @@ export async function configureCargo({ inputs, facts, workDir }: BuildRequest, {
     facts,
     host,
     linker: systemPackages?.linkFlags.length ? { ...linker, linkFlags: [...linker.linkFlags, ...systemPackages.linkFlags] } : linker,
-    baseline: setup.knowledge.baseline,
+    baseline: setup.rustcTarget.baseline,
     project,
     toolchain: { rustupName: toolchain.rustupName, nightly: toolchain.nightly },
-    resolved: setup.resolved,
+    programPaths: setup.programPaths,
     tempDir,
     runner: setup.testRunner,
     extraEnv: { ...toolchain.env, ...systemPackages?.env, ...setup.protoc?.env, ...setup.windowsEnv },
     remaps,
+    debugInfo: setup.debugSplit && { sources: profileSources(env, configs, manifests), format: setup.debugSplit.format },
   })
   writePlanFiles(plan, tempDir)
   core.info(`Project rustflags (${project.source}): ${project.flags.join(' ') || '(none)'}`)
@@ -55,6 +59,13 @@ export async function configureCargo({ inputs, facts, workDir }: BuildRequest, {
   core.info(`Cargo config ${plan.configPath}:\n${plan.configToml}`)
   core.setOutput(Output.Rustflags, plan.rustflags.join(' '))
   return plan
+}
+
+/** What cargo reads the profile from: CARGO_PROFILE_* variables, the config files, the workspace's Cargo.toml. */
+function profileSources(env: Record<string, string | undefined>, configs: readonly ConfigFile[], manifests?: CargoMetadata): ProfileSources {
+  const root = manifests ? path.join(manifests.workspace_root, 'Cargo.toml') : undefined
+  const manifest = root && fs.existsSync(root) ? (parseToml(fs.readFileSync(root, 'utf8')) as Record<string, unknown>) : undefined
+  return { env, configs: configs.map((config) => config.data), manifest }
 }
 
 function writePlanFiles(plan: BuildPlan, tempDir: string): void {

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core'
 import { Output } from '../common/constants.js'
+import { cpuLabel } from '../common/cpu.js'
 import { apiUrl, commitSha, hasArtifactService } from '../common/runner.js'
 import { ActionError } from '../errors.js'
 import type { BuildRequest } from '../inputs/phase.js'
@@ -22,7 +23,7 @@ export async function uploadPhase({ inputs, facts }: BuildRequest, staged: Stage
     return 'nothing built'
   }
   if (inputs.upload === 'artifact') {
-    const name = renderArtifactName(inputs.artifactName, facts.triple)
+    const name = renderArtifactName(inputs.artifactName, facts.triple, cpuLabel(inputs.targetCpu))
     // Outside a runner (local runs, tests) there is no artifact service to talk to.
     if (!hasArtifactService()) {
       core.warning(`Not running on a GitHub Actions runner (no ACTIONS_RUNTIME_TOKEN): the artifact ${name} is not uploaded.`)
@@ -37,8 +38,8 @@ export async function uploadPhase({ inputs, facts }: BuildRequest, staged: Stage
   }
   const { tag, token, repository } = releaseTarget(inputs.releaseTag, inputs.token)
   if (!packaged.archives.length) throw new ActionError('upload: release found no archives to upload.')
-  // The archives, the deb and rpm packages and the SBOMs, each with its checksum files.
-  const files: UploadFile[] = [...packaged.archives, ...packaged.files.filter((file) => file.kind === 'package' || file.kind === 'sbom')].flatMap((file) => [
+  // The archives, the debug archives, the deb and rpm packages and the SBOMs, each with its checksum files.
+  const files: UploadFile[] = [...packaged.archives, ...packaged.files.filter((file) => file.kind === 'debug' || file.kind === 'package' || file.kind === 'sbom')].flatMap((file) => [
     { path: file.path, name: file.name },
     ...inputs.checksums.map((algorithm) => ({ path: `${file.path}.${algorithm}`, name: `${file.name}.${algorithm}` })),
   ])

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { ActionError, errorMessage } from '../errors.js'
+import { DEFAULT_CPU_LABEL } from '../common/cpu.js'
 
 export interface UploadFile {
   /** The file on disk */
@@ -105,9 +106,9 @@ export async function withRetry<T>(what: string, body: () => Promise<T>, policy:
   }
 }
 
-/** `rust-xbuild-{target}` → `rust-xbuild-aarch64-unknown-linux-gnu` */
-export function renderArtifactName(template: string, target: string): string {
-  return template.replace(/\{target\}/g, target)
+/** `rust-xbuild-{target}` → `rust-xbuild-aarch64-unknown-linux-gnu`; `{cpu}`: the target-cpu, or baseline. */
+export function renderArtifactName(template: string, target: string, cpu: string = DEFAULT_CPU_LABEL): string {
+  return template.replace(/\{target\}/g, target).replace(/\{cpu\}/g, cpu)
 }
 
 /** Every file below dir (relative names, sorted), as an artifact holds them. */

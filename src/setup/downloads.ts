@@ -12,6 +12,7 @@ import { ActionError, errorMessage } from '../errors.js'
 import { exec, which } from '../exec.js'
 import { PROTOC_VERSION, ZIG_VERSION, protocArchive, toolCacheVersion, zigArchive, type PinnedArchive } from './pinned.js'
 import { parseProtocVersion, protocSatisfies } from './protoc.js'
+import { runnerMachine } from '../common/runner.js'
 
 /** A pinned release to install: where it comes from, what it must hash to, what it holds. */
 export interface PinnedRelease {
@@ -76,7 +77,7 @@ export async function installPinned(release: PinnedRelease): Promise<string> {
   }
 }
 
-const ZIG_EXECUTABLE = process.platform === 'win32' ? 'zig.exe' : 'zig'
+const ZIG_EXECUTABLE = runnerMachine().os === 'win32' ? 'zig.exe' : 'zig'
 
 /** The zig executable: from PATH when present, else the pinned release from the tool cache or downloaded, verified. */
 export async function ensureZig(): Promise<string> {
@@ -87,8 +88,8 @@ export async function ensureZig(): Promise<string> {
   }
   const cached = findCached('zig', ZIG_VERSION)
   if (cached) return path.join(cached, ZIG_EXECUTABLE)
-  const archive = zigArchive(process.platform, process.arch)
-  if (!archive) throw new ActionError(`No zig release is pinned for ${process.platform}/${process.arch}; put zig on PATH before this step.`)
+  const archive = zigArchive(runnerMachine().os, runnerMachine().arch)
+  if (!archive) throw new ActionError(`No zig release is pinned for ${runnerMachine().os}/${runnerMachine().arch}; put zig on PATH before this step.`)
   const skip = 'Put zig on PATH before this step to skip the download.'
   return path.join(await installPinned({ tool: 'zig', version: ZIG_VERSION, archive, executable: ZIG_EXECUTABLE, skip }), ZIG_EXECUTABLE)
 }
@@ -113,10 +114,10 @@ export async function ensureProtoc(wanted: string): Promise<ProtocSetup> {
   if (!protocSatisfies(PROTOC_VERSION, wanted)) {
     throw new ActionError(`protoc ${wanted} is required, ${onPathNote}, and the release this action can download is ${PROTOC_VERSION}. Install protoc ${wanted} or newer on PATH before this step.`)
   }
-  const archive = protocArchive(process.platform, process.arch)
+  const archive = protocArchive(runnerMachine().os, runnerMachine().arch)
   if (!archive) {
     throw new ActionError(
-      `protoc ${wanted} is required and ${onPathNote}; no protoc release with a verified checksum is pinned for ${process.platform}/${process.arch}. Install protoc before this step.`,
+      `protoc ${wanted} is required and ${onPathNote}; no protoc release with a verified checksum is pinned for ${runnerMachine().os}/${runnerMachine().arch}. Install protoc before this step.`,
     )
   }
   let dir = findCached('protoc', PROTOC_VERSION)

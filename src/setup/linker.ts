@@ -45,6 +45,14 @@ export interface LinkerPlan {
 }
 
 /**
+ * What identifies the link in the cache fingerprint: the kind, zig's target and the link flags.
+ * The description is for people; the programs themselves are fingerprinted by path and version.
+ */
+export function linkerIdentity(plan: LinkerPlan): string {
+  return [plan.kind, plan.zigTarget ?? '', plan.setsLinker ? 'wrapper' : 'cargo-default', ...plan.linkFlags].filter(Boolean).join(' ')
+}
+
+/**
  * What zig cc rejects of rustc's and cc's arguments (measured with zig 0.13.0, the pinned
  * release, and 0.11): cc's --target=<rust triple> (cc adds it for compilers it takes for
  * clang), the exclude-libs options; on musl, libgcc's unwinder is zig's libunwind.

@@ -13,6 +13,7 @@ import { ActionError, InputError } from '../errors.js'
 import { exec, which } from '../exec.js'
 import type { BuildRequest } from '../inputs/phase.js'
 import type { Inputs } from '../inputs/parse.js'
+import { resolveDebugSplit, type DebugSplit } from './debug-symbols.js'
 import { ensureCommands, installSystemPackages, multiarchLibcInstalled } from './apt.js'
 import { ensureProtoc, ensureZig, type ProtocSetup } from './downloads.js'
 import { planLinker, zigCannotLink, type LinkerPlan } from './linker.js'
@@ -34,7 +35,7 @@ export interface SelectedToolchain {
 export async function selectToolchain({ inputs, facts, workDir }: BuildRequest): Promise<SelectedToolchain> {
   const toolchain = await ensureToolchain(inputs.toolchain, workDir)
   core.info(toolchain.version)
-  await checkTargetKnown(toolchain, facts.triple, inputs.targetInput, workDir)
+  await checkTargetKnown(toolchain, facts.triple, inputs.targetAsGiven, workDir)
   const hostFacts = targetFacts(toolchain.host)
   const host: Host = { triple: toolchain.host, family: hostFacts.family, os: hostFacts.os }
   return { toolchain, host, cross: isCrossBuild(facts, host) }
@@ -45,17 +46,20 @@ export interface TargetSetup {
   linker: LinkerPlan
   /** The emulator runner for tests of a foreign architecture */
   testRunner?: string[]
-  knowledge: TargetKnowledge
+  /** What this rustc says of the target: the checked baseline and its cfg */
+  rustcTarget: RustcTarget
   zig?: string
   protoc?: ProtocSetup
-  /** Absolute paths of the programs the compiler wrappers run */
-  resolved: Record<string, string>
+  /** Absolute paths of the programs the compiler wrappers run, by program name */
+  programPaths: Record<string, string>
   /** The linker's version line, for the cache fingerprint */
   linkerVersion: string
   /** The target's C libraries to install, when system-packages asks for any */
   systemPackages?: SystemPackagesPlan
   /** windows-gnu from Linux: mingw's variables for cargo, and wine's when tests or the smoke test run */
   windowsEnv?: Record<string, string>
+  /** debug-symbols: how each binary's debug information is split off, and with what */
+  debugSplit?: DebugSplit
 }
 
 export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { toolchain, host, cross }: SelectedToolchain): Promise<TargetSetup> {
@@ -64,8 +68,8 @@ export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { to
   const tests = testRunner(inputs.command, facts, host, multiarchLibc)
   core.info(`Linker: ${planned.description}`)
   // Independent steps run concurrently: the target's std, distribution packages, zig, protoc, i686 mingw's start objects.
-  const [knowledge, , , zig, protoc, startup] = await Promise.all([
-    learnTarget(inputs, facts, toolchain, cross, workDir),
+  const [rustcTarget, , , zig, protoc, startup] = await Promise.all([
+    askRustc(inputs, facts, toolchain, cross, workDir),
     ensureTarget(toolchain, facts.triple, inputs.buildStd),
     ensureCommands([...planned.requirements, ...tests.requirements, ...(inputs.smokeTest ? smokeRequirements(facts, host, multiarchLibc) : [])]),
     planned.needsZig ? ensureZig() : Promise.resolve(undefined),
@@ -74,19 +78,22 @@ export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { to
   ])
   const linker = startup ? { ...planned, linkFlags: [...planned.linkFlags, `-Lnative=${startup}`] } : planned
   if (protoc) core.info(`protoc: ${protoc.description}`)
-  const resolved = await resolvePrograms(linker, zig)
-  const version = await linkerVersion(linker, resolved)
+  const programPaths = await resolvePrograms(linker, zig)
+  const version = await linkerVersion(linker, programPaths)
   // A target this zig is known not to link fails here, with what to do, not at the link.
   const cannot = linker.kind === 'zig' ? zigCannotLink(facts, version) : undefined
   if (cannot) throw new ActionError(cannot)
   const systemPackages = planSystemPackages(inputs.systemPackages, facts, host, linker.kind)
-  const windowsEnv = runsUnderWine(facts, host) ? await windowsSetup(facts, linker, resolved, Boolean(tests.runner || (inputs.smokeTest && !wineCannotRun(facts)))) : undefined
-  return { linker, testRunner: tests.runner, knowledge, zig, protoc, resolved, linkerVersion: version, systemPackages, windowsEnv }
+  const windowsEnv = runsUnderWine(facts, host) ? await windowsSetup(facts, linker, programPaths, Boolean(tests.runner || (inputs.smokeTest && !wineCannotRun(facts)))) : undefined
+  // Before the build: a target that cannot be split fails now, not after cargo.
+  const debugSplit = inputs.debugSymbols ? await resolveDebugSplit(facts, host.family, zig) : undefined
+  if (debugSplit) core.info(`Debug symbols: ${debugSplit.format}${debugSplit.tool ? ` (${debugSplit.tool.join(' ')})` : ''}`)
+  return { linker, testRunner: tests.runner, rustcTarget, zig, protoc, programPaths, linkerVersion: version, systemPackages, windowsEnv, debugSplit }
 }
 
 /** mingw's variables for cargo, and wine's when an .exe will run. */
-async function windowsSetup(facts: TargetFacts, linker: LinkerPlan, resolved: Record<string, string>, runs: boolean): Promise<Record<string, string>> {
-  const cc = linker.cc ? resolved[linker.cc.program] : undefined
+async function windowsSetup(facts: TargetFacts, linker: LinkerPlan, programPaths: Record<string, string>, runs: boolean): Promise<Record<string, string>> {
+  const cc = linker.cc ? programPaths[linker.cc.program] : undefined
   return { ...(linker.cc ? mingwEnv(facts) : {}), ...(runs ? await prepareWine(facts, cc) : {}) }
 }
 
@@ -99,13 +106,13 @@ export async function installTargetLibraries(plan: SystemPackagesPlan): Promise<
   for (const [name, value] of Object.entries(plan.env)) core.info(`cargo gets ${name}=${value}`)
 }
 
-export interface TargetKnowledge {
+export interface RustcTarget {
   baseline: Baseline
   cfg: Set<string>
 }
 
 /** Validate target-cpu and expand target-features against what this rustc knows for the target. */
-export async function learnTarget(inputs: Inputs, facts: TargetFacts, toolchain: Toolchain, cross: boolean, cwd: string): Promise<TargetKnowledge> {
+export async function askRustc(inputs: Inputs, facts: TargetFacts, toolchain: Toolchain, cross: boolean, cwd: string): Promise<RustcTarget> {
   const rustc = (args: string[]): Promise<string> => exec('rustc', [...args, '--target', facts.triple], { env: toolchain.env, cwd }).then((r) => r.stdout)
   const [cfgText, cpusText, featuresText] = await Promise.all([
     rustc(['--print', 'cfg']),
@@ -132,20 +139,20 @@ export async function learnTarget(inputs: Inputs, facts: TargetFacts, toolchain:
 }
 
 /** The linker's identity for the cache fingerprint: its version line. */
-export async function linkerVersion(linker: LinkerPlan, resolved: Record<string, string>): Promise<string> {
-  const program = linker.cc ? (resolved[linker.cc.program] ?? linker.cc.program) : undefined
+export async function linkerVersion(linker: LinkerPlan, programPaths: Record<string, string>): Promise<string> {
+  const program = linker.cc ? (programPaths[linker.cc.program] ?? linker.cc.program) : undefined
   if (!program) return ''
   const result = await exec(program, linker.kind === 'zig' ? ['version'] : ['--version'], { allowFailure: true })
   return result.stdout.split('\n')[0]?.trim() ?? ''
 }
 
 export async function resolvePrograms(linker: LinkerPlan, zig: string | undefined): Promise<Record<string, string>> {
-  const resolved: Record<string, string> = {}
+  const programPaths: Record<string, string> = {}
   for (const tool of [linker.cc, linker.cxx, linker.ar]) {
-    if (!tool || resolved[tool.program]) continue
+    if (!tool || programPaths[tool.program]) continue
     const found = tool.program === 'zig' ? zig : await which(tool.program)
-    if (found) resolved[tool.program] = found
+    if (found) programPaths[tool.program] = found
     else if (tool !== linker.cxx) throw new ActionError(`${tool.program} is not on PATH after setup; the ${linker.kind} toolchain for this target is incomplete.`)
   }
-  return resolved
+  return programPaths
 }

@@ -14,6 +14,7 @@ import { ensureCommands } from './apt.js'
 import { crateInfos, type CrateInfo } from '../inputs/package-metadata.js'
 import { debSpec, rpmSpec } from '../inputs/package-specs.js'
 import { resolveDebFiles, resolveRpmFiles } from '../inputs/package-files.js'
+import { checkIncludeLiterals } from '../inputs/packaging.js'
 
 export interface Member {
   name: string
@@ -94,10 +95,11 @@ export function checkSelection(members: readonly Member[], selection: Selection)
 
 /**
  * The Project phase: read the manifests without resolving (no Cargo.lock is written), check
- * the selection and the deb/rpm metadata. The manifests go on to the cache keys.
+ * that the files `include` names exist, the selection and the deb/rpm metadata. The manifests go on to the cache keys.
  */
 export async function checkProject({ inputs, workDir }: BuildRequest, toolchain: Toolchain): Promise<CargoMetadata> {
   const manifests = await readManifests(workDir, toolchain.env)
+  if (inputs.archive !== 'none') await checkIncludeLiterals(inputs.include, workDir)
   if (!inputs.packages.length && !inputs.bins.length && !inputs.features.length && !inputs.linuxPackages.length) return manifests
   const members = workspaceMembers(manifests)
   checkSelection(members, inputs)

@@ -210,12 +210,12 @@ async function addMissing(name: string, wants: { components: readonly string[]; 
 }
 
 /** Refuse unknown triples with the closest ones rustc knows. */
-export async function checkTargetKnown(toolchain: Toolchain, triple: string, targetInput: string, cwd: string): Promise<void> {
+export async function checkTargetKnown(toolchain: Toolchain, triple: string, targetAsGiven: string, cwd: string): Promise<void> {
   const list = (await exec('rustc', ['--print', 'target-list'], { env: toolchain.env, cwd })).stdout.split('\n').filter(Boolean)
   if (list.includes(triple)) return
   const suggestions = closest(triple, list)
   const hint = suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ''
-  throw new InputError(Input.Target, targetInput, `${triple} is not a target ${toolchain.version} knows (rustc --print target-list).${hint}`)
+  throw new InputError(Input.Target, targetAsGiven, `${triple} is not a target ${toolchain.version} knows (rustc --print target-list).${hint}`)
 }
 
 function hasStd(sysroot: string, triple: string): boolean {

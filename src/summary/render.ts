@@ -90,7 +90,7 @@ export interface JobResults {
 
 export function summariseJob(results: JobResults): string {
   const { request, selected, setup, plan, cache, staged, packaged } = results
-  const { baseline } = setup.knowledge
+  const { baseline } = setup.rustcTarget
   const summary = renderSummary({
     target: request.facts.triple,
     toolchain: selected.toolchain.version,
@@ -99,7 +99,11 @@ export function summariseJob(results: JobResults): string {
     cFlags: plan.cFlags,
     rustflags: plan.rustflags,
     files: staged.files,
-    archives: [...packaged.archives, ...packaged.files.filter((file) => file.kind === 'package')].map((file) => ({ name: file.name, size: file.size, sha256: file.hashes.sha256 })),
+    archives: [...packaged.archives, ...packaged.files.filter((file) => file.kind === 'debug' || file.kind === 'package')].map((file) => ({
+      name: file.name,
+      size: file.size,
+      sha256: file.hashes.sha256,
+    })),
     upload: results.uploaded,
     phases: results.phases,
     nativeReplacements: results.built.nativeReplacements,

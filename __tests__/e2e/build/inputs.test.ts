@@ -34,6 +34,13 @@ describe('bad input is refused clearly', () => {
       /Input 'package' has the value 'hell': the project has no such package, nor a dependency of that name .*Did you mean hello\?/,
     ],
     ['a feature the project lacks', { target: 'x86_64-unknown-linux-gnu', features: 'nope' }, /Input 'features' has the value 'nope': the selected packages have no such feature/],
+    // Release material is checked with the project, before cargo resolves or builds anything.
+    [
+      'a misspelt include file',
+      { target: 'x86_64-unknown-linux-gnu', include: 'src/main.rs\nLICENCE' },
+      /Input 'include' has the value 'LICENCE': there is no such file in .*include paths are relative/,
+    ],
+    ['an unknown placeholder in name', { target: 'x86_64-unknown-linux-gnu', name: '{bin}-{arch}' }, /Input 'name' has the value '\{bin\}-\{arch\}': unknown placeholder \{arch\}/],
   ]
   for (const [name, inputs, message] of cases) {
     test(name, () => {

@@ -81,7 +81,7 @@ describe('the post step', () => {
     }
     // The runner hands the main step's saved state to the post step as STATE_<name>.
     const post = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'post', 'index.js')], {
-      env: { PATH: process.env.PATH, RUNNER_TEMP: runnerTemp, 'STATE_rust-xbuild-cache': JSON.stringify(state) },
+      env: { PATH: process.env.PATH, RUNNER_TEMP: runnerTemp, 'STATE_rust-xbuild-cache': JSON.stringify(state), 'STATE_rust-xbuild-main': 'succeeded' },
       encoding: 'utf8',
     })
     assert.equal(post.status, 0, post.stdout + post.stderr)

@@ -8,12 +8,13 @@
  */
 import { afterAll, beforeAll, describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { debianPath, errors, fixture, ROOT, runAction, runEntry, sh, type ActionRun } from '../../support/harness.js'
-import { assertHonest, type Seen } from '../../support/github-server.js'
+import { assertHonest } from '../../support/github-server.js'
+import { startGithubServerProcess, type GithubServerState } from '../../support/github-server-process.js'
 import { startResultsService, type ArtifactRecord, type LoggedRequest, type ResultsService } from '../../support/results-server.js'
 
 const X86 = 'x86_64-unknown-linux-gnu'
@@ -180,17 +181,18 @@ describe('merge over two real target builds', () => {
   })
   test('upload release: the archives, the SBOMs, the checksums and the manifest become assets of a draft', async () => {
     const before = (await artifactsOf()).get('rust-xbuild-merged')?.id
-    const github = await githubServer()
+    const github = await startGithubServerProcess()
     let result: MergeRun
+    const state: GithubServerState = { seen: [], releases: [], problems: [] }
     try {
       result = await merge({ upload: 'release', 'release-tag': 'v0.1.0', token: 't' }, { env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'o/r' } })
     } finally {
-      github.state = await github.stop()
+      Object.assign(state, await github.stop())
     }
-    assertHonest(github.state.problems)
+    assertHonest(state.problems)
     assert.equal(result.code, 0, result.log)
     assert.deepEqual(
-      github.state.releases.map((r) => ({ tag: r.tag_name, draft: r.draft, assets: r.assets.map((a) => a.name).sort() })),
+      state.releases.map((r) => ({ tag: r.tag_name, draft: r.draft, assets: r.assets.map((a) => a.name).sort() })),
       [
         {
           tag: 'v0.1.0',
@@ -246,31 +248,3 @@ describe('the merge fails clearly', () => {
     assert.match(result.stdout, /::error::The merge downloads this run’s artifacts, which needs a GitHub Actions runner/)
   })
 })
-
-interface GithubState {
-  seen: Seen[]
-  releases: { tag_name: string; draft: boolean; assets: { name: string }[] }[]
-  /** What the merge sent and the server answered that GitHub's OpenAPI description does not allow */
-  problems: string[]
-}
-
-/** The local api.github.com of github-server-main.ts, checked against GitHub's OpenAPI description, in its own process (runEntry blocks this one). */
-async function githubServer(): Promise<{ url: string; state: GithubState; stop: () => Promise<GithubState> }> {
-  const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gh-state-')), 'state.json')
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, '__tests__', 'support', 'github-server-main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, GITHUB_SERVER_STATE: stateFile },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))
-    child.once('exit', (code) => reject(new Error(`the GitHub server process ended (${code})`)))
-  })
-  const stop = async (): Promise<GithubState> => {
-    const ended = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    await ended
-    return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as GithubState
-  }
-  return { url, state: { seen: [], releases: [], problems: [] }, stop }
-}

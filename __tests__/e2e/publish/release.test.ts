@@ -5,45 +5,14 @@
  */
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { errors, fixture, ROOT, runAction } from '../../support/harness.js'
-import { assertHonest, type Seen } from '../../support/github-server.js'
-
-interface ServerState {
-  seen: Seen[]
-  releases: { tag_name: string; draft: boolean; target_commitish?: string; assets: { name: string; data: string }[] }[]
-  /** What the action sent and the server answered that GitHub's OpenAPI description does not allow */
-  problems: string[]
-}
-
-/** Starts the server process; stop() ends it and returns what it saw. */
-async function startServer(): Promise<{ url: string; stop: () => Promise<ServerState> }> {
-  const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gh-state-')), 'state.json')
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, '__tests__', 'support', 'github-server-main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, GITHUB_SERVER_STATE: stateFile },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))
-    child.once('exit', (code) => reject(new Error(`the server process ended (${code})`)))
-  })
-  const stop = async (): Promise<ServerState> => {
-    const ended = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    await ended
-    return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as ServerState
-  }
-  return { url, stop }
-}
+import { errors, fixture, runAction } from '../../support/harness.js'
+import { assertHonest } from '../../support/github-server.js'
+import { startGithubServerProcess, type GithubServerState } from '../../support/github-server-process.js'
 
 describe('upload: release through the bundled action', () => {
   test('a missing release is created as a draft on the commit and gets the archive, the SBOM and their checksums', async () => {
-    const server = await startServer()
-    let state: ServerState | undefined
+    const server = await startGithubServerProcess()
+    let state: GithubServerState | undefined
     let run: ReturnType<typeof runAction> | undefined
     try {
       run = runAction(

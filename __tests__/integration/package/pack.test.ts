@@ -35,7 +35,7 @@ async function project(): Promise<{ workspace: string; stageDir: string; binarie
     const file = path.join(stageDir, name)
     fs.writeFileSync(file, randomBytes(size))
     fs.chmodSync(file, 0o755)
-    binaries.push({ name, path: file, size, sha256: await sha256Of(file), stripped: true, version: '1.2.3' })
+    binaries.push({ name, path: file, size, sha256: await sha256Of(file), stripped: true, packageId: 'path+file:///x#app@1.2.3', version: '1.2.3' })
   }
   return { workspace, stageDir, binaries }
 }

@@ -27,7 +27,7 @@ describe('known failures give one actionable message', () => {
     },
     {
       name: 'prost-build without protoc',
-      stderr: '  --- stderr\n  Error: Custom { kind: NotFound, error: "Could not find `protoc` installation and this build crate cannot proceed without\\n    this knowledge." }',
+      stderr: '  --- stderr\n  Error: Custom { kind: NotFound, error: "Could not find `protoc` installation and this build crate cannot proceed without\\n    this rustcTarget." }',
       expected: /^A build script needs protoc .*set the input protoc: true/,
     },
     {

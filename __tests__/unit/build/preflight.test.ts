@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
-import { advice, renderPreflightSummary, type NativeCrate, type PreflightContext } from '../../../src/build/preflight.js'
+import { advice, preflightReport, type NativeCrate, type PreflightContext } from '../../../src/build/preflight.js'
 import { preflightContext } from '../../support/hosts.js'
 
 describe('known remedies', () => {
@@ -24,8 +24,8 @@ describe('known remedies', () => {
     })
   }
   test('summary: a collapsible table, empty without native crates', () => {
-    assert.equal(renderPreflightSummary([], preflightContext('aarch64-unknown-linux-gnu')), '')
-    const markdown = renderPreflightSummary([crate('ring', { links: 'ring-asm', version: '0.16.20' })], preflightContext('aarch64-unknown-linux-gnu'))
+    assert.equal(preflightReport([], preflightContext('aarch64-unknown-linux-gnu')).markdown, '')
+    const { markdown } = preflightReport([crate('ring', { links: 'ring-asm', version: '0.16.20' })], preflightContext('aarch64-unknown-linux-gnu'))
     assert.match(markdown, /^<details><summary>Crates with native build steps: 1<\/summary>/)
     assert.match(markdown, /\| `ring 0\.16\.20` \| links ring-asm, cc \| compiles C and assembly/)
   })

@@ -25,7 +25,7 @@ describe('every kind of target parses with every action.yml default set', () => 
   ]
   test.each(kinds)('%s %o', (target, extra, triple, libc) => {
     const inputs = parseInputs(reader({ target, ...extra }))
-    assert.equal(inputs.target, triple)
+    assert.equal(inputs.triple, triple)
     assert.equal(inputs.libc, libc)
   })
   test.each([
@@ -43,7 +43,7 @@ describe('every kind of target parses with every action.yml default set', () => 
 describe('valid inputs', () => {
   test('defaults', () => {
     const inputs = parseInputs(reader({ target: 'aarch64-unknown-linux-gnu' }))
-    assert.equal(inputs.target, 'aarch64-unknown-linux-gnu')
+    assert.equal(inputs.triple, 'aarch64-unknown-linux-gnu')
     assert.equal(inputs.libc, 'gnu')
     assert.equal(inputs.linker, 'auto')
     assert.equal(inputs.command, 'build')
@@ -55,8 +55,8 @@ describe('valid inputs', () => {
   })
   test('a Docker platform with libc', () => {
     const inputs = parseInputs(reader({ target: 'linux/arm/v7', libc: 'musl' }))
-    assert.equal(inputs.target, 'armv7-unknown-linux-musleabihf')
-    assert.equal(inputs.targetInput, 'linux/arm/v7')
+    assert.equal(inputs.triple, 'armv7-unknown-linux-musleabihf')
+    assert.equal(inputs.targetAsGiven, 'linux/arm/v7')
   })
   test('lists accept commas and newlines', () => {
     const inputs = parseInputs(reader({ target: 'x86_64-unknown-linux-gnu', features: 'a, b\nc', bin: 'x\ny', 'target-features': '+aes,-avx512\n+sse4.2' }))

@@ -2,7 +2,20 @@ import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { ActionError, InputError } from '../../../src/errors.js'
 import { EXPRESSION_VALUES, runnerReader } from '../../support/action-inputs.js'
-import { artifactMatcher, claimedName, isManifestTarget, MAX_MANIFEST_BYTES, MAX_MANIFEST_FILES, parseManifest, parseMergeInputs, planMerge, type TargetManifest } from '../../../src/merge/plan.js'
+import {
+  artifactMatcher,
+  claimedName,
+  isManifestTarget,
+  MAX_MANIFEST_BYTES,
+  MAX_MANIFEST_FILES,
+  mergedPath,
+  parseManifest,
+  parseMergeInputs,
+  planMerge,
+  renderMergedManifest,
+  type TargetManifest,
+} from '../../../src/merge/plan.js'
+import { expectedIsMet, lowestBaseline, platformVariants, targetVariants } from '../../../src/merge/variants.js'
 
 // As on a runner: every input merge/action.yml declares is set, to its default unless given.
 const read = (values: Record<string, string>): ((name: string) => string) => runnerReader('merge/action.yml', values)
@@ -20,6 +33,7 @@ describe('merge inputs', () => {
       artifactName: 'rust-xbuild-merged',
       releaseTag: undefined,
       token: EXPRESSION_VALUES['github.token'],
+      imageCpu: [],
     })
   })
   test('dirs with every other input at its default', () => {
@@ -36,6 +50,13 @@ describe('merge inputs', () => {
     assert.equal(inputs.path, 'out')
     assert.equal(inputs.dockerDir, 'docker-bin')
     assert.deepEqual(parseMergeInputs(read({ upload: 'none' })).upload, [])
+  })
+  test('expect and image-cpu name CPU variants', () => {
+    const inputs = parseMergeInputs(
+      read({ expect: 'x86_64-unknown-linux-gnu@x86-64-v3, x86_64-unknown-linux-gnu, linux/ARM64@baseline', 'image-cpu': 'x86-64-v3\naarch64-unknown-linux-gnu@neoverse-n1' }),
+    )
+    assert.deepEqual(inputs.expect, ['linux/arm64@baseline', 'x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-gnu@x86-64-v3'])
+    assert.deepEqual(inputs.imageCpu, ['x86-64-v3', 'aarch64-unknown-linux-gnu@neoverse-n1'])
   })
   test('dirs: folders, and no artifact upload unless asked', () => {
     const inputs = parseMergeInputs(read({ dirs: 'target/xbuild/*\nbuild/a, build/b' }))
@@ -54,6 +75,12 @@ describe('merge inputs', () => {
     [{ 'artifact-name': 'merged*' }, 'artifact-name', /may not contain/],
     [{ dirs: 'target/xbuild/{a,b}' }, 'dirs', /only wildcard/],
     [{ dirs: 'target/?' }, 'dirs', /only wildcard/],
+    [{ expect: 'x86_64-unknown-linux-gnu@' }, 'expect', /a target-cpu after @/],
+    [{ expect: 'x86_64-unknown-linux-gnu@../x' }, 'expect', /a target-cpu after @/],
+    [{ expect: 'x86_64@x86-64-v3' }, 'expect', /triples .*x86_64-unknown-linux-gnu@x86-64-v3/],
+    [{ expect: 'linux/mips@x' }, 'expect', /Docker platform/],
+    [{ 'image-cpu': 'x86-64-v3/x' }, 'image-cpu', /target-cpu of the builds/],
+    [{ 'image-cpu': 'x86_64@x86-64-v3' }, 'image-cpu', /x86_64-unknown-linux-gnu@x86-64-v3/],
   ]
   for (const [values, input, advice] of bad) {
     test(`refused: ${JSON.stringify(values)}`, () =>
@@ -77,11 +104,27 @@ describe('per-target manifests read back', () => {
   test('the build facts are kept, files parsed', () => {
     const manifest = parseManifest(JSON.stringify(good), 'rust-xbuild-t')
     assert.equal(manifest.target, T)
+    assert.equal(manifest.cpu, 'baseline')
     assert.deepEqual(manifest.build, { toolchain: 'system' })
     assert.deepEqual(manifest.files, [{ name: 'app', kind: 'binary', size: 3, sha256: hex('a') }])
   })
+  test('the variant is the baseline the build recorded', () => {
+    const cpus: [unknown, string][] = [
+      [{ targetCpu: 'x86-64-v3', targetFeatures: [] }, 'x86-64-v3'],
+      [{ targetCpu: null, targetFeatures: [] }, 'baseline'],
+      [undefined, 'baseline'],
+      [{ targetCpu: 'arm1176jzf-s' }, 'arm1176jzf-s'],
+    ]
+    for (const [baseline, cpu] of cpus) assert.equal(parseManifest(JSON.stringify({ ...good, baseline }), 'rust-xbuild-t').cpu, cpu, JSON.stringify(baseline))
+  })
   const hostile: [string, unknown, RegExp][] = [
     ['not JSON', '{', /not JSON/],
+    ['a baseline that climbs out', { ...good, baseline: { targetCpu: '../../x' } }, /the baseline's targetCpu "\.\.\/\.\.\/x" is not a CPU name/],
+    ['a baseline with a folder', { ...good, baseline: { targetCpu: 'x86-64/v3' } }, /is not a CPU name/],
+    ['a hidden baseline', { ...good, baseline: { targetCpu: '.x' } }, /is not a CPU name/],
+    ['a baseline that is not text', { ...good, baseline: { targetCpu: 3 } }, /targetCpu 3 is not a CPU name/],
+    ['a baseline that is empty', { ...good, baseline: { targetCpu: '' } }, /targetCpu "" is not a CPU name/],
+    ['a baseline of 65 characters', { ...good, baseline: { targetCpu: 'a'.repeat(65) } }, /is not a CPU name/],
     ['no target', { files: [] }, /no target/],
     ['a path that climbs out', { ...good, files: [{ name: '../../etc/passwd', size: 1, sha256: hex('a') }] }, /not a plain file name/],
     ['a folder in a name', { ...good, files: [{ name: 'x/app', size: 1, sha256: hex('a') }] }, /not a plain file name/],
@@ -122,7 +165,7 @@ describe('per-target manifests read back', () => {
 })
 
 describe('planning the merge', () => {
-  const manifest = (target: string, files: TargetManifest['files']): TargetManifest => ({ target, files, build: {} })
+  const manifest = (target: string, files: TargetManifest['files'], cpu = 'baseline'): TargetManifest => ({ target, cpu, files, build: {} })
   const x86 = manifest('x86_64-unknown-linux-gnu', [
     { name: 'app', kind: 'binary', size: 1, sha256: hex('1') },
     { name: 'app-1.0-x86_64-unknown-linux-gnu.tar.gz', kind: 'archive', size: 1, sha256: hex('2') },
@@ -249,5 +292,176 @@ describe('planning the merge', () => {
       bad.filter((t) => isManifestTarget(t)),
       [],
     )
+  })
+})
+
+describe('debug archives (debug-symbols) in the merge', () => {
+  const T = 'aarch64-unknown-linux-gnu'
+  const debugName = `app-1.0-${T}-debug.tar.gz`
+  const files = [
+    { name: 'app', kind: 'binary', size: 1, sha256: hex('1') },
+    { name: debugName, kind: 'debug', size: 2, sha256: hex('2') },
+  ]
+  test('kind debug is read as debug, merged at the top with its target, and is not a binary (which alone goes into images and the Docker layout)', () => {
+    const manifest = parseManifest(JSON.stringify({ target: T, files }), 'rust-xbuild-a')
+    assert.deepEqual(
+      manifest.files.map((file) => [file.name, file.kind]),
+      [
+        ['app', 'binary'],
+        [debugName, 'debug'],
+      ],
+    )
+    const plan = planMerge([{ artifact: 'rust-xbuild-a', manifest }], [])
+    assert.deepEqual(plan.problems, [])
+    assert.deepEqual(
+      plan.files.map((file) => [file.path, file.kind, file.target]),
+      [
+        [`${T}/app`, 'binary', T],
+        [debugName, 'debug', T],
+      ],
+    )
+    assert.deepEqual(
+      plan.files.filter((file) => file.kind === 'binary').map((file) => file.path),
+      [`${T}/app`],
+    )
+  })
+  test.each(['SHA256SUMS', 'manifest.json', `${debugName}.sha256`, T])('a debug archive cannot claim %s', (name) => {
+    const manifest = parseManifest(JSON.stringify({ target: T, files: [{ name, kind: 'debug', size: 1, sha256: hex('3') }] }), 'rust-xbuild-a')
+    const plan = planMerge([{ artifact: 'rust-xbuild-a', manifest }], [])
+    assert.match(plan.problems.join('\n'), new RegExp(`rust-xbuild-a: the debug "${name.replace(/\./g, '\\.')}" cannot be merged`))
+  })
+})
+
+describe('CPU variants of one target', () => {
+  const X86 = 'x86_64-unknown-linux-gnu'
+  const ARM = 'aarch64-unknown-linux-gnu'
+  const build = (artifact: string, target: string, cpu: string, files: [string, TargetManifest['files'][number]['kind'], string][]): { artifact: string; manifest: TargetManifest } => ({
+    artifact,
+    manifest: { target, cpu, files: files.map(([name, kind, sha]) => ({ name, kind, size: 1, sha256: hex(sha) })), build: { baseline: { targetCpu: cpu === 'baseline' ? null : cpu } } },
+  })
+  const v1 = build('rust-xbuild-x86-v1', X86, 'x86-64', [
+    ['app', 'binary', '1'],
+    ['app-1.0-x86_64-unknown-linux-gnu-x86-64.tar.gz', 'archive', '2'],
+    ['app-x86_64-unknown-linux-gnu.cdx.json', 'sbom', '9'],
+  ])
+  const v3 = build('rust-xbuild-x86-v3', X86, 'x86-64-v3', [
+    ['app', 'binary', '3'],
+    ['app-1.0-x86_64-unknown-linux-gnu-x86-64-v3.tar.gz', 'archive', '4'],
+    ['app-x86_64-unknown-linux-gnu.cdx.json', 'sbom', '9'],
+  ])
+  const arm = build('rust-xbuild-arm', ARM, 'baseline', [['app', 'binary', '5']])
+
+  test('paths: <target>/<bin> for one build, <target>/<cpu>/<bin> for a variant, the top for the rest', () => {
+    const cases: [TargetManifest['files'][number]['kind'], string | undefined, string][] = [
+      ['binary', undefined, `${X86}/app`],
+      ['binary', 'x86-64-v3', `${X86}/x86-64-v3/app`],
+      ['archive', 'x86-64-v3', 'app'],
+      ['sbom', undefined, 'app'],
+    ]
+    for (const [kind, cpu, path] of cases) assert.equal(mergedPath({ name: 'app', kind, size: 1, sha256: hex('1') }, X86, cpu), path)
+  })
+  test('variant keys: each target with its baselines, sorted', () => {
+    assert.deepEqual(targetVariants([v3.manifest, arm.manifest, v1.manifest, v3.manifest]), { [X86]: ['x86-64', 'x86-64-v3'], [ARM]: ['baseline'] })
+  })
+  test('two baselines of one target: both merged, binaries in a folder per baseline, one SBOM of the same bytes', () => {
+    const plan = planMerge([v3, arm, v1], [X86, `${X86}@x86-64-v3`, `${X86}@x86-64`, `linux/amd64@x86-64-v3`, ARM, `${ARM}@baseline`])
+    assert.deepEqual(plan.problems, [])
+    assert.deepEqual(plan.targets, [ARM, X86])
+    assert.deepEqual(
+      plan.files.map((f) => [f.path, f.cpu, f.artifact]),
+      [
+        [`${ARM}/app`, 'baseline', 'rust-xbuild-arm'],
+        ['app-1.0-x86_64-unknown-linux-gnu-x86-64-v3.tar.gz', 'x86-64-v3', 'rust-xbuild-x86-v3'],
+        ['app-1.0-x86_64-unknown-linux-gnu-x86-64.tar.gz', 'x86-64', 'rust-xbuild-x86-v1'],
+        ['app-x86_64-unknown-linux-gnu.cdx.json', 'x86-64', 'rust-xbuild-x86-v1'],
+        [`${X86}/x86-64-v3/app`, 'x86-64-v3', 'rust-xbuild-x86-v3'],
+        [`${X86}/x86-64/app`, 'x86-64', 'rust-xbuild-x86-v1'],
+      ],
+    )
+    const merged = JSON.parse(renderMergedManifest([v3, arm, v1], plan, ['SHA256SUMS'], [])) as { targets: Record<string, unknown>[]; files: Record<string, unknown>[] }
+    assert.deepEqual(
+      merged.targets.map((t) => [t.target, t.cpu, t.dir, t.artifact, t.baseline]),
+      [
+        [ARM, 'baseline', ARM, 'rust-xbuild-arm', { targetCpu: null }],
+        [X86, 'x86-64', `${X86}/x86-64`, 'rust-xbuild-x86-v1', { targetCpu: 'x86-64' }],
+        [X86, 'x86-64-v3', `${X86}/x86-64-v3`, 'rust-xbuild-x86-v3', { targetCpu: 'x86-64-v3' }],
+      ],
+    )
+    assert.deepEqual(merged.files.find((f) => f.name === `${X86}/x86-64-v3/app`)?.cpu, 'x86-64-v3')
+  })
+  test('archives named without {cpu}: refused, saying to add it to name', () => {
+    const noCpu = (b: typeof v1): typeof v1 => ({
+      ...b,
+      manifest: { ...b.manifest, files: b.manifest.files.map((f) => (f.kind === 'archive' ? { ...f, name: 'app-1.0-x86_64-unknown-linux-gnu.tar.gz' } : f)) },
+    })
+    const plan = planMerge([noCpu(v1), noCpu(v3)], [])
+    assert.deepEqual(plan.problems, [
+      `app-1.0-x86_64-unknown-linux-gnu.tar.gz is claimed by rust-xbuild-x86-v1 (${X86}@x86-64, sha256 222222222222…) and rust-xbuild-x86-v3 (${X86}@x86-64-v3, sha256 444444444444…) with different contents: they are CPU variants of ${X86} (x86-64, x86-64-v3); add {cpu} to the name input of the builds (e.g. {bin}-{version}-{target}-{cpu}) so that each baseline's archives have names of their own.`,
+    ])
+  })
+  test('deb packages of two variants: refused, saying to package one variant', () => {
+    const deb = (b: typeof v1, sha: string): typeof v1 => ({
+      ...b,
+      manifest: { ...b.manifest, files: [...b.manifest.files, { name: 'app_1.0_amd64.deb', kind: 'package', size: 1, sha256: hex(sha) }] },
+    })
+    assert.match(planMerge([deb(v1, 'a'), deb(v3, 'b')], []).problems[0] ?? '', /packages are named by their format.*build packages in one CPU variant of x86_64-unknown-linux-gnu only/)
+  })
+  test('two builds of one target and baseline with other bytes: refused', () => {
+    const again = build('rust-xbuild-x86-v3-again', X86, 'x86-64-v3', [['app', 'binary', '6']])
+    assert.deepEqual(planMerge([v3, again], []).problems, [
+      `${X86}/app is claimed by rust-xbuild-x86-v3 (${X86}@x86-64-v3, sha256 333333333333…) and rust-xbuild-x86-v3-again (${X86}@x86-64-v3, sha256 666666666666…) with different contents: two builds of ${X86}@x86-64-v3; merge one build per target and target-cpu (narrow the pattern or dirs input).`,
+    ])
+  })
+  test('an expected variant that no build has: a problem naming the variants found', () => {
+    assert.deepEqual(planMerge([v1, v3, arm], [`${X86}@x86-64-v4`, `${ARM}`]).problems, [
+      `Expected target(s) missing: ${X86}@x86-64-v4. Found: ${ARM}@baseline, ${X86}@x86-64, ${X86}@x86-64-v3 (artifacts rust-xbuild-x86-v1, rust-xbuild-x86-v3, rust-xbuild-arm).`,
+    ])
+    const variants = targetVariants([v1.manifest, v3.manifest])
+    const cases: [string, boolean][] = [
+      [X86, true],
+      [`${X86}@x86-64-v3`, true],
+      [`${X86}@baseline`, false],
+      ['linux/amd64', true],
+      ['linux/amd64@x86-64', true],
+      ['linux/amd64@x86-64-v2', false],
+      ['linux/arm64', false],
+    ]
+    for (const [wanted, met] of cases) assert.equal(expectedIsMet(wanted, variants), met, wanted)
+  })
+  test('the lowest baseline: no target-cpu, generic, else the lowest x86-64 level', () => {
+    const cases: [string[], string | undefined][] = [
+      [['x86-64-v3', 'baseline'], 'baseline'],
+      [['generic', 'neoverse-n1'], 'generic'],
+      [['x86-64-v3', 'x86-64-v2'], 'x86-64-v2'],
+      [['x86-64-v4', 'x86-64', 'haswell'], 'x86-64'],
+      [['haswell', 'znver3'], undefined],
+    ]
+    for (const [cpus, lowest] of cases) assert.equal(lowestBaseline(cpus), lowest, cpus.join())
+  })
+  test('one build per Docker platform: the lowest, or what image-cpu names', () => {
+    const variants = { [X86]: ['x86-64', 'x86-64-v3'], [ARM]: ['baseline'] }
+    const cases: [string[], Record<string, string>, RegExp[]][] = [
+      [[], { [X86]: 'x86-64', [ARM]: 'baseline' }, []],
+      [['x86-64-v3'], { [X86]: 'x86-64-v3', [ARM]: 'baseline' }, []],
+      [[`${X86}@x86-64-v3`], { [X86]: 'x86-64-v3', [ARM]: 'baseline' }, []],
+      [
+        ['x86-64-v4'],
+        { [X86]: 'x86-64', [ARM]: 'baseline' },
+        [/^Input 'image-cpu' names x86-64-v4, which no merged build has \(found aarch64-unknown-linux-gnu@baseline, x86_64-unknown-linux-gnu@x86-64, x86_64-unknown-linux-gnu@x86-64-v3\)\.$/],
+      ],
+      [[`${ARM}@x86-64-v3`], { [X86]: 'x86-64', [ARM]: 'baseline' }, [/names aarch64-unknown-linux-gnu@x86-64-v3, which no merged build has/]],
+      [['x86-64', 'x86-64-v3'], { [ARM]: 'baseline' }, [/names x86-64 and x86-64-v3 for x86_64-unknown-linux-gnu; name one/]],
+    ]
+    for (const [imageCpu, chosen, problems] of cases) {
+      const result = platformVariants(variants, imageCpu)
+      assert.deepEqual(result.chosen, chosen, imageCpu.join())
+      assert.equal(result.problems.length, problems.length, result.problems.join('\n'))
+      problems.forEach((problem, i) => assert.match(result.problems[i] ?? '', problem))
+    }
+    // One build: its own platform's, whatever its target-cpu.
+    assert.deepEqual(platformVariants({ [X86]: ['haswell'], [ARM]: ['neoverse-n1'] }, []), { chosen: { [X86]: 'haswell', [ARM]: 'neoverse-n1' }, problems: [] })
+    assert.deepEqual(platformVariants({ [X86]: ['haswell', 'znver3'] }, []).problems, [
+      `${X86} has builds for haswell, znver3 and none is the baseline; choose the one for its image platform with image-cpu (e.g. ${X86}@haswell).`,
+    ])
   })
 })

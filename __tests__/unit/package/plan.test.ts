@@ -2,9 +2,11 @@ import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import { InputError } from '../../../src/errors.js'
 import { parseInputs } from '../../../src/inputs/parse.js'
-import { defaultArchiveFormat, dockerPath, planArchives, renderName, renderSums, versionFromPackageId, versionFromRef } from '../../../src/package/plan.js'
+import { defaultArchiveFormat, dockerPath, planArchives, planDebugArchives, renderName, renderSums, versionFromPackageId, versionFromRef } from '../../../src/package/plan.js'
 import { dockerPlatforms, targetFacts, tripleForDockerPlatform } from '../../../src/common/target.js'
 import { checkIncludePattern, checkNameTemplate, isSafeRelativePath } from '../../../src/inputs/packaging.js'
+import { cpuLabel } from '../../../src/common/cpu.js'
+import { renderArtifactName } from '../../../src/publish/upload.js'
 
 function refused(body: () => unknown, input: string, advice: RegExp): void {
   assert.throws(body, (error: unknown) => {
@@ -21,11 +23,13 @@ describe('archive name templates', () => {
     ['{bin}_{target}', 'app_aarch64-unknown-linux-gnu'],
     ['release-{version}', 'release-1.2.3'],
     ['{bin}', 'app'],
+    ['{bin}-{version}-{target}-{cpu}', 'app-1.2.3-aarch64-unknown-linux-gnu-neoverse-n1'],
+    ['{bin}-{cpu}-{cpu}', 'app-neoverse-n1-neoverse-n1'],
   ]
   for (const [template, expected] of good) {
     test(`${template} → ${expected}`, () => {
       checkNameTemplate(template)
-      assert.equal(renderName(template, { bin: 'app', version: '1.2.3', target: 'aarch64-unknown-linux-gnu' }), expected)
+      assert.equal(renderName(template, { bin: 'app', version: '1.2.3', target: 'aarch64-unknown-linux-gnu', cpu: 'neoverse-n1' }), expected)
     })
   }
   const hostile: [string, RegExp][] = [
@@ -35,7 +39,9 @@ describe('archive name templates', () => {
     ['..\\{bin}', /path separators/],
     ['{bin}..{target}', /"\.\."/],
     ['.{bin}', /start with a dot/],
-    ['{name}-{target}', /unknown placeholder \{name\}/],
+    ['{name}-{target}', /unknown placeholder \{name\}; the placeholders are \{bin\}, \{target\}, \{version\} and \{cpu\}/],
+    ['{bin}-{arch}', /unknown placeholder \{arch\}/],
+    ['{bin}-{CPU}', /unknown placeholder \{CPU\}/],
     ['{bin-{target}', /unknown placeholder|not closed/],
     ['{bin}}', /not closed/],
     ['C:{bin}', /path separators/],
@@ -44,9 +50,22 @@ describe('archive name templates', () => {
   ]
   for (const [template, advice] of hostile) test(`refused: ${JSON.stringify(template)}`, () => refused(() => checkNameTemplate(template), 'name', advice))
   test('values that would escape are refused after rendering too', () => {
-    refused(() => renderName('{version}', { bin: 'a', target: 't', version: '../x' }), 'name', /not a plain file name/)
-    refused(() => renderName('{bin}', { bin: '..', target: 't', version: '1' }), 'name', /not a plain file name/)
+    refused(() => renderName('{version}', { bin: 'a', target: 't', version: '../x', cpu: 'baseline' }), 'name', /not a plain file name/)
+    refused(() => renderName('{bin}', { bin: '..', target: 't', version: '1', cpu: 'baseline' }), 'name', /not a plain file name/)
+    refused(() => renderName('{cpu}', { bin: 'a', target: 't', version: '1', cpu: '../x' }), 'name', /not a plain file name/)
   })
+})
+
+describe('artifact names', () => {
+  const cases: [string, string | undefined, string][] = [
+    ['rust-xbuild-{target}', undefined, 'rust-xbuild-x86_64-unknown-linux-gnu'],
+    ['rust-xbuild-{target}', 'x86-64-v3', 'rust-xbuild-x86_64-unknown-linux-gnu'],
+    ['rust-xbuild-{target}-{cpu}', undefined, 'rust-xbuild-x86_64-unknown-linux-gnu-baseline'],
+    ['rust-xbuild-{target}-{cpu}', 'x86-64-v3', 'rust-xbuild-x86_64-unknown-linux-gnu-x86-64-v3'],
+    ['{cpu}', 'native', 'native'],
+  ]
+  for (const [template, cpu, expected] of cases)
+    test(`${template} with target-cpu ${cpu ?? '(none)'} → ${expected}`, () => assert.equal(renderArtifactName(template, 'x86_64-unknown-linux-gnu', cpuLabel(cpu)), expected))
 })
 
 describe('versions', () => {
@@ -97,6 +116,12 @@ describe('which files go in which archive', () => {
       plans.map((plan) => [plan.fileName, plan.entries.map((e) => e.name)]),
       [['tools-x86_64-pc-windows-msvc.zip', ['server', 'cli']]],
     )
+  })
+  test('{cpu} names the build: two baselines of one target get two archives; without it they get the same name', () => {
+    const names = (template: string, cpu?: string): string[] => planArchives(bins.slice(0, 1), [], template, 'x86_64-unknown-linux-gnu', 'tar.gz', cpuLabel(cpu)).map((plan) => plan.fileName)
+    assert.deepEqual(names('{bin}-{target}-{cpu}'), ['server-x86_64-unknown-linux-gnu-baseline.tar.gz'])
+    assert.deepEqual(names('{bin}-{target}-{cpu}', 'x86-64-v3'), ['server-x86_64-unknown-linux-gnu-x86-64-v3.tar.gz'])
+    assert.deepEqual(names('{bin}-{target}'), names('{bin}-{target}', 'x86-64-v3'))
   })
   test('an archive named like a staged binary is refused', () =>
     refused(
@@ -213,9 +238,49 @@ describe('packaging inputs', () => {
     [{ 'docker-dir': '/srv/docker' }, 'docker-dir', /inside the workspace/],
     [{ 'docker-dir': 'a/../..' }, 'docker-dir', /inside the workspace/],
     [{ upload: 's3' }, 'upload', /artifact, release, none/],
-    [{ 'artifact-name': 'bins-{bin}' }, 'artifact-name', /placeholder \{bin\}/],
+    [{ 'artifact-name': 'bins-{bin}' }, 'artifact-name', /unknown placeholder \{bin\}; the placeholders are \{target\} and \{cpu\}/],
+    [{ 'artifact-name': 'bins-{target}-{cpu}-{arch}' }, 'artifact-name', /unknown placeholder \{arch\}/],
+    [{ name: '{bin}-{target}-{arch}' }, 'name', /unknown placeholder \{arch\}/],
     [{ 'artifact-name': 'a/b' }, 'artifact-name', /may not contain/],
     [{ 'release-tag': 'v1 .0' }, 'release-tag', /git tag/],
   ]
   for (const [values, input, advice] of bad) test(`refused: ${JSON.stringify(values)}`, () => refused(() => parseInputs(read({ target: 'x86_64-unknown-linux-gnu', ...values })), input, advice))
+})
+
+describe('debug archives beside the archives (debug-symbols)', () => {
+  const bins = [
+    { name: 'server', path: '/s/server', version: '1.0.0' },
+    { name: 'cli.exe', path: '/s/cli.exe', version: '1.0.0' },
+  ]
+  const debugOf = new Map([
+    ['server', [{ name: 'server.debug', source: '/s/server.debug' }]],
+    ['cli.exe', [{ name: 'cli.debug', source: '/s/cli.debug' }]],
+  ])
+  test('one <name>-debug.<ext> per archive, with the debug files of its binaries only', () => {
+    const plans = planArchives(bins, [{ name: 'LICENSE', source: '/w/LICENSE' }], '{bin}-{version}-{target}', 'x86_64-pc-windows-gnu', 'zip')
+    assert.deepEqual(
+      planDebugArchives(plans, debugOf).map((plan) => [plan.fileName, plan.format, plan.entries.map((e) => e.name)]),
+      [
+        ['cli-1.0.0-x86_64-pc-windows-gnu-debug.zip', 'zip', ['cli.debug']],
+        ['server-1.0.0-x86_64-pc-windows-gnu-debug.zip', 'zip', ['server.debug']],
+      ],
+    )
+  })
+  test('one archive for every binary: one debug archive for all', () => {
+    const plans = planArchives(bins, [], 'tools-{target}', 'x86_64-unknown-linux-gnu', 'tar.zst')
+    assert.deepEqual(
+      planDebugArchives(plans, debugOf).map((plan) => [plan.fileName, plan.entries.map((e) => e.name)]),
+      [['tools-x86_64-unknown-linux-gnu-debug.tar.zst', ['server.debug', 'cli.debug']]],
+    )
+  })
+  test('{cpu} names the debug archive as it names the archive', () => {
+    const plans = planArchives(bins.slice(0, 1), [], '{bin}-{target}-{cpu}', 'x86_64-unknown-linux-gnu', 'tar.gz', 'x86-64-v3')
+    assert.deepEqual(
+      planDebugArchives(plans, debugOf).map((plan) => plan.fileName),
+      ['server-x86_64-unknown-linux-gnu-x86-64-v3-debug.tar.gz'],
+    )
+  })
+  test('binaries without debug files get no debug archive', () => {
+    assert.deepEqual(planDebugArchives(planArchives(bins, [], '{bin}', 'x86_64-unknown-linux-gnu', 'tar.gz'), new Map()), [])
+  })
 })

@@ -9,7 +9,7 @@ const HOST: Host = { triple: 'x86_64-unknown-linux-gnu', family: 'x86_64', os: '
 
 function request(values: Record<string, string>, overrides: Partial<PlanRequest> = {}): PlanRequest {
   const inputs = parseInputs((name) => values[name] ?? '')
-  const facts = targetFacts(inputs.target)
+  const facts = targetFacts(inputs.triple)
   return {
     inputs,
     facts,
@@ -18,7 +18,7 @@ function request(values: Record<string, string>, overrides: Partial<PlanRequest>
     baseline: { cpu: inputs.targetCpu, features: inputs.targetFeatures },
     project: { flags: [], source: 'none' },
     toolchain: { rustupName: 'stable', nightly: false },
-    resolved: { 'aarch64-linux-gnu-gcc': '/usr/bin/aarch64-linux-gnu-gcc', zig: '/opt/zig/zig' },
+    programPaths: { 'aarch64-linux-gnu-gcc': '/usr/bin/aarch64-linux-gnu-gcc', zig: '/opt/zig/zig' },
     tempDir: '/tmp/rt/rust-xbuild/t',
     ...overrides,
   }
@@ -88,7 +88,7 @@ describe('cargo environment and config', () => {
     const cc = plan.wrappers.find((w) => w.path.endsWith('/cc'))
     assert.match(cc?.content ?? '', /exec '\/usr\/bin\/aarch64-linux-gnu-gcc' '-mcpu=neoverse-n1' "\$@"/)
   })
-  test('zig: the wrappers run the resolved zig with the zig target', () => {
+  test('zig: the wrappers run the programPaths zig with the zig target', () => {
     const plan = makePlan(request({ target: 'aarch64-unknown-linux-musl' }))
     assert.match(plan.wrappers.find((w) => w.path.endsWith('/cc'))?.content ?? '', /exec '\/opt\/zig\/zig' 'cc' '-target' 'aarch64-linux-musl'/)
     assert.deepEqual(plan.rustflags, ['-Clink-self-contained=no'])

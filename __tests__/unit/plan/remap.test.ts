@@ -93,7 +93,7 @@ describe('the plan puts the maps where they work', () => {
   const HOST: Host = { triple: 'x86_64-unknown-linux-gnu', family: 'x86_64', os: 'linux' }
   test('rustflags: maps first, so the project’s and the input’s own maps win; C wrappers: -ffile-prefix-map after the baseline', () => {
     const inputs = parseInputs((name) => ({ target: 'aarch64-unknown-linux-gnu', 'target-cpu': 'neoverse-n1', rustflags: '--remap-path-prefix=/a=/b' })[name] ?? '')
-    const facts = targetFacts(inputs.target)
+    const facts = targetFacts(inputs.triple)
     const remaps = pathRemaps(BASE)
     const plan = makePlan({
       inputs,
@@ -103,7 +103,7 @@ describe('the plan puts the maps where they work', () => {
       baseline: { cpu: inputs.targetCpu, features: [] },
       project: { flags: ['-Cforce-frame-pointers=yes'], source: 'RUSTFLAGS' },
       toolchain: { nightly: false },
-      resolved: { 'aarch64-linux-gnu-gcc': '/usr/bin/aarch64-linux-gnu-gcc' },
+      programPaths: { 'aarch64-linux-gnu-gcc': '/usr/bin/aarch64-linux-gnu-gcc' },
       tempDir: '/tmp/rt/rust-xbuild/t',
       remaps,
     })

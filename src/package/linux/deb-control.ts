@@ -98,6 +98,62 @@ const CONFIGURE = `if [ "$1" = "configure" ] || [ "$1" = "abort-upgrade" ] || [ 
  * an [Install] section is enabled unless the admin disabled it), `start`,
  * `restart-after-upgrade` (restart once the new files are in place) and `stop-on-upgrade`.
  */
+/** postinst: enable an installable unit as deb-systemd-helper does (debhelper's enable rule, or keep the state). */
+function enableLines({ unit, rule, installable }: UnitFile): string[] {
+  if (rule.enable)
+    return [
+      CONFIGURE,
+      `\tdeb-systemd-helper unmask ${unit} >/dev/null || true`,
+      `\tif deb-systemd-helper --quiet was-enabled ${unit}; then`,
+      `\t\tdeb-systemd-helper enable ${unit} >/dev/null || true`,
+      '\telse',
+      `\t\tdeb-systemd-helper update-state ${unit} >/dev/null || true`,
+      '\tfi',
+      'fi',
+    ]
+  if (!installable) return []
+  return [
+    CONFIGURE,
+    `\tif deb-systemd-helper debian-installed ${unit}; then`,
+    `\t\tdeb-systemd-helper unmask ${unit} >/dev/null || true`,
+    `\t\tif deb-systemd-helper --quiet was-enabled ${unit}; then`,
+    `\t\t\tdeb-systemd-helper enable ${unit} >/dev/null || true`,
+    '\t\tfi',
+    '\tfi',
+    `\tdeb-systemd-helper update-state ${unit} >/dev/null || true`,
+    'fi',
+  ]
+}
+
+/** postrm: mask on remove, purge the helper's state on purge. */
+function purgeLines(unit: string): string[] {
+  return [
+    'if [ "$1" = "remove" ] && command -v deb-systemd-helper >/dev/null; then',
+    `\tdeb-systemd-helper mask ${unit} >/dev/null || true`,
+    'fi',
+    'if [ "$1" = "purge" ] && command -v deb-systemd-helper >/dev/null; then',
+    `\tdeb-systemd-helper purge ${unit} >/dev/null || true`,
+    `\tdeb-systemd-helper unmask ${unit} >/dev/null || true`,
+    'fi',
+  ]
+}
+
+/** postinst's start or restart, and prerm's stop, by the unit's start/restart rules. */
+function startStopLines({ unit, rule }: UnitFile): { postinst: string[]; prerm: string[] } {
+  let action: string[] = []
+  if (rule.restartAfterUpgrade)
+    action = rule.start
+      ? ['\t\tif [ -n "$2" ]; then', `\t\t\tdeb-systemd-invoke restart ${unit} >/dev/null || true`, '\t\telse', `\t\t\tdeb-systemd-invoke start ${unit} >/dev/null || true`, '\t\tfi']
+      : ['\t\tif [ -n "$2" ]; then', `\t\t\tdeb-systemd-invoke try-restart ${unit} >/dev/null || true`, '\t\tfi']
+  else if (rule.start) action = [`\t\tdeb-systemd-invoke start ${unit} >/dev/null || true`]
+  const postinst = [CONFIGURE, '\tif [ -d /run/systemd/system ]; then', '\t\tsystemctl --system daemon-reload >/dev/null || true', ...action, '\tfi', 'fi']
+  // Stopped before every upgrade only when it is not restarted after one.
+  if (!rule.stopOnUpgrade || rule.restartAfterUpgrade)
+    return { postinst, prerm: ['if [ -d /run/systemd/system ] && [ "$1" = remove ]; then', `\tdeb-systemd-invoke stop ${unit} >/dev/null || true`, 'fi'] }
+  if (rule.start) return { postinst, prerm: ['if [ -d /run/systemd/system ]; then', `\tdeb-systemd-invoke stop ${unit} >/dev/null || true`, 'fi'] }
+  return { postinst, prerm: [] }
+}
+
 export function systemdFragments(units: readonly UnitFile[]): Partial<Record<ScriptName, string>> {
   const postinst: string[] = []
   const prerm: string[] = []
@@ -107,51 +163,14 @@ export function systemdFragments(units: readonly UnitFile[]): Partial<Record<Scr
     postinst.push(CONFIGURE, '\tif command -v systemd-tmpfiles >/dev/null; then', `\t\tsystemd-tmpfiles --create ${tmpfiles.map((unit) => unit.unit).join(' ')} >/dev/null || true`, '\tfi', 'fi')
   // Templates (name@.service) are neither enabled nor started without an instance.
   const systemUnits = units.filter((unit) => unit.dest.startsWith('/usr/lib/systemd/system/') && !unit.unit.includes('@'))
-  for (const { unit, rule, installable } of systemUnits.filter((candidate) => candidate.installable)) {
-    if (rule.enable)
-      postinst.push(
-        CONFIGURE,
-        `\tdeb-systemd-helper unmask ${unit} >/dev/null || true`,
-        `\tif deb-systemd-helper --quiet was-enabled ${unit}; then`,
-        `\t\tdeb-systemd-helper enable ${unit} >/dev/null || true`,
-        '\telse',
-        `\t\tdeb-systemd-helper update-state ${unit} >/dev/null || true`,
-        '\tfi',
-        'fi',
-      )
-    else if (installable)
-      postinst.push(
-        CONFIGURE,
-        `\tif deb-systemd-helper debian-installed ${unit}; then`,
-        `\t\tdeb-systemd-helper unmask ${unit} >/dev/null || true`,
-        `\t\tif deb-systemd-helper --quiet was-enabled ${unit}; then`,
-        `\t\t\tdeb-systemd-helper enable ${unit} >/dev/null || true`,
-        '\t\tfi',
-        '\tfi',
-        `\tdeb-systemd-helper update-state ${unit} >/dev/null || true`,
-        'fi',
-      )
-    postrm.push(
-      'if [ "$1" = "remove" ] && command -v deb-systemd-helper >/dev/null; then',
-      `\tdeb-systemd-helper mask ${unit} >/dev/null || true`,
-      'fi',
-      'if [ "$1" = "purge" ] && command -v deb-systemd-helper >/dev/null; then',
-      `\tdeb-systemd-helper purge ${unit} >/dev/null || true`,
-      `\tdeb-systemd-helper unmask ${unit} >/dev/null || true`,
-      'fi',
-    )
+  for (const unit of systemUnits.filter((candidate) => candidate.installable)) {
+    postinst.push(...enableLines(unit))
+    postrm.push(...purgeLines(unit.unit))
   }
-  for (const { unit, rule } of systemUnits) {
-    let action: string[] = []
-    if (rule.restartAfterUpgrade)
-      action = rule.start
-        ? ['\t\tif [ -n "$2" ]; then', `\t\t\tdeb-systemd-invoke restart ${unit} >/dev/null || true`, '\t\telse', `\t\t\tdeb-systemd-invoke start ${unit} >/dev/null || true`, '\t\tfi']
-        : ['\t\tif [ -n "$2" ]; then', `\t\t\tdeb-systemd-invoke try-restart ${unit} >/dev/null || true`, '\t\tfi']
-    else if (rule.start) action = [`\t\tdeb-systemd-invoke start ${unit} >/dev/null || true`]
-    postinst.push(CONFIGURE, '\tif [ -d /run/systemd/system ]; then', '\t\tsystemctl --system daemon-reload >/dev/null || true', ...action, '\tfi', 'fi')
-    // Stopped before every upgrade only when it is not restarted after one.
-    if (!rule.stopOnUpgrade || rule.restartAfterUpgrade) prerm.push('if [ -d /run/systemd/system ] && [ "$1" = remove ]; then', `\tdeb-systemd-invoke stop ${unit} >/dev/null || true`, 'fi')
-    else if (rule.start) prerm.push('if [ -d /run/systemd/system ]; then', `\tdeb-systemd-invoke stop ${unit} >/dev/null || true`, 'fi')
+  for (const unit of systemUnits) {
+    const lines = startStopLines(unit)
+    postinst.push(...lines.postinst)
+    prerm.push(...lines.prerm)
   }
   if (systemUnits.length) postrm.push('if [ -d /run/systemd/system ]; then', '\tsystemctl --system daemon-reload >/dev/null || true', 'fi')
   const block = (lines: string[]): string => (lines.length ? `# Added by rust-xbuild for the systemd units\n${lines.join('\n')}\n# End of the systemd units' commands\n` : '')

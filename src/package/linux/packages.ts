@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { readManifests } from '../../setup/metadata.js'
+import type { CargoMetadata } from '../../setup/metadata.js'
 import { ActionError } from '../../errors.js'
 import type { TargetFacts } from '../../common/target.js'
 import { crateInfos } from '../../inputs/package-metadata.js'
@@ -25,10 +25,9 @@ export interface LinuxPackagesRequest {
   /** The action's own folder for the trees and specs */
   tempDir: string
   staged: readonly StagedFile[]
-  /** Staged file name → cargo package id */
-  packageIds: ReadonlyMap<string, string>
+  /** The project's manifests, read once by the project check */
+  manifests: CargoMetadata
   epoch: number
-  env: Record<string, string>
 }
 
 export interface LinuxPackage {
@@ -44,13 +43,12 @@ function needsOf(file: string): LinkedNeeds {
 
 export async function buildLinuxPackages(request: LinuxPackagesRequest): Promise<LinuxPackage[]> {
   if (!request.formats.length || !request.staged.length) return []
-  const metadata = await readManifests(request.workDir, request.env)
-  const root = metadata.workspace_root
-  const ids = new Set(request.packageIds.values())
+  const root = request.manifests.workspace_root
+  const ids = new Set(request.staged.map((file) => file.packageId))
   const built: LinuxPackage[] = []
   fs.mkdirSync(request.tempDir, { recursive: true })
-  for (const crate of crateInfos(metadata).filter((candidate) => ids.has(candidate.id))) {
-    const binaries = new Map(request.staged.filter((file) => request.packageIds.get(file.name) === crate.id).map((file) => [file.name, file.path]))
+  for (const crate of crateInfos(request.manifests).filter((candidate) => ids.has(candidate.id))) {
+    const binaries = new Map(request.staged.filter((file) => file.packageId === crate.id).map((file) => [file.name, file.path]))
     const needs = [...binaries.values()].map(needsOf)
     for (const format of request.formats) {
       if (format === 'deb') {
