@@ -87,6 +87,8 @@ export interface RunOptions {
   runnerTemp?: string
   /** false: do not run the post step; the test calls finishJob(run) when it is done with the files */
   post?: boolean
+  /** How long one step may run before it is killed (default 15 minutes; real programs on a shared machine take longer) */
+  timeoutMinutes?: number
 }
 
 /** Where each bundled entry's action.yml is. */
@@ -211,7 +213,7 @@ function stepFiles(runDir: string, step: string): StepFiles {
 }
 
 /** Run one bundled entry as the runner runs a step: node of runs.using, as the runner user, INPUT_* from action.yml's defaults and the given inputs. */
-function runStep(entry: string, inputs: Record<string, string>, env: Record<string, string>, files: StepFiles, workspace: string): ActionRun {
+function runStep(entry: string, inputs: Record<string, string>, env: Record<string, string>, files: StepFiles, workspace: string, timeoutMinutes = 15): ActionRun {
   const file = ACTION_FILES[entry]
   if (!file) throw new Error(`no action.yml is known for dist/${entry}`)
   const stepEnv: Record<string, string> = {
@@ -231,7 +233,7 @@ function runStep(entry: string, inputs: Record<string, string>, env: Record<stri
   const node = runnerNode(file)
   const script = path.join(ROOT, 'dist', entry)
   const [program, args] = account ? ['setpriv', [`--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', '--', node, script]] : [node, [script]]
-  const result = spawnSync(program, args as string[], { env: stepEnv, encoding: 'utf8', cwd: workspace, maxBuffer: 256 * 1024 * 1024, timeout: 15 * 60 * 1000 })
+  const result = spawnSync(program, args as string[], { env: stepEnv, encoding: 'utf8', cwd: workspace, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMinutes * 60 * 1000 })
   const run: ActionRun = {
     code: result.status ?? -1,
     stdout: result.stdout,
@@ -270,7 +272,7 @@ export function runEntry(entry: string, inputs: Record<string, string>, options:
     GITHUB_WORKSPACE: options.workspace,
     ...options.env,
   }
-  const main = runStep(entry, inputs, env, stepFiles(runDir, 'main'), options.workspace)
+  const main = runStep(entry, inputs, env, stepFiles(runDir, 'main'), options.workspace, options.timeoutMinutes)
   const action = actionYaml(ACTION_FILES[entry] ?? 'action.yml')
   const postEntry = action.runs.post && entry === 'index.js' ? path.relative(path.join(ROOT, 'dist'), path.resolve(ROOT, action.runs.post)) : undefined
   if (postEntry && postRuns(action.runs['post-if'], main.code)) {
