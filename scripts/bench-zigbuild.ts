@@ -21,7 +21,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { publishedCrate, registryCargoHome } from '../__tests__/support/crates-io.js'
+import { publishedCrate, cratesIoCargoHome } from '../__tests__/support/crates-io.js'
 import { debianPath, FIXTURES, readelf, runAction, ZIG_DIR } from '../__tests__/support/harness.js'
 import { PROGRAMS, runUnder, slowPhases, useData, type Target } from './real-programs.js'
 
@@ -117,7 +117,7 @@ function probeCrate(native: boolean): string {
   return dir
 }
 
-const cargoHome = registryCargoHome(path.join(root, 'cargo-home'))
+const cargoHome = cratesIoCargoHome(path.join(root, 'cargo-home'))
 const data = useData(root)
 
 const CRATES: BenchCrate[] = [

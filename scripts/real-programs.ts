@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { publishedCrate, registryCargoHome, type PublishedCrate } from '../__tests__/support/crates-io.js'
+import { publishedCrate, cratesIoCargoHome, type PublishedCrate } from '../__tests__/support/crates-io.js'
 import { readelf, runAction } from '../__tests__/support/harness.js'
 
 export interface Program {
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
   const root = process.env.REAL_PROGRAMS_DIR ?? '/tmp/real-programs'
   const context: Context = {
     root,
-    cargoHome: registryCargoHome(path.join(root, 'cargo-home')),
+    cargoHome: cratesIoCargoHome(path.join(root, 'cargo-home')),
     // One RUNNER_TEMP for all builds, as the steps of one job share it (zig's cache per target).
     runnerTemp: path.join(root, 'runner-temp'),
     data: useData(root),

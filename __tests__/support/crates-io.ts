@@ -71,7 +71,7 @@ export async function publishedCrate(name: string, version: string, into: string
  * more network retries than cargo's default for a shared machine. Reuse one across builds:
  * the registry's downloads are then shared, as a runner's restored ~/.cargo would be.
  */
-export function registryCargoHome(dir: string): string {
+export function cratesIoCargoHome(dir: string): string {
   fs.mkdirSync(dir, { recursive: true })
   fs.writeFileSync(path.join(dir, 'config.toml'), '[registries.crates-io]\nprotocol = "sparse"\n\n[net]\nretry = 5\n')
   return dir

@@ -12,6 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { actionYaml, runnerInputs, type ActionFile } from './action-inputs.js'
+import { cratesIoCargoHome } from './crates-io.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const FIXTURES = path.join(ROOT, '__tests__', 'fixtures')
@@ -30,7 +31,7 @@ let registryHome: string | undefined
  * fixtures whose committed Cargo.lock pins today's crates (build with `locked: true`).
  */
 export function registryCargoHome(): string {
-  registryHome ??= fs.mkdtempSync(path.join(SCRATCH, 'registry-cargo-home-'))
+  registryHome ??= cratesIoCargoHome(fs.mkdtempSync(path.join(SCRATCH, 'registry-cargo-home-')))
   return registryHome
 }
 
