@@ -10,7 +10,7 @@ import { parse as parseToml } from 'smol-toml'
 import { normalMode, writeArchive, type MemberFile } from './archive.js'
 import { Input } from '../common/constants.js'
 import { InputError } from '../errors.js'
-import { dockerPath, planArchives, planDebugArchives, renderSums, sumsFileName, versionFromPackageId, versionFromRef, type ArchiveEntry } from './plan.js'
+import { dockerPath, planArchives, planDebugArchives, renderSums, sumsFileName, versionFromPackageId, versionFromRef, type ArchiveEntry, type ArchivePlan } from './plan.js'
 import type { StagedFile } from '../stage/stage.js'
 import { hashFile, type Hashes, type ChecksumAlgorithm } from '../common/checksum.js'
 import { cpuLabel } from '../common/cpu.js'
@@ -213,7 +213,12 @@ async function writeArchives(options: PackageOptions): Promise<PackagedFile[]> {
     options.archive,
     cpuLabel(options.context.targetCpu),
   )
-  const archives: PackagedFile[] = []
+  return writePlanned(plans, 'archive', options)
+}
+
+/** Each planned archive written into the staging folder and hashed, as a file of the given kind. */
+async function writePlanned(plans: readonly ArchivePlan[], kind: 'archive' | 'debug', options: PackageOptions): Promise<PackagedFile[]> {
+  const written: PackagedFile[] = []
   for (const plan of plans) {
     const output = resolveInside(options.stageDir, plan.fileName)
     await writeArchive(
@@ -221,9 +226,9 @@ async function writeArchives(options: PackageOptions): Promise<PackagedFile[]> {
       plan.entries.map((entry) => member(entry, options.mtime)),
       output,
     )
-    archives.push({ name: plan.fileName, path: output, kind: 'archive', size: fs.statSync(output).size, hashes: await hashFile(output, options.checksums), contents: plan.entries.map((e) => e.name) })
+    written.push({ name: plan.fileName, path: output, kind, size: fs.statSync(output).size, hashes: await hashFile(output, options.checksums), contents: plan.entries.map((e) => e.name) })
   }
-  return archives
+  return written
 }
 
 /** A debug file as archive members: the file, or every file of a .dSYM bundle under its name. */
@@ -258,17 +263,7 @@ async function writeDebugArchives(options: PackageOptions): Promise<PackagedFile
     cpuLabel(options.context.targetCpu),
   )
   const debugOf = new Map(withDebug.map((binary) => [binary.name, debugEntries(binary.debug ?? '')]))
-  const written: PackagedFile[] = []
-  for (const plan of planDebugArchives(plans, debugOf)) {
-    const output = resolveInside(options.stageDir, plan.fileName)
-    await writeArchive(
-      plan.format,
-      plan.entries.map((entry) => member(entry, options.mtime)),
-      output,
-    )
-    written.push({ name: plan.fileName, path: output, kind: 'debug', size: fs.statSync(output).size, hashes: await hashFile(output, options.checksums), contents: plan.entries.map((e) => e.name) })
-  }
-  return written
+  return writePlanned(planDebugArchives(plans, debugOf), 'debug', options)
 }
 
 /** `<file>.sha256` beside each file, and one SUMS file per algorithm over all of them; the SUMS files' names. */
