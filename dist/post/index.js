@@ -31400,6 +31400,22 @@ function wine_mingwTriple(facts) {
         return 'i686-w64-mingw32';
     return undefined;
 }
+/**
+ * The binutils program `tool` (strip, objcopy) that reads the target's binaries, best first:
+ * the cross binutils, mingw's, the runner's own when the architecture matches, then LLVM's.
+ */
+function targetBinutils(facts, hostFamily, tool) {
+    const candidates = [];
+    if (facts.gnuTriple)
+        candidates.push([`${facts.gnuTriple}-${tool}`]);
+    const mingw = wine_mingwTriple(facts);
+    if (mingw)
+        candidates.push([`${mingw}-${tool}`]);
+    if (facts.family === hostFamily)
+        candidates.push([tool]);
+    candidates.push([`llvm-${tool}`]);
+    return candidates;
+}
 function runsUnderWine(facts, host) {
     return host.os === 'linux' && wine_mingwTriple(facts) !== undefined;
 }

@@ -19,6 +19,20 @@ export function mingwTriple(facts: TargetFacts): string | undefined {
   return undefined
 }
 
+/**
+ * The binutils program `tool` (strip, objcopy) that reads the target's binaries, best first:
+ * the cross binutils, mingw's, the runner's own when the architecture matches, then LLVM's.
+ */
+export function targetBinutils(facts: TargetFacts, hostFamily: string, tool: 'strip' | 'objcopy'): string[][] {
+  const candidates: string[][] = []
+  if (facts.gnuTriple) candidates.push([`${facts.gnuTriple}-${tool}`])
+  const mingw = mingwTriple(facts)
+  if (mingw) candidates.push([`${mingw}-${tool}`])
+  if (facts.family === hostFamily) candidates.push([tool])
+  candidates.push([`llvm-${tool}`])
+  return candidates
+}
+
 export function runsUnderWine(facts: TargetFacts, host: Host): boolean {
   return host.os === 'linux' && mingwTriple(facts) !== undefined
 }

@@ -5,7 +5,7 @@
  */
 import { Input } from '../common/constants.js'
 import type { TargetFacts } from '../common/target.js'
-import { mingwTriple } from '../common/wine.js'
+import { mingwTriple, targetBinutils } from '../common/wine.js'
 import { InputError } from '../errors.js'
 import { which } from '../exec.js'
 
@@ -38,12 +38,8 @@ export function planDebugSplit(facts: TargetFacts, hostFamily: string, zig?: str
     return { format: 'objcopy', candidates: [...(mingw ? [[`${mingw}-objcopy`]] : []), ['llvm-objcopy']] }
   }
   if (!isElfTarget(facts)) return `${facts.triple} builds neither ELF, PE nor Mach-O binaries, so there is no separate debug file format for it`
-  const candidates: string[][] = []
-  if (facts.gnuTriple) candidates.push([`${facts.gnuTriple}-objcopy`])
-  if (facts.family === hostFamily) candidates.push(['objcopy'])
-  candidates.push(['llvm-objcopy'])
-  if (zig) candidates.push([zig, 'objcopy'])
-  return { format: 'objcopy', candidates }
+  // Not Windows here, so no mingw objcopy: the same list strip uses, then zig's (ELF only).
+  return { format: 'objcopy', candidates: [...targetBinutils(facts, hostFamily, 'objcopy'), ...(zig ? [[zig, 'objcopy']] : [])] }
 }
 
 /** After Windows and Apple: ELF, but for UEFI (PE) and the wasm, nvptx and SPIR-V families. */

@@ -12,7 +12,7 @@ import { copyFileInside, fileKind, isInside } from '../common/paths.js'
 import { exec, which } from '../exec.js'
 import type { Artifact } from '../build/cargo.js'
 import type { TargetFacts } from '../common/target.js'
-import { mingwTriple } from '../common/wine.js'
+import { targetBinutils } from '../common/wine.js'
 import type { DebugSplit } from '../setup/debug-symbols.js'
 
 /** The debug file's name for a binary: `app` → `app.debug`, `app.exe` → `app.debug` (beside `app.exe`), `.pdb`, `.dSYM`. */
@@ -68,14 +68,7 @@ export function binariesToStage(artifacts: readonly Artifact[]): Artifact[] {
 
 /** The strip programs that understand the target's object format, best first. */
 export function stripCandidates(facts: TargetFacts, hostFamily: string, zig?: string): string[][] {
-  const candidates: string[][] = []
-  if (facts.gnuTriple) candidates.push([`${facts.gnuTriple}-strip`])
-  const mingw = mingwTriple(facts)
-  if (mingw) candidates.push([`${mingw}-strip`])
-  if (facts.family === hostFamily) candidates.push(['strip'])
-  candidates.push(['llvm-strip'])
-  if (zig) candidates.push([zig, 'objcopy', '--strip-all'])
-  return candidates
+  return [...targetBinutils(facts, hostFamily, 'strip'), ...(zig ? [[zig, 'objcopy', '--strip-all']] : [])]
 }
 
 async function stripFile(file: string, candidates: string[][]): Promise<string | undefined> {
