@@ -16,7 +16,9 @@ import path from 'node:path'
 import { buildCrates, checkBinary, PACKAGES, TARGETS, type BinaryResult, type CratesPackage } from '../__tests__/support/crates-fixture.js'
 
 const wanted = process.argv.slice(2)
-const targets = TARGETS.filter((target) => !wanted.some((arg) => arg.includes('-')) || wanted.includes(target.triple))
+const unknown = wanted.filter((arg) => !TARGETS.some((target) => target.triple === arg) && !(PACKAGES as readonly string[]).includes(arg))
+if (unknown.length) throw new Error(`not a target or package of the registry fixture: ${unknown.join(', ')}`)
+const targets = TARGETS.filter((target) => !wanted.some((arg) => TARGETS.some((t) => t.triple === arg)) || wanted.includes(target.triple))
 const packages = PACKAGES.filter((name) => !wanted.some((arg) => (PACKAGES as readonly string[]).includes(arg)) || wanted.includes(name))
 const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-grid-'))
 const rows: string[] = []

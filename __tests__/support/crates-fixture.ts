@@ -35,7 +35,7 @@ export const TARGETS: CratesTarget[] = [
   { triple: 'x86_64-pc-windows-gnu', buildStd: true, c: 'x86_64', arch: 'x86_64', runner: ['wine64'] },
 ]
 
-export const PACKAGES = ['cc-cpp', 'zstd-bundled', 'ring17', 'sqlite', 'openssl-vendored', 'jemalloc', 'zlib-ng', 'bindgen-sys'] as const
+export const PACKAGES = ['cc-cpp', 'zstd-bundled', 'ring17', 'sqlite', 'openssl-vendored', 'jemalloc', 'zlib-ng', 'bindgen-sys', 'aws-lc'] as const
 export type CratesPackage = (typeof PACKAGES)[number]
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
@@ -54,6 +54,8 @@ export function expectedOutput(name: CratesPackage, target: CratesTarget): RegEx
     'zlib-ng': `zlib-ng \\S+ roundtrip 47->\\d+ ${arch}`,
     // bindgen's layout of the struct equals the C compiler's: libclang saw the target.
     'bindgen-sys': `bindgen-sys magic=0x5842 dot=39 size c=(\\d+) rust=\\1 ${arch}`,
+    // AWS-LC's SHA-256 and an AES-256-GCM seal and open (11 bytes and a 16-byte tag).
+    'aws-lc': `aws-lc sha256\\(rust-xbuild\\)=${sha256('rust-xbuild')} aes-gcm 11->27 roundtrip ${arch}`,
   }
   return new RegExp(`^${lines[name]}$`)
 }

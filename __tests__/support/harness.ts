@@ -233,15 +233,19 @@ function runStep(entry: string, inputs: Record<string, string>, env: Record<stri
   }
   const node = runnerNode(file)
   const script = path.join(ROOT, 'dist', entry)
-  const [program, args] = account ? ['setpriv', [`--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', '--', node, script]] : [node, [script]]
-  const result = spawnSync(program, args as string[], { env: stepEnv, encoding: 'utf8', cwd: workspace, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMinutes * 60 * 1000 })
+  const step = account ? ['setpriv', `--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', '--', node, script] : [node, script]
+  // GNU timeout runs the step in a process group of its own and signals the whole group: a step
+  // that overruns takes its cargo, rustc and cc with it (spawnSync's timeout killed node alone).
+  const result = spawnSync('timeout', ['--kill-after=30', `${timeoutMinutes}m`, ...step], { env: stepEnv, encoding: 'utf8', cwd: workspace, maxBuffer: 256 * 1024 * 1024 })
+  // timeout's exit codes: 124 after its TERM, 137 when KILL followed.
+  const stopped = result.status === 124 || result.status === 137 ? `\n(the step ran over its ${timeoutMinutes} minutes and was stopped)` : ''
   const run: ActionRun = {
     code: result.status ?? -1,
     stdout: result.stdout,
-    stderr: result.stderr,
+    stderr: `${result.stderr}${stopped}`,
     outputs: parseOutputFile(fs.readFileSync(files.output, 'utf8')),
     summary: fs.readFileSync(files.summary, 'utf8'),
-    log: `${result.stdout}\n${result.stderr}`,
+    log: `${result.stdout}\n${result.stderr}${stopped}`,
     state: parseOutputFile(fs.readFileSync(files.state, 'utf8')),
   }
   if (process.env.E2E_VERBOSE) console.log(`dist/${entry}:\n${run.log}`)

@@ -8,7 +8,8 @@ import * as core from '@actions/core'
 import { runCargo, type Artifact, type CargoDiagnostic } from './cargo.js'
 import { ActionError, errorMessage } from '../errors.js'
 import type { BuildRequest } from '../inputs/phase.js'
-import { workspace } from '../common/runner.js'
+import { variablesMatching, workspace } from '../common/runner.js'
+import { which } from '../exec.js'
 import { resolveForTarget } from '../setup/metadata.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
 import { cargoFeatureArgs, type BuildPlan } from '../plan/build-plan.js'
@@ -16,6 +17,7 @@ import { MATCHER_OWNER, rustcMatcher } from './matcher.js'
 import { diagnose, flaggedFailure, type DiagnosisContext } from './diagnostics.js'
 import { nativeCrates, preflightReport, type PreflightContext, type PreflightReport } from './preflight.js'
 import { summariseWrapperLog } from '../plan/wrappers.js'
+import { hostToolNeeds, isLibclang, missingHostTools, prebuiltNasmEnv, type HostTool } from './host-tools.js'
 
 export function reportCargoErrors(errors: readonly CargoDiagnostic[], workDir: string): void {
   for (const error of errors.slice(0, 10)) {
@@ -37,7 +39,9 @@ export async function build({ inputs, facts, workDir }: BuildRequest, setup: Tar
   fs.writeFileSync(matcherFile, JSON.stringify(rustcMatcher))
   core.info(`::add-matcher::${matcherFile}`)
   try {
-    return await runCargoCommands(plan, workDir, facts.triple, diagnosis)
+    // The preflight's variables (AWS_LC_SYS_PREBUILT_NASM) join the plan's, for cargo only.
+    const env = { ...plan.env, ...preflight?.env }
+    return await runCargoCommands({ ...plan, env }, workDir, facts.triple, diagnosis)
   } finally {
     core.info(`::remove-matcher owner=${MATCHER_OWNER}::`)
   }
@@ -66,8 +70,24 @@ export async function runCargoCommands(plan: BuildPlan, workDir: string, target:
   return { artifacts, nativeReplacements: log?.count ?? 0 }
 }
 
-/** The native build steps cargo is about to run, from cargo metadata; problems here only warn. */
+/**
+ * The native build steps cargo is about to run, from cargo metadata. A host tool a crate's
+ * build script runs and this runner lacks fails the step here, one error per crate; other
+ * problems only warn (a failed cargo metadata skips the preflight).
+ */
 export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, { cross }: SelectedToolchain, setup: TargetSetup, plan: BuildPlan): Promise<PreflightReport> {
+  let metadata
+  try {
+    metadata = await resolveForTarget(workDir, facts.triple, cargoFeatureArgs(inputs), plan.env)
+  } catch (error) {
+    core.warning(`Preflight skipped: cargo metadata failed: ${errorMessage(error)}`)
+    return { crates: [], markdown: '' }
+  }
+  const crates = nativeCrates(metadata)
+  if (!crates.length) core.info('No crate in the dependency graph has a native build step.')
+  const needs = hostToolNeeds(crates, facts)
+  const present = await hostToolsPresent(new Set([...needs.flatMap((need) => need.tools), ...(facts.os === 'windows' ? (['nasm'] as const) : [])]))
+  const env = prebuiltNasmEnv(crates, facts, present.has('nasm'), Object.keys(variablesMatching([/^AWS_LC_SYS_PREBUILT_NASM/])))
   const context: PreflightContext = {
     facts,
     linker: setup.linker.description,
@@ -75,21 +95,51 @@ export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, {
     protoc: Boolean(inputs.protoc),
     systemPackages: inputs.systemPackages,
     avx512Disabled: setup.rustcTarget.baseline.features.includes('-avx512f'),
+    prebuiltNasm: 'AWS_LC_SYS_PREBUILT_NASM' in env,
   }
-  try {
-    const metadata = await resolveForTarget(workDir, facts.triple, cargoFeatureArgs(inputs), plan.env)
-    const crates = nativeCrates(metadata)
-    if (!crates.length) core.info('No crate in the dependency graph has a native build step.')
-    const report = preflightReport(crates, context)
-    crates.forEach((crate, i) => {
-      const what = [crate.links ? `links ${crate.links}` : '', ...crate.tools].filter(Boolean).join(', ') || 'build script'
-      core.info(`${crate.name} ${crate.version} (${what})${(report.crates[i]?.notes ?? []).map((note) => `\n    ${note}`).join('')}`)
-    })
-    return { ...report, metadata }
-  } catch (error) {
-    core.warning(`Preflight skipped: cargo metadata failed: ${errorMessage(error)}`)
-    return { crates: [], markdown: '' }
+  const report = preflightReport(crates, context)
+  crates.forEach((crate, i) => {
+    const what = [crate.links ? `links ${crate.links}` : '', ...crate.tools].filter(Boolean).join(', ') || 'build script'
+    core.info(`${crate.name} ${crate.version} (${what})${(report.crates[i]?.notes ?? []).map((note) => `\n    ${note}`).join('')}`)
+  })
+  for (const [name, value] of Object.entries(env)) core.info(`cargo gets ${name}=${value}`)
+  const missing = missingHostTools(needs, present)
+  if (missing.length) throw new ActionError(missing.join(' '))
+  return { ...report, metadata, env }
+}
+
+/** The variables that name a tool's program instead of PATH (the cmake crate's CMAKE, openssl-src's PERL, MAKE). */
+const TOOL_VARIABLES: Partial<Record<HostTool, string>> = { cmake: 'CMAKE', perl: 'PERL', make: 'MAKE' }
+
+/** Which of `tools` this runner has: programs on PATH or named by their variable; libclang where clang-sys looks for it. */
+async function hostToolsPresent(tools: ReadonlySet<HostTool>): Promise<Set<HostTool>> {
+  const present = new Set<HostTool>()
+  const named = variablesMatching(Object.values(TOOL_VARIABLES).map((name) => new RegExp(`^${name}$`)))
+  for (const tool of tools) {
+    const variable = TOOL_VARIABLES[tool]
+    const found = tool === 'libclang' ? libclangInstalled() : (variable && named[variable]) || (await which(tool))
+    if (found) present.add(tool)
   }
+  return present
+}
+
+/** LIBCLANG_PATH, else the folders clang-sys searches on Linux: the system's and each LLVM's lib. */
+function libclangInstalled(): boolean {
+  const given = variablesMatching([/^LIBCLANG_PATH$/]).LIBCLANG_PATH
+  if (given) return true
+  const llvm = fs.existsSync('/usr/lib')
+    ? fs
+        .readdirSync('/usr/lib')
+        .filter((dir) => /^llvm-\d+$/.test(dir))
+        .map((dir) => `/usr/lib/${dir}/lib`)
+    : []
+  const multiarch = fs.existsSync('/usr/lib')
+    ? fs
+        .readdirSync('/usr/lib')
+        .filter((dir) => /-linux-gnu/.test(dir))
+        .map((dir) => `/usr/lib/${dir}`)
+    : []
+  return ['/usr/lib', '/usr/lib64', '/usr/local/lib', ...multiarch, ...llvm].some((dir) => fs.existsSync(dir) && fs.readdirSync(dir).some(isLibclang))
 }
 
 /** Messages joined as sentences: each after the first capitalised, each ending with a full stop. */

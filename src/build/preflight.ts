@@ -57,6 +57,8 @@ export interface PreflightContext {
   systemPackages: readonly string[]
   /** Whether the baseline's target-features disable AVX-512 */
   avx512Disabled: boolean
+  /** Whether the action gives aws-lc-sys AWS_LC_SYS_PREBUILT_NASM=1 (x86_64 Windows without NASM) */
+  prebuiltNasm?: boolean
 }
 
 const RING_016_ARCHES = ['x86', 'x86_64', 'arm', 'aarch64']
@@ -94,6 +96,11 @@ export function advice(crate: NativeCrate, context: PreflightContext): string[] 
         )
       }
       break
+    case 'aws-lc-sys':
+      notes.push(`builds AWS-LC's C and assembly for the target with ${context.linker}.`)
+      if (context.prebuiltNasm)
+        notes.push("NASM is not installed: the action sets AWS_LC_SYS_PREBUILT_NASM=1, so aws-lc-sys links AWS-LC's prebuilt NASM objects (install nasm to assemble them here).")
+      break
     case 'zstd-sys':
       if (crate.features.includes('pkg-config') || crate.tools.includes('pkg-config')) {
         if (context.cross && !has('libzstd-dev')) notes.push('links the system libzstd through pkg-config: add `system-packages: libzstd-dev`.')
@@ -103,7 +110,9 @@ export function advice(crate: NativeCrate, context: PreflightContext): string[] 
   if (crate.tools.some((tool) => NATIVE_TOOLS[tool] === 'protoc on the build host') && !context.protoc)
     notes.push('its build script runs protoc: set `protoc: true` (a host protoc, exported as PROTOC).')
   if (crate.tools.includes('bindgen')) notes.push('bindgen needs libclang on the build host (apt: libclang-dev).')
-  if (crate.tools.includes('cmake')) notes.push('needs cmake on the build host; the cmake crate does not rerun on changed C flags, so a restored target directory can keep old objects.')
+  // aws-lc-sys depends on the cmake crate but builds with cc, unless its `ssl` feature or AWS_LC_SYS_CMAKE_BUILDER asks for CMake.
+  if (crate.tools.includes('cmake') && (crate.name !== 'aws-lc-sys' || crate.features.includes('ssl')))
+    notes.push('needs cmake on the build host; the cmake crate does not rerun on changed C flags, so a restored target directory can keep old objects.')
   if (crate.tools.includes('pkg-config') && context.cross && crate.name !== 'zstd-sys' && crate.name !== 'openssl-sys' && !context.systemPackages.length) {
     notes.push("pkg-config looks for the target library: install it with `system-packages` (the -dev package), or enable the crate's vendored/bundled feature.")
   }
@@ -117,6 +126,8 @@ export interface PreflightReport {
   markdown: string
   /** cargo metadata's graph for the target, which the SBOM reuses instead of asking cargo again */
   metadata?: CargoMetadata
+  /** Variables the preflight adds to cargo's environment (AWS_LC_SYS_PREBUILT_NASM) */
+  env?: Record<string, string>
 }
 
 export function preflightReport(crates: readonly NativeCrate[], context: PreflightContext): PreflightReport {

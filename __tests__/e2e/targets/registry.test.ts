@@ -12,7 +12,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { attempt, errors, fixture, registryCargoHome, runAction, sh } from '../../support/harness.js'
+import { attempt, errors, fixture, registryCargoHome, runAction, sh, ZIG_DIR } from '../../support/harness.js'
 import { buildCrates, checkBinary, TARGETS, type CratesPackage } from '../../support/crates-fixture.js'
 import { requires } from '../../support/prerequisites.js'
 
@@ -81,4 +81,37 @@ requires(missingTools())('crates from the registry, built by the action alone', 
     assert.equal(fs.readFileSync(path.join(workspace, 'Cargo.lock'), 'utf8'), lock)
     assert.deepEqual(Array.from(fs.readdirSync(workspace)).sort(), ['Cargo.lock', 'Cargo.toml', 'c', 'crates', 'target'])
   })
+
+  test('a build script that runs cmake, on a runner without cmake: one error before cargo builds names the crate and the fix, and the project is unchanged', () => {
+    const workspace = fixture('registry')
+    const before = listing(workspace)
+    const run = runAction(
+      { target: 'aarch64-unknown-linux-gnu', toolchain: 'system', locked: 'true', package: 'zlib-ng' },
+      { workspace, env: { PATH: pathWithout('cmake'), CARGO_HOME: registryCargoHome() } },
+    )
+    assert.notEqual(run.code, 0)
+    assert.deepEqual(errors(run), [
+      '::error::libz-ng-sys 1.1.33 runs cmake (the cmake crate) to build its C library, and cmake is not on this runner. Install it in a step before this one (Debian/Ubuntu: sudo apt-get install -y cmake).',
+    ])
+    // The preflight stopped it: cargo compiled nothing, and the summary names the phase.
+    assert.doesNotMatch(run.log, /Compiling /)
+    assert.match(run.summary, /Preflight: crates with native build steps/)
+    assert.deepEqual(listing(workspace), before)
+  })
 })
+
+/** Every file of a project with its content's hash, outside cargo's target folder: what "unchanged" is checked against. */
+function listing(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((file) => !file.startsWith('target/') && fs.statSync(path.join(dir, file)).isFile())
+    .map((file) => `${file} ${sh('sha256sum', [path.join(dir, file)]).split(' ')[0]}`)
+    .sort()
+}
+
+/** A PATH of the runner's programs without `program`: a folder of links to /usr/bin's other entries, then zig. */
+function pathWithout(program: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rust-xbuild-path-'))
+  fs.chmodSync(dir, 0o755)
+  for (const name of fs.readdirSync('/usr/bin')) if (name !== program) fs.symlinkSync(path.join('/usr/bin', name), path.join(dir, name))
+  return [ZIG_DIR, dir].join(':')
+}

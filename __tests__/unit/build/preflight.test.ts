@@ -20,6 +20,19 @@ describe('known remedies', () => {
     { name: 'jemalloc on x86_64', crate: crate('tikv-jemalloc-sys'), triple: 'x86_64-unknown-linux-gnu', expected: /^C code is compiled/ },
     { name: 'lance without -avx512', crate: crate('lance-linalg'), triple: 'x86_64-unknown-linux-gnu', expected: /AVX-512 kernels.*target-features: -avx512/ },
     { name: 'lance with -avx512', crate: crate('lance-linalg'), triple: 'x86_64-unknown-linux-gnu', over: { avx512Disabled: true }, expected: /^C code is compiled/ },
+    {
+      name: 'aws-lc-sys',
+      crate: crate('aws-lc-sys', { tools: ['cc', 'cmake'] }),
+      triple: 'aarch64-unknown-linux-musl',
+      expected: /^builds AWS-LC's C and assembly for the target with aarch64-linux-gnu-gcc\.$/,
+    },
+    {
+      name: 'aws-lc-sys with prebuilt NASM objects',
+      crate: crate('aws-lc-sys', { tools: ['cc', 'cmake'] }),
+      triple: 'x86_64-pc-windows-gnu',
+      over: { prebuiltNasm: true },
+      expected: /NASM is not installed: the action sets AWS_LC_SYS_PREBUILT_NASM=1, so aws-lc-sys links AWS-LC's prebuilt NASM objects/,
+    },
     { name: 'cmake', crate: crate('foo-sys', { tools: ['cmake'] }), triple: 'aarch64-unknown-linux-gnu', expected: /needs cmake on the build host/ },
   ]
   for (const row of table) {
