@@ -18,12 +18,13 @@ import { requires } from '../../support/prerequisites.js'
 
 /**
  * What each target builds here: cc's C and C++ on musl for the runner's own architecture and
- * a foreign one (std from source, zig's libc, libc++ and libunwind are most of the time);
- * every other package on every target: scripts/registry-grid.ts.
+ * a foreign one (std from source, zig's libc, libc++ and libunwind are most of the time), and
+ * AWS-LC on the foreign one; every package on every target: scripts/registry-grid.ts.
  */
 const CASES: { triple: string; zigTarget: string; packages: CratesPackage[] }[] = [
   { triple: 'x86_64-unknown-linux-musl', zigTarget: 'x86_64-linux-musl', packages: ['cc-cpp'] },
-  { triple: 'aarch64-unknown-linux-musl', zigTarget: 'aarch64-linux-musl', packages: ['cc-cpp'] },
+  // aws-lc: rustls' default crypto (aws-lc-sys 0.47 through cc), its aarch64 assembly run under qemu.
+  { triple: 'aarch64-unknown-linux-musl', zigTarget: 'aarch64-linux-musl', packages: ['cc-cpp', 'aws-lc'] },
 ]
 
 const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'rust-xbuild-registry-'))
