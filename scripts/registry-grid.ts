@@ -7,15 +7,16 @@
  * <RUNNER_TEMP>/grid.md as it goes. The e2e test (__tests__/e2e/targets/registry.test.ts)
  * runs a slice of it.
  *
- * Usage: node --import tsx scripts/registry-grid.ts [triple|package ...]   (default: all)
+ * Usage: node --import tsx scripts/registry-grid.ts [--together] [triple|package ...]   (default: all)
  * Needs scripts/setup-debian.sh, npm run package first, and cargo's registry (crates.io).
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { buildCrates, checkBinary, PACKAGES, TARGETS, type BinaryResult, type CratesPackage } from '../__tests__/support/crates-fixture.js'
+import { binaryFile, buildCrates, checkBinary, PACKAGES, TARGETS, workspaceFor, type BinaryResult, type CratesPackage, type CratesTarget } from '../__tests__/support/crates-fixture.js'
 
-const wanted = process.argv.slice(2)
+const together = process.argv.includes('--together')
+const wanted = process.argv.slice(2).filter((arg) => arg !== '--together')
 const unknown = wanted.filter((arg) => !TARGETS.some((target) => target.triple === arg) && !(PACKAGES as readonly string[]).includes(arg))
 if (unknown.length) throw new Error(`not a target or package of the registry fixture: ${unknown.join(', ')}`)
 const targets = TARGETS.filter((target) => !wanted.some((arg) => TARGETS.some((t) => t.triple === arg)) || wanted.includes(target.triple))
@@ -42,10 +43,11 @@ function print(): void {
   console.log(table)
 }
 
-for (const target of targets) {
+/** One action run per package: a cell's time is that package's build (the first one's includes std). */
+function onePerPackage(target: CratesTarget): void {
   for (const name of packages) {
     const started = performance.now()
-    const run = buildCrates(target, [name], runnerTemp)
+    const run = buildCrates(target, [name], runnerTemp, {}, 60)
     const seconds = (performance.now() - started) / 1000
     const built = run.code === 0
     const result = built ? checkBinary(run.outputs.dir ?? '', name, target) : undefined
@@ -56,4 +58,27 @@ for (const target of targets) {
     print()
   }
 }
+
+/**
+ * One action run for all packages (`--together`): cargo builds them side by side, and
+ * `--keep-going` builds every package it can when one fails. Then a failed step staged
+ * nothing, and the binaries are read from cargo's target folder. Each cell's time is the run's.
+ */
+function allAtOnce(target: CratesTarget): void {
+  const started = performance.now()
+  const run = buildCrates(target, packages, runnerTemp, { args: '--keep-going' }, 120)
+  const seconds = (performance.now() - started) / 1000
+  if (run.code !== 0) fs.writeFileSync(path.join(runnerTemp, `${target.triple}.log`), run.log)
+  const dir = run.code === 0 ? (run.outputs.dir ?? '') : path.join(workspaceFor(target.triple), 'target', target.triple, 'release')
+  for (const name of packages) {
+    const built = fs.existsSync(path.join(dir, binaryFile(name, target)))
+    const result = built ? checkBinary(dir, name, target) : undefined
+    const note = result ? result.output.replace(/\|/g, '\\|').slice(0, 200) : firstError(run.log)
+    rows.push(row(target.triple, name, seconds, built, result, note))
+    console.error(rows[rows.length - 1])
+  }
+  print()
+}
+
+for (const target of targets) (together ? allAtOnce : onePerPackage)(target)
 console.log(`(logs of failed builds and grid.md in ${runnerTemp})`)

@@ -106,8 +106,8 @@ export function workspaceFor(triple: string): string {
 }
 
 /** The action, alone, building `packages` of the registry fixture for `target` from the committed Cargo.lock. */
-export function buildCrates(target: CratesTarget, packages: readonly CratesPackage[], runnerTemp: string, extra: Record<string, string> = {}): ActionRun {
+export function buildCrates(target: CratesTarget, packages: readonly CratesPackage[], runnerTemp: string, extra: Record<string, string> = {}, timeoutMinutes?: number): ActionRun {
   const inputs: Record<string, string> = { target: target.triple, toolchain: 'system', locked: 'true', package: packages.join(','), ...extra }
   if (target.buildStd) inputs['build-std'] = 'true'
-  return runAction(inputs, { workspace: workspaceFor(target.triple), runnerTemp, env: { CARGO_HOME: registryCargoHome() } })
+  return runAction(inputs, { workspace: workspaceFor(target.triple), runnerTemp, env: { CARGO_HOME: registryCargoHome() }, timeoutMinutes })
 }
