@@ -27,6 +27,8 @@ export interface NativeCrate {
   tools: string[]
   /** Features enabled on it in the resolve */
   features: string[]
+  /** Features its manifest declares, enabled or not */
+  declared?: string[]
 }
 
 /** The crates of the resolved graph that run native build steps. */
@@ -43,7 +45,14 @@ export function nativeCrates(metadata: CargoMetadata): NativeCrate[] {
       .filter((name) => name in NATIVE_TOOLS)
     const native = pkg.links || (hasBuildScript && (tools.length > 0 || pkg.name.endsWith('-sys')))
     if (!native) continue
-    crates.push({ name: pkg.name, version: pkg.version, ...(pkg.links ? { links: pkg.links } : {}), tools: [...new Set(tools)].sort(), features: node.features ?? [] })
+    crates.push({
+      name: pkg.name,
+      version: pkg.version,
+      ...(pkg.links ? { links: pkg.links } : {}),
+      tools: [...new Set(tools)].sort(),
+      features: node.features ?? [],
+      declared: Object.keys(pkg.features ?? {}),
+    })
   }
   return crates.sort((a, b) => a.name.localeCompare(b.name))
 }
@@ -62,6 +71,12 @@ export interface PreflightContext {
 }
 
 const RING_016_ARCHES = ['x86', 'x86_64', 'arm', 'aarch64']
+
+/** Crates whose pkg-config use the cases above judge (aws-lc-sys only looks for an installed AWS-LC, then builds its own). */
+const PKG_CONFIG_HANDLED = ['zstd-sys', 'openssl-sys', 'aws-lc-sys']
+
+/** A `bundled`/`vendored`/`static` feature: the crate builds its C library itself, pkg-config or not. */
+const buildsItsOwn = (crate: NativeCrate): boolean => crate.features.some((feature) => ['bundled', 'vendored', 'static'].includes(feature))
 
 /** What this crate needs for this target, and the known remedies, as sentences. */
 export function advice(crate: NativeCrate, context: PreflightContext): string[] {
@@ -102,7 +117,9 @@ export function advice(crate: NativeCrate, context: PreflightContext): string[] 
         notes.push("NASM is not installed: the action sets AWS_LC_SYS_PREBUILT_NASM=1, so aws-lc-sys links AWS-LC's prebuilt NASM objects (install nasm to assemble them here).")
       break
     case 'zstd-sys':
-      if (crate.features.includes('pkg-config') || crate.tools.includes('pkg-config')) {
+      // crates.io's zstd-sys always depends on pkg-config and uses it only with its `pkg-config` feature;
+      // a zstd-sys without that feature (Debian's, which ships no zstd source) always does.
+      if (crate.features.includes('pkg-config') || (crate.declared && !crate.declared.includes('pkg-config'))) {
         if (context.cross && !has('libzstd-dev')) notes.push('links the system libzstd through pkg-config: add `system-packages: libzstd-dev`.')
       } else notes.push(`builds the bundled zstd with ${context.linker}.`)
       break
@@ -113,7 +130,7 @@ export function advice(crate: NativeCrate, context: PreflightContext): string[] 
   // aws-lc-sys depends on the cmake crate but builds with cc, unless its `ssl` feature or AWS_LC_SYS_CMAKE_BUILDER asks for CMake.
   if (crate.tools.includes('cmake') && (crate.name !== 'aws-lc-sys' || crate.features.includes('ssl')))
     notes.push('needs cmake on the build host; the cmake crate does not rerun on changed C flags, so a restored target directory can keep old objects.')
-  if (crate.tools.includes('pkg-config') && context.cross && crate.name !== 'zstd-sys' && crate.name !== 'openssl-sys' && !context.systemPackages.length) {
+  if (crate.tools.includes('pkg-config') && context.cross && !PKG_CONFIG_HANDLED.includes(crate.name) && !buildsItsOwn(crate) && !context.systemPackages.length) {
     notes.push("pkg-config looks for the target library: install it with `system-packages` (the -dev package), or enable the crate's vendored/bundled feature.")
   }
   if (!notes.length && crate.tools.includes('cc')) notes.push(`C code is compiled with ${context.linker} on the CPU baseline.`)

@@ -38,32 +38,37 @@ requires(missingTools())('crates from the registry, built by the action alone', 
   for (const { triple, zigTarget, packages } of CASES) {
     const target = TARGETS.find((row) => row.triple === triple)
     if (!target) throw new Error(`${triple} is not in crates-fixture's TARGETS`)
-    test(`${triple}: ${packages.join(', ')} run${target.runner ? ` under ${target.runner.join(' ')}` : ''}`, () => {
-      const started = Date.now()
-      const run = buildCrates(target, packages, runnerTemp, { 'smoke-test': 'smoke' })
-      console.log(`registry ${triple} (${packages.join(', ')}): ${((Date.now() - started) / 1000).toFixed(0)} s`)
-      assert.equal(run.code, 0, run.log.slice(-8000))
-      assert.deepEqual(errors(run), [])
-      assert.match(run.log, new RegExp(`Linker: zig cc -target ${zigTarget}\\n`))
-      const dir = run.outputs.dir ?? ''
-      const built = (JSON.parse(run.outputs.binaries ?? '[]') as string[]).map((file) => path.basename(file)).sort()
-      assert.deepEqual(built, [...packages].sort())
-      const sums = sh('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir })
-      for (const name of packages) {
-        assert.match(sums, new RegExp(`^${name}: OK$`, 'm'))
-        const result = checkBinary(dir, name, target)
-        assert.ok(result.ran, `${name}: ${result.output}`)
-        assert.equal(result.static, true, `${name} is static`)
-        if (result.baseline !== undefined) assert.ok(result.baseline, `${name}: ${result.output}`)
-      }
-      // The C++ runtime is zig's: LLVM's libc++abi (its messages survive stripping), linked in statically.
-      assert.ok(fs.readFileSync(path.join(dir, 'cc-cpp')).includes('libc++abi: '), 'cc-cpp carries libc++abi')
-      // bindgen's libclang gets zig's headers for the target's libc (none of the host's).
-      assert.match(run.log, new RegExp(`cargo gets BINDGEN_EXTRA_CLANG_ARGS_${triple.replace(/-/g, '_')}=-nostdlibinc -isystem \\S+/libc/include/${zigTarget} `))
-      // zig's cache lives under the action's folder and is an entry of the build cache.
-      assert.ok(fs.readdirSync(path.join(runnerTemp, 'rust-xbuild', triple, 'zig-cache')).length > 0)
-      assert.match(run.summary, /\| zig \| `rust-xbuild-v1-zig-[^`]+`<br>zig `0\.13\.0` · zig target `[^`]+` · zig cpu `[^`]+` \| miss \|/)
-    })
+    test(
+      `${triple}: ${packages.join(', ')} run${target.runner ? ` under ${target.runner.join(' ')}` : ''}`,
+      () => {
+        const started = Date.now()
+        // std, zig's libc, libc++ and AWS-LC from cold take 8 to 15 minutes on two busy cores: the step gets 35.
+        const run = buildCrates(target, packages, runnerTemp, { 'smoke-test': 'smoke' }, 35)
+        console.log(`registry ${triple} (${packages.join(', ')}): ${((Date.now() - started) / 1000).toFixed(0)} s`)
+        assert.equal(run.code, 0, run.log.slice(-8000))
+        assert.deepEqual(errors(run), [])
+        assert.match(run.log, new RegExp(`Linker: zig cc -target ${zigTarget}\\n`))
+        const dir = run.outputs.dir ?? ''
+        const built = (JSON.parse(run.outputs.binaries ?? '[]') as string[]).map((file) => path.basename(file)).sort()
+        assert.deepEqual(built, [...packages].sort())
+        const sums = sh('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir })
+        for (const name of packages) {
+          assert.match(sums, new RegExp(`^${name}: OK$`, 'm'))
+          const result = checkBinary(dir, name, target)
+          assert.ok(result.ran, `${name}: ${result.output}`)
+          assert.equal(result.static, true, `${name} is static`)
+          if (result.baseline !== undefined) assert.ok(result.baseline, `${name}: ${result.output}`)
+        }
+        // The C++ runtime is zig's: LLVM's libc++abi (its messages survive stripping), linked in statically.
+        assert.ok(fs.readFileSync(path.join(dir, 'cc-cpp')).includes('libc++abi: '), 'cc-cpp carries libc++abi')
+        // bindgen's libclang gets zig's headers for the target's libc (none of the host's).
+        assert.match(run.log, new RegExp(`cargo gets BINDGEN_EXTRA_CLANG_ARGS_${triple.replace(/-/g, '_')}=-nostdlibinc -isystem \\S+/libc/include/${zigTarget} `))
+        // zig's cache lives under the action's folder and is an entry of the build cache.
+        assert.ok(fs.readdirSync(path.join(runnerTemp, 'rust-xbuild', triple, 'zig-cache')).length > 0)
+        assert.match(run.summary, /\| zig \| `rust-xbuild-v1-zig-[^`]+`<br>zig `0\.13\.0` · zig target `[^`]+` · zig cpu `[^`]+` \| miss \|/)
+      },
+      40 * 60 * 1000,
+    )
   }
 
   test('linker: gcc on x86_64 musl is musl-gcc, C only: the C++ build fails with one error that says so, and the project is unchanged', () => {

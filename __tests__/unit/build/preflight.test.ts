@@ -33,6 +33,36 @@ describe('known remedies', () => {
       over: { prebuiltNasm: true },
       expected: /NASM is not installed: the action sets AWS_LC_SYS_PREBUILT_NASM=1, so aws-lc-sys links AWS-LC's prebuilt NASM objects/,
     },
+    {
+      name: 'zstd-sys bundled (pkg-config a build-dependency, not a feature)',
+      crate: crate('zstd-sys', { tools: ['cc', 'pkg-config'] }),
+      triple: 'aarch64-unknown-linux-musl',
+      expected: /^builds the bundled zstd with aarch64-linux-gnu-gcc\.$/,
+    },
+    {
+      name: "zstd-sys's pkg-config feature",
+      crate: crate('zstd-sys', { tools: ['cc', 'pkg-config'], features: ['pkg-config'] }),
+      triple: 'aarch64-unknown-linux-gnu',
+      expected: /system-packages: libzstd-dev/,
+    },
+    {
+      name: 'libsqlite3-sys bundled needs no target library',
+      crate: crate('libsqlite3-sys', { tools: ['cc', 'pkg-config'], features: ['bundled'] }),
+      triple: 'aarch64-unknown-linux-gnu',
+      expected: /^C code is compiled/,
+    },
+    {
+      name: 'libsqlite3-sys from the system',
+      crate: crate('libsqlite3-sys', { tools: ['cc', 'pkg-config'] }),
+      triple: 'aarch64-unknown-linux-gnu',
+      expected: /pkg-config looks for the target library/,
+    },
+    {
+      name: 'aws-lc-sys: no pkg-config note',
+      crate: crate('aws-lc-sys', { tools: ['cc', 'cmake', 'pkg-config'] }),
+      triple: 'aarch64-unknown-linux-musl',
+      expected: /^builds AWS-LC's C and assembly for the target with aarch64-linux-gnu-gcc\.$/,
+    },
     { name: 'cmake', crate: crate('foo-sys', { tools: ['cmake'] }), triple: 'aarch64-unknown-linux-gnu', expected: /needs cmake on the build host/ },
   ]
   for (const row of table) {
