@@ -8,7 +8,7 @@ import * as core from '@actions/core'
 import { runCargo, type Artifact, type CargoDiagnostic } from './cargo.js'
 import { ActionError, errorMessage } from '../errors.js'
 import type { BuildRequest } from '../inputs/phase.js'
-import { variablesMatching, workspace } from '../common/runner.js'
+import { runnerMachine, variablesMatching, workspace } from '../common/runner.js'
 import { which } from '../exec.js'
 import { resolveForTarget } from '../setup/metadata.js'
 import type { SelectedToolchain, TargetSetup } from '../setup/phase.js'
@@ -85,7 +85,8 @@ export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, {
   }
   const crates = nativeCrates(metadata)
   if (!crates.length) core.info('No crate in the dependency graph has a native build step.')
-  const needs = hostToolNeeds(crates, facts)
+  // Checked on Linux runners, where the tools' names and places are known; elsewhere cargo finds out.
+  const needs = runnerMachine().os === 'linux' ? hostToolNeeds(crates, facts) : []
   const present = await hostToolsPresent(new Set([...needs.flatMap((need) => need.tools), ...(facts.os === 'windows' ? (['nasm'] as const) : [])]))
   const env = prebuiltNasmEnv(crates, facts, present.has('nasm'), Object.keys(variablesMatching([/^AWS_LC_SYS_PREBUILT_NASM/])))
   const context: PreflightContext = {
@@ -123,23 +124,18 @@ async function hostToolsPresent(tools: ReadonlySet<HostTool>): Promise<Set<HostT
   return present
 }
 
-/** LIBCLANG_PATH, else the folders clang-sys searches on Linux: the system's and each LLVM's lib. */
+/** LIBCLANG_PATH, else the folders clang-sys searches on Linux: the system's, the multiarch one, each LLVM's lib. */
 function libclangInstalled(): boolean {
-  const given = variablesMatching([/^LIBCLANG_PATH$/]).LIBCLANG_PATH
-  if (given) return true
-  const llvm = fs.existsSync('/usr/lib')
-    ? fs
-        .readdirSync('/usr/lib')
-        .filter((dir) => /^llvm-\d+$/.test(dir))
-        .map((dir) => `/usr/lib/${dir}/lib`)
-    : []
-  const multiarch = fs.existsSync('/usr/lib')
-    ? fs
-        .readdirSync('/usr/lib')
-        .filter((dir) => /-linux-gnu/.test(dir))
-        .map((dir) => `/usr/lib/${dir}`)
-    : []
-  return ['/usr/lib', '/usr/lib64', '/usr/local/lib', ...multiarch, ...llvm].some((dir) => fs.existsSync(dir) && fs.readdirSync(dir).some(isLibclang))
+  if (variablesMatching([/^LIBCLANG_PATH$/]).LIBCLANG_PATH) return true
+  const usrLib = fs.existsSync('/usr/lib') ? fs.readdirSync('/usr/lib') : []
+  const dirs = [
+    '/usr/lib',
+    '/usr/lib64',
+    '/usr/local/lib',
+    ...usrLib.filter((dir) => /-linux-gnu/.test(dir)).map((dir) => `/usr/lib/${dir}`),
+    ...usrLib.filter((dir) => /^llvm-\d+$/.test(dir)).map((dir) => `/usr/lib/${dir}/lib`),
+  ]
+  return dirs.some((dir) => fs.existsSync(dir) && fs.readdirSync(dir).some(isLibclang))
 }
 
 /** Messages joined as sentences: each after the first capitalised, each ending with a full stop. */
