@@ -17,6 +17,12 @@ describe('known remedies', () => {
     { name: 'ring 0.16 on s390x', crate: crate('ring', { version: '0.16.20' }), triple: 's390x-unknown-linux-gnu', expected: /ring 0\.16\.20 has no support for s390x; ring 0\.17 added it/ },
     { name: 'ring on aarch64', crate: crate('ring', { version: '0.17.8' }), triple: 'aarch64-unknown-linux-gnu', expected: /^compiles C and assembly for the target with aarch64-linux-gnu-gcc\.$/ },
     { name: 'jemalloc on aarch64', crate: crate('tikv-jemalloc-sys'), triple: 'aarch64-unknown-linux-gnu', expected: /JEMALLOC_SYS_WITH_LG_PAGE=16/ },
+    {
+      name: 'jemalloc on Windows',
+      crate: crate('tikv-jemalloc-sys'),
+      triple: 'x86_64-pc-windows-gnu',
+      expected: /^jemalloc does not build for Windows targets: depend on tikv-jemallocator only under `\[target\.'cfg\(not\(windows\)\)'\.dependencies\]`/,
+    },
     { name: 'jemalloc on x86_64', crate: crate('tikv-jemalloc-sys'), triple: 'x86_64-unknown-linux-gnu', expected: /^C code is compiled/ },
     { name: 'lance without -avx512', crate: crate('lance-linalg'), triple: 'x86_64-unknown-linux-gnu', expected: /AVX-512 kernels.*target-features: -avx512/ },
     { name: 'lance with -avx512', crate: crate('lance-linalg'), triple: 'x86_64-unknown-linux-gnu', over: { avx512Disabled: true }, expected: /^C code is compiled/ },
