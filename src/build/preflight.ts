@@ -78,6 +78,20 @@ const PKG_CONFIG_HANDLED = ['zstd-sys', 'openssl-sys', 'aws-lc-sys']
 /** A `bundled`/`vendored`/`static` feature: the crate builds its C library itself, pkg-config or not. */
 const buildsItsOwn = (crate: NativeCrate): boolean => crate.features.some((feature) => ['bundled', 'vendored', 'static'].includes(feature))
 
+/** jemalloc's limits: no Windows build, and a page size fixed at build time. */
+function jemallocNotes(facts: TargetFacts): string[] {
+  // Measured with tikv-jemalloc-sys 0.7.1 on x86_64-pc-windows-gnu: "could not find native static library `jemalloc`".
+  if (facts.os === 'windows')
+    return [
+      "jemalloc does not build for Windows targets: depend on tikv-jemallocator only under `[target.'cfg(not(windows))'.dependencies]` (as ripgrep and fd do), and keep the system allocator there.",
+    ]
+  if (facts.family === 'aarch64')
+    return [
+      'jemalloc fixes the page size at build time (4 KiB here); aarch64 machines with 16 or 64 KiB pages (Apple silicon Linux, some Ampere/RHEL kernels) then crash at start. Set JEMALLOC_SYS_WITH_LG_PAGE=16 in the environment for 64 KiB-safe binaries.',
+    ]
+  return []
+}
+
 /** What this crate needs for this target, and the known remedies, as sentences. */
 export function advice(crate: NativeCrate, context: PreflightContext): string[] {
   const { facts } = context
@@ -97,16 +111,7 @@ export function advice(crate: NativeCrate, context: PreflightContext): string[] 
       break
     case 'jemalloc-sys':
     case 'tikv-jemalloc-sys':
-      // Measured with tikv-jemalloc-sys 0.7.1 on x86_64-pc-windows-gnu: "could not find native static library `jemalloc`".
-      if (facts.os === 'windows')
-        notes.push(
-          "jemalloc does not build for Windows targets: depend on tikv-jemallocator only under `[target.'cfg(not(windows))'.dependencies]` (as ripgrep and fd do), and keep the system allocator there.",
-        )
-      else if (facts.family === 'aarch64') {
-        notes.push(
-          'jemalloc fixes the page size at build time (4 KiB here); aarch64 machines with 16 or 64 KiB pages (Apple silicon Linux, some Ampere/RHEL kernels) then crash at start. Set JEMALLOC_SYS_WITH_LG_PAGE=16 in the environment for 64 KiB-safe binaries.',
-        )
-      }
+      notes.push(...jemallocNotes(facts))
       break
     case 'lance-linalg':
     case 'lance':
