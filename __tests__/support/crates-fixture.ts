@@ -88,7 +88,7 @@ export function checkBinary(dir: string, name: CratesPackage, target: CratesTarg
   if (!fs.existsSync(file)) return { name, output: 'not built', ran: false }
   const [program, args] = runCommand(target, file)
   const result = attempt(program, args)
-  const output = `${result.stdout}${result.status === 0 ? '' : ` (exit ${result.status ?? result.signal}) ${(result.stderr ?? '').slice(-300)}`}`.trim()
+  const output = `${result.stdout}${result.status === 0 ? '' : ` (exit ${result.status ?? result.signal}) ${result.stderr.slice(-300)}`}`.trim()
   const ran = result.status === 0 && expectedOutput(name, target).test(result.stdout.trim())
   const elf = target.triple.includes('musl') ? readelf(file) : undefined
   const baseline = name === 'cc-cpp' ? new RegExp(`c=${target.c} .*cxx=${target.c} `).test(output) : undefined

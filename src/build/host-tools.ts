@@ -25,8 +25,6 @@ export interface HostToolNeed {
   instead?: string
 }
 
-const windowsX86 = (facts: Pick<TargetFacts, 'os' | 'family'>): boolean => facts.os === 'windows' && (facts.family === 'x86' || facts.family === 'x86_64')
-
 /** The host tools each crate of the graph runs for this target. */
 export function hostToolNeeds(crates: readonly NativeCrate[], facts: Pick<TargetFacts, 'os' | 'family'>): HostToolNeed[] {
   const needs: HostToolNeed[] = []
@@ -45,7 +43,7 @@ export function hostToolNeeds(crates: readonly NativeCrate[], facts: Pick<Target
       // Its non-FIPS build compiles with cc (aws-lc-sys 0.47 builder/cc_builder.rs check_dependencies), but libssl
       // (its `ssl` feature) with CMake; NASM is required for 32-bit x86 Windows only.
       if (crate.features.includes('ssl')) need(['cmake'], "builds AWS-LC's libssl (its `ssl` feature) with CMake")
-      if (windowsX86(facts) && facts.family === 'x86') need(['nasm'], "assembles AWS-LC's x86 Windows code with NASM (prebuilt objects exist only for x86_64)")
+      if (facts.os === 'windows' && facts.family === 'x86') need(['nasm'], "assembles AWS-LC's x86 Windows code with NASM (prebuilt objects exist only for x86_64)")
     } else if (crate.tools.includes('cmake')) need(['cmake'], 'runs cmake (the cmake crate) to build its C library')
     if (crate.tools.includes('bindgen')) need(['libclang'], 'generates its bindings with bindgen, which loads libclang')
   }
@@ -71,7 +69,7 @@ export function missingHostTools(needs: readonly HostToolNeed[], present: Readon
  */
 export function prebuiltNasmEnv(crates: readonly NativeCrate[], facts: Pick<TargetFacts, 'os' | 'family'>, nasm: boolean, userVariables: readonly string[]): Record<string, string> {
   const awsLc = crates.some((crate) => crate.name === 'aws-lc-sys')
-  if (!awsLc || nasm || !windowsX86(facts) || facts.family !== 'x86_64' || userVariables.some((name) => name.startsWith('AWS_LC_SYS_PREBUILT_NASM'))) return {}
+  if (!awsLc || nasm || facts.os !== 'windows' || facts.family !== 'x86_64' || userVariables.some((name) => name.startsWith('AWS_LC_SYS_PREBUILT_NASM'))) return {}
   return { AWS_LC_SYS_PREBUILT_NASM: '1' }
 }
 

@@ -109,24 +109,23 @@ export async function preflightCheck({ inputs, facts, workDir }: BuildRequest, {
   return { ...report, metadata, env }
 }
 
-/** The variables that name a tool's program instead of PATH (the cmake crate's CMAKE, openssl-src's PERL, MAKE). */
-const TOOL_VARIABLES: Partial<Record<HostTool, string>> = { cmake: 'CMAKE', perl: 'PERL', make: 'MAKE' }
+/** The variables that name a tool instead of PATH or the library folders (the cmake crate's CMAKE, openssl-src's PERL, MAKE, clang-sys' LIBCLANG_PATH). */
+const TOOL_VARIABLES: Partial<Record<HostTool, string>> = { cmake: 'CMAKE', perl: 'PERL', make: 'MAKE', libclang: 'LIBCLANG_PATH' }
 
-/** Which of `tools` this runner has: programs on PATH or named by their variable; libclang where clang-sys looks for it. */
+/** Which of `tools` this runner has: named by their variable, else programs on PATH, libclang where clang-sys looks for it. */
 async function hostToolsPresent(tools: ReadonlySet<HostTool>): Promise<Set<HostTool>> {
   const present = new Set<HostTool>()
   const named = variablesMatching(Object.values(TOOL_VARIABLES).map((name) => new RegExp(`^${name}$`)))
   for (const tool of tools) {
     const variable = TOOL_VARIABLES[tool]
-    const found = tool === 'libclang' ? libclangInstalled() : (variable && named[variable]) || (await which(tool))
+    const found = (variable && named[variable]) || (tool === 'libclang' ? libclangInstalled() : await which(tool))
     if (found) present.add(tool)
   }
   return present
 }
 
-/** LIBCLANG_PATH, else the folders clang-sys searches on Linux: the system's, the multiarch one, each LLVM's lib. */
+/** A libclang in the folders clang-sys searches on Linux: the system's, the multiarch one, each LLVM's lib. */
 function libclangInstalled(): boolean {
-  if (variablesMatching([/^LIBCLANG_PATH$/]).LIBCLANG_PATH) return true
   const usrLib = fs.existsSync('/usr/lib') ? fs.readdirSync('/usr/lib') : []
   const dirs = [
     '/usr/lib',
