@@ -50,7 +50,7 @@ function onePerPackage(target: CratesTarget): void {
     const run = buildCrates(target, [name], runnerTemp, {}, 60)
     const seconds = (performance.now() - started) / 1000
     const built = run.code === 0
-    const result = built ? checkBinary(run.outputs.dir ?? '', name, target) : undefined
+    const result = built ? checkBinary(run.outputs.dir ?? '', name, target, runnerTemp) : undefined
     const note = result ? result.output.replace(/\|/g, '\\|').slice(0, 200) : firstError(run.log)
     if (!built) fs.writeFileSync(path.join(runnerTemp, `${target.triple}-${name}.log`), run.log)
     rows.push(row(target.triple, name, seconds, built, result, note))
@@ -72,7 +72,7 @@ function allAtOnce(target: CratesTarget): void {
   const dir = run.code === 0 ? (run.outputs.dir ?? '') : path.join(workspaceFor(target.triple), 'target', target.triple, 'release')
   for (const name of packages) {
     const built = fs.existsSync(path.join(dir, binaryFile(name, target)))
-    const result = built ? checkBinary(dir, name, target) : undefined
+    const result = built ? checkBinary(dir, name, target, runnerTemp) : undefined
     const note = result ? result.output.replace(/\|/g, '\\|').slice(0, 200) : firstError(run.log)
     rows.push(row(target.triple, name, seconds, built, result, note))
     console.error(rows[rows.length - 1])

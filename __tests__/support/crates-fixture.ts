@@ -7,7 +7,9 @@
  */
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
+import { WINE64 } from '../../src/common/wine.js'
 import { attempt, fixture, readelf, registryCargoHome, runAction, type ActionRun } from './harness.js'
 
 export interface CratesTarget {
@@ -32,7 +34,7 @@ export const TARGETS: CratesTarget[] = [
   { triple: 'arm-unknown-linux-musleabihf', buildStd: true, c: 'armv6', arch: 'arm', runner: ['qemu-arm', '-cpu', 'arm1176'] },
   // cc passes -march=i686 and gcc honours it (rustc's i686 baseline is pentium4, SSE2).
   { triple: 'i686-unknown-linux-gnu', buildStd: true, c: 'i386', arch: 'x86', runner: ['qemu-i386'], sysroot: 'i686-linux-gnu' },
-  { triple: 'x86_64-pc-windows-gnu', buildStd: true, c: 'x86_64', arch: 'x86_64', runner: ['wine64'] },
+  { triple: 'x86_64-pc-windows-gnu', buildStd: true, c: 'x86_64', arch: 'x86_64', runner: [WINE64] },
 ]
 
 export const PACKAGES = ['cc-cpp', 'zstd-bundled', 'ring17', 'sqlite', 'openssl-vendored', 'jemalloc', 'zlib-ng', 'bindgen-sys', 'aws-lc'] as const
@@ -72,6 +74,18 @@ export function runCommand(target: CratesTarget, binary: string): [string, strin
   return [program ?? '', [...cpu, ...libs, binary]]
 }
 
+/**
+ * wine's environment for a Windows binary the action built with `runnerTemp`: a prefix of this
+ * user's own (wine refuses the runner user's), and the action's bcryptprimitives.dll stand-in
+ * on WINEPATH where this wine lacks one (src/setup/wine.ts; the build must have had a smoke test).
+ */
+function wineEnvFor(target: CratesTarget, runnerTemp: string | undefined): NodeJS.ProcessEnv | undefined {
+  if (!target.triple.includes('windows') || !runnerTemp) return undefined
+  const dlls = path.join(runnerTemp, 'rust-xbuild', 'wine', `dlls-${target.arch}`)
+  const prefix = path.join(os.tmpdir(), `rust-xbuild-crates-wine-${process.getuid?.() ?? 0}`)
+  return { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', DISPLAY: '', WINEDLLOVERRIDES: 'mscoree,mshtml=', ...(fs.existsSync(dlls) ? { WINEPATH: dlls } : {}) }
+}
+
 export interface BinaryResult {
   name: CratesPackage
   output: string
@@ -83,11 +97,11 @@ export interface BinaryResult {
 }
 
 /** Run one built binary and check its line, its linkage and (where it prints them) its C macros. */
-export function checkBinary(dir: string, name: CratesPackage, target: CratesTarget): BinaryResult {
+export function checkBinary(dir: string, name: CratesPackage, target: CratesTarget, runnerTemp?: string): BinaryResult {
   const file = path.join(dir, binaryFile(name, target))
   if (!fs.existsSync(file)) return { name, output: 'not built', ran: false }
   const [program, args] = runCommand(target, file)
-  const result = attempt(program, args)
+  const result = attempt(program, args, { env: wineEnvFor(target, runnerTemp) })
   const output = `${result.stdout}${result.status === 0 ? '' : ` (exit ${result.status ?? result.signal}) ${result.stderr.slice(-300)}`}`.trim()
   const ran = result.status === 0 && expectedOutput(name, target).test(result.stdout.trim())
   const elf = target.triple.includes('musl') ? readelf(file) : undefined
@@ -109,5 +123,7 @@ export function workspaceFor(triple: string): string {
 export function buildCrates(target: CratesTarget, packages: readonly CratesPackage[], runnerTemp: string, extra: Record<string, string> = {}, timeoutMinutes?: number): ActionRun {
   const inputs: Record<string, string> = { target: target.triple, toolchain: 'system', locked: 'true', package: packages.join(','), ...extra }
   if (target.buildStd) inputs['build-std'] = 'true'
+  // A smoke test makes the action prepare wine (and its DLL stand-in) for Windows binaries.
+  if (target.triple.includes('windows')) inputs['smoke-test'] ??= 'smoke'
   return runAction(inputs, { workspace: workspaceFor(target.triple), runnerTemp, env: { CARGO_HOME: registryCargoHome() }, timeoutMinutes })
 }

@@ -333,8 +333,8 @@ export function sh(program: string, args: string[], options: { cwd?: string; env
 }
 
 /** Like sh, but returns the exit status and signal instead of throwing. */
-export function attempt(program: string, args: string[], options: { cwd?: string } = {}): { status: number | null; signal: string | null; stdout: string; stderr: string } {
-  const result = spawnSync(program, args, { cwd: options.cwd, encoding: 'utf8' })
+export function attempt(program: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number | null; signal: string | null; stdout: string; stderr: string } {
+  const result = spawnSync(program, args, { cwd: options.cwd, env: options.env, encoding: 'utf8' })
   // A program that cannot start (ENOENT) has no output at all: its error stands in for stderr.
   return { status: result.status, signal: result.signal, stdout: result.stdout ?? '', stderr: result.stderr ?? String(result.error ?? '') }
 }

@@ -5,8 +5,9 @@ import Sequencer from '@jest/test-sequencer'
 
 /** The slowest files, slowest first (seconds measured in a CI-like run on 2 cores). */
 const SLOW = [
-  'e2e/targets/matrix.test.ts',
   'e2e/targets/registry.test.ts',
+  'e2e/targets/matrix.test.ts',
+  'e2e/targets/matrix-arm.test.ts',
   'e2e/package/linux-packages.test.ts',
   'e2e/targets/windows.test.ts',
   'e2e/build/cross.test.ts',

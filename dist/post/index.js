@@ -31868,7 +31868,8 @@ async function restoreBuildCache({ inputs, facts, stageDir }, { toolchain }, set
             targetFeatures: rustcTarget.baseline.features,
             buildStd: inputs.buildStd,
             profile: inputs.profile,
-            cargoArgs: [inputs.command, ...cargoSelectionArgs(inputs), ...inputs.args],
+            // Not the command: cargo test after cargo build (same flags and profile) reuses its objects.
+            cargoArgs: [...cargoSelectionArgs(inputs), ...inputs.args],
             userKey: inputs.cacheKey,
         },
     });

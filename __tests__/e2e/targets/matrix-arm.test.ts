@@ -1,0 +1,7 @@
+/**
+ * The target matrix's ARM rows (__tests__/support/target-matrix.ts): ARMv6 and ARMv7, musl
+ * and gnu, and cargo test under qemu-arm. Run one target with `-t <triple>`.
+ */
+import { ARM_ROWS, targetMatrix } from '../../support/target-matrix.js'
+
+targetMatrix('the target matrix (ARM), built by the action alone', ARM_ROWS)
