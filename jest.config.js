@@ -21,7 +21,7 @@ export default {
   ],
   testTimeout: 20 * 60 * 1000,
   reporters: ['default', '<rootDir>/__tests__/support/count-reporter.js'],
-  // The minutes-long e2e files first, so that two workers finish together.
+  // The minutes-long e2e files first, so that the workers finish together.
   testSequencer: '<rootDir>/__tests__/support/slow-first-sequencer.js',
   coverageProvider: 'v8',
   collectCoverageFrom: ['src/**/*.ts'],

@@ -1,6 +1,6 @@
 // Runs the test files that take minutes first. On a fresh CI machine jest has no timings
 // cached and orders by file size, which started the target matrix and the registry builds
-// last, so one worker ran them alone at the end. Longest first keeps both workers busy.
+// last, so one worker ran them alone at the end. Longest first keeps every worker busy.
 import Sequencer from '@jest/test-sequencer'
 
 /** The slowest files, slowest first (seconds measured in a CI-like run on 2 cores). */

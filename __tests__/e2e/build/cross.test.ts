@@ -7,7 +7,7 @@ import { describe, test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
-import { errors, fixture, readelf, runAction, sh, splitRemaps } from '../../support/harness.js'
+import { errors, fixture, readelf, runAction, sh } from '../../support/harness.js'
 
 function stagedBinary(run: ReturnType<typeof runAction>, name: string): string {
   assert.equal(run.code, 0, run.log)
@@ -64,24 +64,8 @@ describe('tests of a foreign target run under the qemu runner', () => {
   })
 })
 
-describe('x86_64-unknown-linux-musl through zig with build-std', () => {
-  test('static: no interpreter, no DT_NEEDED, and it runs', () => {
-    const workspace = fixture('hello')
-    // linker: auto picks zig: musl-gcc has no libunwind and a std built from source no start files
-    const run = runAction({ target: 'x86_64-unknown-linux-musl', toolchain: 'system', 'build-std': 'true' }, { workspace })
-    const binary = stagedBinary(run, 'hello')
-    assert.match(run.log, /Linker: zig cc -target x86_64-linux-musl/)
-    const elf = readelf(binary)
-    assert.equal(elf.interpreter, false)
-    assert.deepEqual(elf.needed, [])
-    assert.equal(sh(binary, []).trim(), 'hello from x86_64')
-    assert.match(run.log, /RUSTC_BOOTSTRAP=1/)
-    // The action's path remaps come first (reproducible builds; rust-src with build-std), then its own flags.
-    const { remapsTo, rest } = splitRemaps(run.outputs.rustflags ?? '')
-    assert.deepEqual(remapsTo, ['/rustc-src', '/cargo', '/ws'])
-    assert.equal(rest, '-Clink-self-contained=no')
-  })
-})
+// x86_64 musl through zig with build-std (static, RUSTC_BOOTSTRAP, the remaps' order): the
+// registry cases of __tests__/e2e/targets/registry.test.ts, which build it from today's crates.
 
 describe('a glibc floor through zig', () => {
   test('aarch64 with glibc 2.17: needs at most GLIBC_2.17 and runs under qemu', () => {

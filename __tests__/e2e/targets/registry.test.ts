@@ -5,14 +5,15 @@
  * aarch64 (zig c++: musl-gcc has none, and linker: gcc says so); scripts/registry-grid.ts
  * builds every package for every target. Each binary runs here (qemu-user) with the expected output,
  * musl binaries are static, and the C and C++ macros name the target's baseline. These
- * rows took over the x86_64 and aarch64 musl rows of the target matrix.
+ * rows took over the x86_64 and aarch64 musl rows of the target matrix, and x86_64 musl through
+ * zig with build-std of __tests__/e2e/build/cross.test.ts (static, RUSTC_BOOTSTRAP, the remaps).
  */
 import { test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { attempt, errors, fixture, registryCargoHome, runAction, sh, ZIG_DIR } from '../../support/harness.js'
+import { attempt, errors, fixture, registryCargoHome, runAction, sh, splitRemaps, ZIG_DIR } from '../../support/harness.js'
 import { buildCrates, checkBinary, TARGETS, type CratesPackage } from '../../support/crates-fixture.js'
 import { requires } from '../../support/prerequisites.js'
 
@@ -48,6 +49,12 @@ requires(missingTools())('crates from the registry, built by the action alone', 
         assert.equal(run.code, 0, run.log.slice(-8000))
         assert.deepEqual(errors(run), [])
         assert.match(run.log, new RegExp(`Linker: zig cc -target ${zigTarget}\\n`))
+        // std from source: RUSTC_BOOTSTRAP, the action's path remaps first (rust-src, cargo's home,
+        // the workspace), then its own flag: zig brings musl's start files, not Rust's self-contained ones.
+        assert.match(run.log, /RUSTC_BOOTSTRAP=1/)
+        const { remapsTo, rest } = splitRemaps(run.outputs.rustflags ?? '')
+        assert.deepEqual(remapsTo, ['/rustc-src', '/cargo', '/ws'])
+        assert.equal(rest, '-Clink-self-contained=no')
         const dir = run.outputs.dir ?? ''
         const built = (JSON.parse(run.outputs.binaries ?? '[]') as string[]).map((file) => path.basename(file)).sort()
         assert.deepEqual(built, [...packages].sort())
