@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian/Ubuntu machine: system packages, npm packages,
-# then type check, lint, unit tables and end-to-end runs of dist/index.js. jest runs three
-# files at a time on two cores: one cargo build alone keeps them about 75% busy (links,
-# single-threaded crates, qemu and wine runs), so a third file fills the gaps.
+# then type check, lint, unit tables and end-to-end runs of dist/index.js. Two jest workers
+# keep two cores busy (a third one, measured, only made every file slower).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { WINE64 } from '../../src/common/wine.js'
+import { WINE64, wineEnv } from '../../src/common/wine.js'
 import { attempt, fixture, readelf, registryCargoHome, runAction, type ActionRun } from './harness.js'
 
 export interface CratesTarget {
@@ -83,7 +83,7 @@ function wineEnvFor(target: CratesTarget, runnerTemp: string | undefined): NodeJ
   if (!target.triple.includes('windows') || !runnerTemp) return undefined
   const dlls = path.join(runnerTemp, 'rust-xbuild', 'wine', `dlls-${target.arch}`)
   const prefix = path.join(os.tmpdir(), `rust-xbuild-crates-wine-${process.getuid?.() ?? 0}`)
-  return { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', DISPLAY: '', WINEDLLOVERRIDES: 'mscoree,mshtml=', ...(fs.existsSync(dlls) ? { WINEPATH: dlls } : {}) }
+  return { ...process.env, ...wineEnv(prefix, fs.existsSync(dlls) ? [dlls] : []) }
 }
 
 export interface BinaryResult {
