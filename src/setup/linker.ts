@@ -75,6 +75,9 @@ const ZIG_DROP_ARGS = [
   '-Wl,-melf*',
   '-Wl,-maarch64*',
   '-Wl,-marmelf*',
+  // zig ships no libatomic: its compiler_rt, linked into every program, has the __atomic_*
+  // functions. openssl-sys asks for it on 32-bit ARM (vendored OpenSSL 3), which zig refuses.
+  '-latomic',
 ]
 // zig 0.13 finds no gcc_s or gcc_eh for musl (0.14 accepts both); zig's libunwind takes their place.
 const ZIG_MUSL_RENAME_ARGS = { '-lgcc_s': '-lunwind', '-lgcc_eh': '-lunwind' }
