@@ -75,8 +75,8 @@ const ZIG_DROP_ARGS = [
   '-Wl,-melf*',
   '-Wl,-maarch64*',
   '-Wl,-marmelf*',
-  // zig ships no libatomic: its compiler_rt, linked into every program, has the __atomic_*
-  // functions. openssl-sys asks for it on 32-bit ARM (vendored OpenSSL 3), which zig refuses.
+  // zig ships no libatomic and refuses the link; 32- and 64-bit atomics need none (inlined on
+  // ARMv6/ARMv7). openssl-sys asks for it on 32-bit ARM (vendored OpenSSL 3).
   '-latomic',
 ]
 // zig 0.13 finds no gcc_s or gcc_eh for musl (0.14 accepts both); zig's libunwind takes their place.

@@ -68,7 +68,7 @@ describe('zig cc: what the cc crate, build scripts and rustc pass, as zig accept
       argv: ['zig', 'cc', '-c', 'a.c', '-mcpu=x86_64_v3'],
     },
     {
-      name: 'armv7 musl link line with openssl-sys: zig has no libatomic, compiler_rt has the functions',
+      name: 'armv7 musl link line with openssl-sys: zig has no libatomic, and 32/64-bit atomics need none',
       triple: 'armv7-unknown-linux-musleabihf',
       args: ['-Wl,-Bstatic', '-lssl', '-lcrypto', '-latomic', '-Wl,-Bdynamic', '-lunwind', '-o', 'app'],
       argv: ['zig', 'cc', '-Wl,-Bstatic', '-lssl', '-lcrypto', '-Wl,-Bdynamic', '-lunwind', '-o', 'app', '-mcpu=cortex_a8-neon-d32'],
