@@ -50,8 +50,8 @@ requires(missingTools())('crates from the registry, built by the action alone', 
         assert.deepEqual(errors(run), [])
         assert.match(run.log, new RegExp(`Linker: zig cc -target ${zigTarget}\\n`))
         // std from source: RUSTC_BOOTSTRAP, the action's path remaps first (rust-src, cargo's home,
-        // the workspace; longest runner path first), then its own flag: zig brings musl's start
-        // files, not Rust's self-contained ones.
+        // the workspace; shortest runner path first, so that a nested longer one wins), then its
+        // own flag: zig brings musl's start files, not Rust's self-contained ones.
         assert.match(run.log, /RUSTC_BOOTSTRAP=1/)
         const { remapsTo, rest } = splitRemaps(run.outputs.rustflags ?? '')
         assert.deepEqual([...remapsTo].sort(), ['/cargo', '/rustc-src', '/ws'])
