@@ -1,6 +1,7 @@
 /**
  * cargo-zigbuild side by side with the action (issue 17, item 5): the same crates (the real
- * programs of scripts/real-programs.ts and the xarch fixture), both tools from cold (a fresh
+ * programs of scripts/real-programs.ts, the xarch fixture and the registry fixture's nine C
+ * build systems), both tools from cold (a fresh
  * copy of the crate, so a fresh target directory, and a fresh zig cache: the action's lives
  * under a fresh RUNNER_TEMP, cargo-zigbuild's under fresh ZIG_*_CACHE_DIR and XDG_CACHE_HOME),
  * with the same Debian toolchain (rustc 1.96; build-std for musl, where Debian has no std, as
@@ -11,7 +12,7 @@
  * what Rust and its C code were compiled for.
  *
  * Usage: nice -n 15 node --import tsx scripts/bench-zigbuild.ts [filter ...]
- *   filters pick crates (rg, fd, xarch, probe), targets (x86_64, musl, gnu, aarch64) and one tool
+ *   filters pick crates (rg, fd, xarch, registry, probe), targets (x86_64, musl, gnu, aarch64) and one tool
  *   (action, cargo-zigbuild); none: all.
  * Needs the network to crates.io and PyPI (cargo-zigbuild, installed with pip --no-deps: the
  * zig is the action's pinned 0.13.0 at /opt/rust-xbuild, not the ziglang wheel pip would add),
@@ -23,6 +24,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { publishedCrate, cratesIoCargoHome } from '../__tests__/support/crates-io.js'
 import { debianPath, FIXTURES, readelf, runAction, ZIG_DIR } from '../__tests__/support/harness.js'
+import { checkBinary, PACKAGES, TARGETS as CRATES_TARGETS, type CratesPackage } from '../__tests__/support/crates-fixture.js'
 import { PROGRAMS, runUnder, slowPhases, useData, type Target } from './real-programs.js'
 
 const ZIGBUILD_VERSION = '0.24.1'
@@ -64,6 +66,8 @@ interface BenchCrate {
   /** Extra action inputs, and the flags a cargo-zigbuild user would set for the same */
   inputs?: Record<string, string>
   rustflags?: string[]
+  /** A workspace of binaries (the registry fixture): every package built with --keep-going, each checked as the registry test does */
+  packages?: readonly CratesPackage[]
 }
 
 /**
@@ -135,6 +139,14 @@ const CRATES: BenchCrate[] = [
     checks: [{ args: [], expect: /^xarch mix\(7\)=1401181143 scale\(2\)=3 c=\S+ arch=\S+$/m }],
   },
   {
+    // Nine C build systems of today (__tests__/fixtures/registry), one binary each.
+    name: 'registry',
+    bin: '',
+    source: async () => path.join(FIXTURES, 'registry'),
+    checks: [],
+    packages: PACKAGES,
+  },
+  {
     name: 'probe',
     bin: 'cpu-probe',
     source: async () => probeCrate(false),
@@ -185,7 +197,8 @@ function zigbuildBin(): string {
 function zigbuild(crate: BenchCrate, target: BenchTarget, source: string): { code: number; log: string; binary: string } {
   const dir = fresh('zigbuild', crate, target, source)
   const caches = path.join(dir, '.caches')
-  const args = ['zigbuild', '--release', '--locked', '--target', target.zigbuild, '--bin', crate.bin]
+  const selection = crate.packages ? ['--keep-going', ...crate.packages.flatMap((name) => ['-p', name])] : ['--bin', crate.bin]
+  const args = ['zigbuild', '--release', '--locked', '--target', target.zigbuild, ...selection]
   if (crate.features) args.push('--features', crate.features)
   if (target.buildStd) args.push('-Zbuild-std=std,panic_abort')
   const rustflags = [...(crate.rustflags ?? []), ...(target.buildStd ? ZIGBUILD_BUILD_STD_FLAGS : [])]
@@ -207,6 +220,11 @@ function zigbuild(crate: BenchCrate, target: BenchTarget, source: string): { cod
   return { code: result.status ?? -1, log, binary: path.join(dir, 'target', target.triple, 'release', crate.bin) }
 }
 
+/** A cargo registry with the fixture's crates already downloaded, so that neither tool pays for the network. */
+function fetchLocked(source: string): void {
+  if (fs.existsSync(path.join(source, 'Cargo.lock'))) execFileSync('cargo', ['fetch', '--locked'], { cwd: source, env: { ...process.env, PATH: debianPath(), CARGO_HOME: cargoHome }, stdio: 'inherit' })
+}
+
 /**
  * What cargo-zigbuild needs beyond its README on a toolchain without a musl std (measured:
  * see docs/benchmarks.md): rustc's self-contained musl start files are not in a build-std
@@ -219,10 +237,13 @@ function action(crate: BenchCrate, target: BenchTarget, source: string): { code:
   const runnerTemp = path.join(workspace, '..', `action-${crate.name}-${target.triple}-runner-temp`)
   fs.rmSync(runnerTemp, { recursive: true, force: true })
   fs.mkdirSync(runnerTemp)
-  const inputs: Record<string, string> = { target: target.triple, toolchain: 'system', locked: 'true', bin: crate.bin, ...target.inputs, ...crate.inputs }
+  const selection: Record<string, string> = crate.packages ? { package: crate.packages.join(','), args: '--keep-going' } : { bin: crate.bin }
+  const inputs: Record<string, string> = { target: target.triple, toolchain: 'system', locked: 'true', ...selection, ...target.inputs, ...crate.inputs }
   if (crate.features) inputs.features = crate.features
   const run = runAction(inputs, { workspace, runnerTemp, env: { CARGO_HOME: cargoHome }, timeoutMinutes: 90 })
-  const binary = path.join(run.outputs.dir ?? '', crate.bin)
+  // A failed step stages nothing: what --keep-going built is in cargo's folder.
+  const staged = run.code === 0 ? (run.outputs.dir ?? '') : path.join(workspace, 'target', target.triple, 'release')
+  const binary = crate.packages ? staged : path.join(staged, crate.bin)
   return { code: run.code, log: `${run.log}\n== summary\n${run.summary}`, binary, phases: slowPhases(run.summary) }
 }
 
@@ -233,6 +254,7 @@ function measure(tool: string, crate: BenchCrate, target: BenchTarget, body: () 
   const seconds = (performance.now() - started) / 1000
   fs.writeFileSync(path.join(root, 'logs', `${tool}-${crate.name}-${target.triple}.log`), run.log)
   const result: Result = { tool, crate: crate.name, target: target.zigbuild, built: run.code === 0, ran: '-', static: '-', glibc: '-', seconds, note: run.phases ?? '' }
+  if (crate.packages) return checkPackages(result, crate.packages, target, run)
   if (run.code !== 0) {
     result.note = lastError(run.log)
     return result
@@ -243,6 +265,34 @@ function measure(tool: string, crate: BenchCrate, target: BenchTarget, body: () 
   const failed = crate.checks.map((c) => ({ c, out: runUnder(target, run.binary, c.args, data) })).find(({ c, out }) => !out.ok || !c.expect.test(out.output))
   result.ran = failed ? `no: ${failed.out.output.trim().split('\n')[0]?.slice(0, 160)}` : 'yes'
   return result
+}
+
+/** Each package's binary in the folder `run.binary`: built, ran with its expected line, static; the highest GLIBC of them all. */
+function checkPackages(result: Result, packages: readonly CratesPackage[], target: BenchTarget, run: { code: number; log: string; binary: string }): Result {
+  const cratesTarget = CRATES_TARGETS.find((row) => row.triple === target.triple)
+  if (!cratesTarget) throw new Error(`${target.triple} is not in crates-fixture's TARGETS`)
+  const checked = packages.map((name) => checkBinary(run.binary, name, cratesTarget))
+  const built = checked.filter((c) => c.output !== 'not built')
+  const glibc = built.map((c) => readelf(path.join(run.binary, c.name)).glibc).filter((v): v is string => Boolean(v))
+  const versions = glibc.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+  const missing = checked.filter((c) => c.output === 'not built').map((c) => c.name)
+  const failed = built.filter((c) => !c.ran).map((c) => `${c.name}: ${c.output.split('\n')[0]?.slice(0, 120)}`)
+  const baseline = checked.find((c) => c.name === 'cc-cpp')?.baseline
+  return {
+    ...result,
+    built: built.length === packages.length,
+    ran: `${checked.filter((c) => c.ran).length}/${packages.length}`,
+    static: target.triple.includes('musl') ? `${built.filter((c) => c.static).length}/${built.length}` : 'no',
+    glibc: versions.at(-1) ?? '-',
+    note: [
+      missing.length ? `not built: ${missing.join(', ')} (${lastError(run.log)})` : '',
+      failed.length ? `did not run: ${failed.join('; ')}` : '',
+      baseline === undefined ? '' : `C/C++ baseline: ${baseline ? 'yes' : 'no'}`,
+      result.note,
+    ]
+      .filter(Boolean)
+      .join('; '),
+  }
 }
 
 /** The first error line of a failed build's log. */
@@ -267,6 +317,7 @@ async function main(): Promise<void> {
   const results: Result[] = []
   for (const crate of crates.length ? crates : CRATES) {
     const source = await crate.source()
+    if (crate.packages) fetchLocked(source)
     for (const target of (targets.length ? targets : TARGETS).filter((t) => (!crate.only || crate.only === t.triple) && (!t.crates || t.crates.includes(crate.name)))) {
       // Alternate which tool goes first, so neither always meets a colder page cache.
       const order = (results.length % 4 === 0 ? ['cargo-zigbuild', 'action'] : ['action', 'cargo-zigbuild']).filter((tool) => tools.length === 0 || tools.includes(tool))

@@ -4,8 +4,9 @@
  * workspace whose binaries call C built by the cc crate; each binary runs under qemu-user
  * with the expected output (ARMv6 on an ARM1176), musl binaries are static, SHA256SUMS
  * verifies. One RUNNER_TEMP per test file (zig's cache is built once per target and CPU) and
- * one workspace per target, so the later cases of a target (strip off, command both) reuse
- * its target directory. Two test files hold its rows, so that two jest workers share them.
+ * one workspace per target, so the later cases of a target reuse its target directory (strip
+ * off, command both, armv7 gnu's deb and rpm). Two test files hold its rows, so that two jest
+ * workers share them.
  */
 import { afterAll, test } from '@jest/globals'
 import assert from 'node:assert/strict'
@@ -131,6 +132,7 @@ function qemuCommand(row: Row, binary: string): [string, string[]] {
 
 function missingTools(rows: readonly Row[]): string | false {
   const needed = rows.flatMap((row) => [...(row.qemu ? [row.qemu[0] ?? ''] : []), ...(row.gcc ? [row.gcc] : [])])
+  if (rows.some((row) => row.triple === 'armv7-unknown-linux-gnueabihf')) needed.push('dpkg-deb', 'rpm')
   const missing = needed.filter((tool) => attempt('sh', ['-c', 'command -v "$1"', 'sh', tool]).status !== 0)
   return missing.length > 0 && `the cross compilers and emulators of scripts/setup-debian.sh (${missing.join(', ')})`
 }
@@ -162,6 +164,31 @@ function commandBoth(row: Row): void {
     // The command is not part of the build configuration: cargo test reuses the build's std and crates.
     assert.match(run.log, /Target directory \S+: same/)
     assert.doesNotMatch(run.log, /Compiling (core|std) v0\.0\.0/)
+  })
+}
+
+function packagesCase(row: Row): void {
+  test('packages: deb, rpm on armv7 gnu (same target directory): armhf and armv7hl packages whose binary runs under qemu-arm', () => {
+    const run = build(row, { packages: 'deb, rpm' }, 'packages: deb, rpm')
+    assert.deepEqual(errors(run), [])
+    assert.match(run.log, /Target directory \S+: same/)
+    const dir = run.outputs.dir ?? ''
+    const sums = sh('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir })
+    // From Cargo.toml alone: one package per cargo package with binaries.
+    for (const name of ['xarch_0.1.0-1_armhf.deb', 'xarch-cli_0.1.0-1_armhf.deb', 'xarch-0.1.0-1.armv7hl.rpm', 'xarch-cli-0.1.0-1.armv7hl.rpm']) {
+      assert.match(sums, new RegExp(`^${name.replace(/\./g, '\\.')}: OK$`, 'm'))
+    }
+    const deb = path.join(dir, 'xarch_0.1.0-1_armhf.deb')
+    // The dependencies come from the ELF: glibc's version floor and the unwinder.
+    assert.match(sh('dpkg-deb', ['--field', deb, 'Architecture', 'Depends']).trim(), /^Architecture: armhf\nDepends: libc6 \(>= 2\.\d+\), libgcc-s1$/)
+    const extracted = fs.mkdtempSync(path.join(os.tmpdir(), 'matrix-armhf-'))
+    sh('dpkg-deb', ['-x', deb, extracted])
+    const [program, args] = qemuCommand(row, path.join(extracted, 'usr/bin/xarch'))
+    assert.match(sh(program, args).trim(), new RegExp(`^xarch ${MIX} c=${row.c} arch=${row.arch}$`))
+    fs.rmSync(extracted, { recursive: true, force: true })
+    const rpm = path.join(dir, 'xarch-0.1.0-1.armv7hl.rpm')
+    assert.match(sh('rpm', ['-qp', '--queryformat', '%{ARCH}', rpm]), /^armv7hl$/)
+    assert.match(sh('rpm', ['-qRp', rpm]), /^libc\.so\.6\(GLIBC_2\.\d+\)$/m)
   })
 }
 
@@ -215,6 +242,7 @@ export function targetMatrix(title: string, rows: readonly Row[]): void {
       // Later cases of a target reuse its workspace and target directory.
       if (row.triple === 'aarch64-unknown-linux-gnu') stripCases(row)
       if (row.triple === 'armv7-unknown-linux-musleabihf') commandBoth(row)
+      if (row.triple === 'armv7-unknown-linux-gnueabihf') packagesCase(row)
     }
   })
 }

@@ -5,15 +5,17 @@
  * aarch64 (zig c++: musl-gcc has none, and linker: gcc says so); scripts/registry-grid.ts
  * builds every package for every target. Each binary runs here (qemu-user) with the expected output,
  * musl binaries are static, and the C and C++ macros name the target's baseline. These
- * rows took over the x86_64 and aarch64 musl rows of the target matrix, and x86_64 musl through
- * zig with build-std of __tests__/e2e/build/cross.test.ts (static, RUSTC_BOOTSTRAP, the remaps).
+ * rows took over the x86_64 and aarch64 musl rows of the target matrix, x86_64 musl through
+ * zig with build-std of __tests__/e2e/build/cross.test.ts (static, RUSTC_BOOTSTRAP, the remaps),
+ * and the x86_64 musl case of __tests__/e2e/package/linux-packages.test.ts (a .deb and an .rpm
+ * of a static binary depend on no C library, and the packaged binary runs).
  */
 import { test } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { attempt, errors, fixture, registryCargoHome, runAction, sh, splitRemaps, ZIG_DIR } from '../../support/harness.js'
+import { attempt, errors, fixture, readelf, registryCargoHome, runAction, sh, splitRemaps, ZIG_DIR } from '../../support/harness.js'
 import { buildCrates, checkBinary, TARGETS, type CratesPackage } from '../../support/crates-fixture.js'
 import { requires } from '../../support/prerequisites.js'
 
@@ -22,8 +24,9 @@ import { requires } from '../../support/prerequisites.js'
  * a foreign one (std from source, zig's libc, libc++ and libunwind are most of the time), and
  * AWS-LC on the foreign one; every package on every target: scripts/registry-grid.ts.
  */
-const CASES: { triple: string; zigTarget: string; packages: CratesPackage[] }[] = [
-  { triple: 'x86_64-unknown-linux-musl', zigTarget: 'x86_64-linux-musl', packages: ['cc-cpp'] },
+const CASES: { triple: string; zigTarget: string; packages: CratesPackage[]; systemPackages?: boolean }[] = [
+  // With packages: deb, rpm from Cargo.toml alone (cc-cpp has no [package.metadata.deb]).
+  { triple: 'x86_64-unknown-linux-musl', zigTarget: 'x86_64-linux-musl', packages: ['cc-cpp'], systemPackages: true },
   // aws-lc: rustls' default crypto (aws-lc-sys 0.47 through cc), its aarch64 assembly run under qemu.
   { triple: 'aarch64-unknown-linux-musl', zigTarget: 'aarch64-linux-musl', packages: ['cc-cpp', 'aws-lc'] },
 ]
@@ -31,20 +34,20 @@ const CASES: { triple: string; zigTarget: string; packages: CratesPackage[] }[] 
 const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'rust-xbuild-registry-'))
 
 function missingTools(): string | false {
-  const missing = ['qemu-aarch64', 'musl-gcc'].filter((tool) => attempt('sh', ['-c', 'command -v "$1"', 'sh', tool]).status !== 0)
+  const missing = ['qemu-aarch64', 'musl-gcc', 'dpkg-deb', 'rpm'].filter((tool) => attempt('sh', ['-c', 'command -v "$1"', 'sh', tool]).status !== 0)
   return missing.length > 0 && `the tools of scripts/setup-debian.sh (${missing.join(', ')})`
 }
 
 requires(missingTools())('crates from the registry, built by the action alone', () => {
-  for (const { triple, zigTarget, packages } of CASES) {
+  for (const { triple, zigTarget, packages, systemPackages } of CASES) {
     const target = TARGETS.find((row) => row.triple === triple)
     if (!target) throw new Error(`${triple} is not in crates-fixture's TARGETS`)
     test(
-      `${triple}: ${packages.join(', ')} run${target.runner ? ` under ${target.runner.join(' ')}` : ''}`,
+      `${triple}: ${packages.join(', ')} run${target.runner ? ` under ${target.runner.join(' ')}` : ''}${systemPackages ? '; its .deb and .rpm depend on no C library' : ''}`,
       () => {
         const started = Date.now()
         // std, zig's libc, libc++ and AWS-LC from cold take 8 to 15 minutes on two busy cores: the step gets 35.
-        const run = buildCrates(target, packages, runnerTemp, { 'smoke-test': 'smoke' }, 35)
+        const run = buildCrates(target, packages, runnerTemp, { 'smoke-test': 'smoke', ...(systemPackages ? { packages: 'deb, rpm' } : {}) }, 35)
         console.log(`registry ${triple} (${packages.join(', ')}): ${((Date.now() - started) / 1000).toFixed(0)} s`)
         assert.equal(run.code, 0, run.log.slice(-8000))
         assert.deepEqual(errors(run), [])
@@ -74,6 +77,7 @@ requires(missingTools())('crates from the registry, built by the action alone', 
         // zig's cache lives under the action's folder and is an entry of the build cache.
         assert.ok(fs.readdirSync(path.join(runnerTemp, 'rust-xbuild', triple, 'zig-cache')).length > 0)
         assert.match(run.summary, /\| zig \| `rust-xbuild-v1-zig-[^`]+`<br>zig `0\.13\.0` · zig target `[^`]+` · zig cpu `[^`]+` \| miss \|/)
+        if (systemPackages) checkStaticPackages(dir, sums)
       },
       40 * 60 * 1000,
     )
@@ -113,6 +117,23 @@ requires(missingTools())('crates from the registry, built by the action alone', 
     assert.deepEqual(listing(workspace), before)
   })
 })
+
+/** cc-cpp's .deb and .rpm of a static binary: no C library among their dependencies, summed, and the packaged binary runs. */
+function checkStaticPackages(dir: string, sums: string): void {
+  const deb = path.join(dir, 'cc-cpp_0.1.0-1_amd64.deb')
+  const rpm = path.join(dir, 'cc-cpp-0.1.0-1.x86_64.rpm')
+  for (const file of [deb, rpm]) assert.match(sums, new RegExp(`^${path.basename(file)}: OK$`, 'm'))
+  assert.match(sh('dpkg-deb', ['--field', deb, 'Package', 'Architecture']), /^Package: cc-cpp\nArchitecture: amd64\n$/)
+  assert.equal(sh('dpkg-deb', ['--field', deb, 'Depends']).trim(), '')
+  assert.match(sh('rpm', ['-qp', '--queryformat', '%{ARCH}', rpm]), /^x86_64$/)
+  assert.doesNotMatch(sh('rpm', ['-qRp', rpm]), /libc\.so/)
+  const extracted = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-deb-'))
+  sh('dpkg-deb', ['-x', deb, extracted])
+  const packaged = path.join(extracted, 'usr/bin/cc-cpp')
+  assert.equal(readelf(packaged).interpreter, false, 'the packaged cc-cpp is static')
+  assert.equal(sh(packaged, []).trim(), sh(path.join(dir, 'cc-cpp'), []).trim())
+  fs.rmSync(extracted, { recursive: true, force: true })
+}
 
 /** Every file of a project with its content's hash, outside cargo's target folder: what "unchanged" is checked against. */
 function listing(dir: string): string[] {
