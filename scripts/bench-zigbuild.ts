@@ -222,7 +222,8 @@ function zigbuild(crate: BenchCrate, target: BenchTarget, source: string): { cod
 
 /** A cargo registry with the fixture's crates already downloaded, so that neither tool pays for the network. */
 function fetchLocked(source: string): void {
-  if (fs.existsSync(path.join(source, 'Cargo.lock'))) execFileSync('cargo', ['fetch', '--locked'], { cwd: source, env: { ...process.env, PATH: debianPath(), CARGO_HOME: cargoHome }, stdio: 'inherit' })
+  if (fs.existsSync(path.join(source, 'Cargo.lock')))
+    execFileSync('cargo', ['fetch', '--locked'], { cwd: source, env: { ...process.env, PATH: debianPath(), CARGO_HOME: cargoHome }, stdio: 'inherit' })
 }
 
 /**
