@@ -46,7 +46,7 @@ const TARGETS: BenchTarget[] = [
     triple: 'aarch64-unknown-linux-gnu',
     zigbuild: 'aarch64-unknown-linux-gnu.2.17',
     buildStd: false,
-    qemu: ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'],
+    qemu: ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu', '-E', 'LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib'],
     inputs: { glibc: '2.17' },
   },
   { triple: 'x86_64-unknown-linux-gnu', zigbuild: 'x86_64-unknown-linux-gnu.2.17', buildStd: false, qemu: [], inputs: { glibc: '2.17' }, crates: ['probe', 'probe-native'] },

@@ -61,7 +61,10 @@ export interface Target {
 }
 
 export const TARGETS: Target[] = [
-  { triple: 'aarch64-unknown-linux-gnu', buildStd: false, qemu: ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'] },
+  // The cross sysroot's libc on the library path too: with libc6:arm64 installed, the loader
+  // takes /lib/aarch64-linux-gnu's libc.so.6 (another build), and a program hangs at its first
+  // thread (docs/offline-testing.md): rg --files and fd did.
+  { triple: 'aarch64-unknown-linux-gnu', buildStd: false, qemu: ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu', '-E', 'LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib'] },
   { triple: 'x86_64-unknown-linux-musl', buildStd: true, qemu: [] },
   { triple: 'armv7-unknown-linux-musleabihf', buildStd: true, qemu: ['qemu-arm', '-cpu', 'cortex-a7'] },
 ]
