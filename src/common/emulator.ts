@@ -57,13 +57,13 @@ export function armModel(facts: TargetFacts, cpu: string | undefined): { model: 
   }
 }
 
-/** The emulator runner for tests of a foreign architecture. */
-export function testRunner(command: 'build' | 'test' | 'both', facts: TargetFacts, host: Host, multiarchLibc = false): { runner?: string[]; requirements: Requirement[] } {
+/** The emulator runner for tests of a foreign architecture; on ARM, a CPU model that runs the baseline `cpu`. */
+export function testRunner(command: 'build' | 'test' | 'both', facts: TargetFacts, host: Host, multiarchLibc = false, cpu?: string): { runner?: string[]; requirements: Requirement[] } {
   if (command !== 'build' && runsUnderWine(facts, host)) return wineTestRunner(facts)
   if (command === 'build' || facts.family === host.family || !facts.qemu || host.os !== 'linux') return { requirements: [] }
   const requirements: Requirement[] = [{ command: facts.qemu, packages: ['qemu-user'] }]
   const runner = [facts.qemu]
-  if (facts.family === 'arm') runner.push('-cpu', armModel(facts, undefined).model)
+  if (facts.family === 'arm') runner.push('-cpu', armModel(facts, cpu === 'native' ? undefined : cpu).model)
   runner.push(...qemuLibraryArgs(facts, multiarchLibc))
   if (facts.libc === 'gnu' && facts.gnuTriple && !multiarchLibc) {
     // The target's shared libraries for the emulator (-L); the cross gcc brings them, zig does not.

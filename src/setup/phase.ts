@@ -94,7 +94,9 @@ export async function setUpTarget({ inputs, facts, workDir }: BuildRequest, { to
   const debugSplit = inputs.debugSymbols ? await resolveDebugSplit(facts, host.family, zig) : undefined
   if (debugSplit) core.info(`Debug symbols: ${debugSplit.format}${debugSplit.tool ? ` (${debugSplit.tool.join(' ')})` : ''}`)
   const bindgenEnv = linker.kind === 'zig' ? await zigBindgenEnv(facts, linker, programPaths) : undefined
-  return { linker, testRunner: tests.runner, rustcTarget, zig, protoc, programPaths, linkerVersion: version, systemPackages, windowsEnv, debugSplit, bindgenEnv }
+  // The tests' CPU model follows the baseline rustc resolved (ARMv6 built for a Cortex-A7 needs one).
+  const runner = testRunner(inputs.command, facts, host, multiarchLibc, rustcTarget.baseline.cpu).runner
+  return { linker, testRunner: runner, rustcTarget, zig, protoc, programPaths, linkerVersion: version, systemPackages, windowsEnv, debugSplit, bindgenEnv }
 }
 
 /** The folders zig compiles the target's C with (`zig cc -E -v`), handed to bindgen. */

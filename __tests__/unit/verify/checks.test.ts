@@ -172,7 +172,7 @@ describe('smoke outcomes', () => {
 })
 
 describe('cargo test runner under qemu: one loader and its libc', () => {
-  const table: { name: string; triple: string; multiarch: boolean; runner?: string[] }[] = [
+  const table: { name: string; triple: string; multiarch: boolean; cpu?: string; runner?: string[] }[] = [
     {
       name: 'aarch64, cross sysroot only',
       triple: 'aarch64-unknown-linux-gnu',
@@ -181,11 +181,15 @@ describe('cargo test runner under qemu: one loader and its libc', () => {
     },
     { name: 'aarch64, multiarch libc installed', triple: 'aarch64-unknown-linux-gnu', multiarch: true, runner: ['qemu-aarch64', '-L', '/'] },
     { name: 'ARMv6 musl on an ARM1176', triple: 'arm-unknown-linux-musleabihf', multiarch: false, runner: ['qemu-arm', '-cpu', 'arm1176'] },
+    // The baseline, not the target's default: ARMv7 code dies on the ARM1176.
+    { name: 'ARMv6 musl built for a Cortex-A7 runs its tests on one', triple: 'arm-unknown-linux-musleabihf', multiarch: false, cpu: 'cortex-a7', runner: ['qemu-arm', '-cpu', 'cortex-a7'] },
+    { name: 'armv7 musl built for a Cortex-A15', triple: 'armv7-unknown-linux-musleabihf', multiarch: false, cpu: 'cortex-a15', runner: ['qemu-arm', '-cpu', 'cortex-a15'] },
+    { name: 'target-cpu=native is no baseline: the target default', triple: 'armv7-unknown-linux-musleabihf', multiarch: false, cpu: 'native', runner: ['qemu-arm', '-cpu', 'cortex-a7'] },
     { name: 'armv7 gnu on a Cortex-A7', triple: 'armv7-unknown-linux-gnueabihf', multiarch: true, runner: ['qemu-arm', '-cpu', 'cortex-a7', '-L', '/'] },
     { name: 'x86_64 on x86_64: no runner', triple: 'x86_64-unknown-linux-musl', multiarch: false },
   ]
   for (const row of table) {
-    test(row.name, () => assert.deepEqual(testRunner('both', targetFacts(row.triple), x64, row.multiarch).runner, row.runner))
+    test(row.name, () => assert.deepEqual(testRunner('both', targetFacts(row.triple), x64, row.multiarch, row.cpu).runner, row.runner))
   }
   test('the cross libc package is required only without the multiarch libc', () => {
     assert.equal(testRunner('test', targetFacts('aarch64-unknown-linux-gnu'), x64, false).requirements.length, 2)
