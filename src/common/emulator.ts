@@ -63,7 +63,8 @@ export function testRunner(command: 'build' | 'test' | 'both', facts: TargetFact
   if (command === 'build' || facts.family === host.family || !facts.qemu || host.os !== 'linux') return { requirements: [] }
   const requirements: Requirement[] = [{ command: facts.qemu, packages: ['qemu-user'] }]
   const runner = [facts.qemu]
-  if (facts.family === 'arm') runner.push('-cpu', armModel(facts, cpu === 'native' ? undefined : cpu).model)
+  // armModel knows no 'native' (no baseline): the target's own model.
+  if (facts.family === 'arm') runner.push('-cpu', armModel(facts, cpu).model)
   runner.push(...qemuLibraryArgs(facts, multiarchLibc))
   if (facts.libc === 'gnu' && facts.gnuTriple && !multiarchLibc) {
     // The target's shared libraries for the emulator (-L); the cross gcc brings them, zig does not.
