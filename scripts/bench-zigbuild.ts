@@ -24,7 +24,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { publishedCrate, cratesIoCargoHome } from '../__tests__/support/crates-io.js'
 import { debianPath, FIXTURES, readelf, runAction, ZIG_DIR } from '../__tests__/support/harness.js'
-import { checkBinary, PACKAGES, TARGETS as CRATES_TARGETS, type CratesPackage } from '../__tests__/support/crates-fixture.js'
+import { builtDir, checkBinary, PACKAGES, TARGETS as CRATES_TARGETS, type CratesPackage } from '../__tests__/support/crates-fixture.js'
 import { PROGRAMS, runUnder, slowPhases, useData, type Target } from './real-programs.js'
 
 const ZIGBUILD_VERSION = '0.24.1'
@@ -242,8 +242,7 @@ function action(crate: BenchCrate, target: BenchTarget, source: string): { code:
   const inputs: Record<string, string> = { target: target.triple, toolchain: 'system', locked: 'true', ...selection, ...target.inputs, ...crate.inputs }
   if (crate.features) inputs.features = crate.features
   const run = runAction(inputs, { workspace, runnerTemp, env: { CARGO_HOME: cargoHome }, timeoutMinutes: 90 })
-  // A failed step stages nothing: what --keep-going built is in cargo's folder.
-  const staged = run.code === 0 ? (run.outputs.dir ?? '') : path.join(workspace, 'target', target.triple, 'release')
+  const staged = builtDir(run, workspace, target.triple)
   const binary = crate.packages ? staged : path.join(staged, crate.bin)
   return { code: run.code, log: `${run.log}\n== summary\n${run.summary}`, binary, phases: slowPhases(run.summary) }
 }

@@ -13,7 +13,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { binaryFile, buildCrates, checkBinary, PACKAGES, TARGETS, workspaceFor, type BinaryResult, type CratesPackage, type CratesTarget } from '../__tests__/support/crates-fixture.js'
+import { binaryFile, buildCrates, builtDir, checkBinary, PACKAGES, TARGETS, workspaceFor, type BinaryResult, type CratesPackage, type CratesTarget } from '../__tests__/support/crates-fixture.js'
 
 const together = process.argv.includes('--together')
 const wanted = process.argv.slice(2).filter((arg) => arg !== '--together')
@@ -69,7 +69,7 @@ function allAtOnce(target: CratesTarget): void {
   const run = buildCrates(target, packages, runnerTemp, { args: '--keep-going' }, 120)
   const seconds = (performance.now() - started) / 1000
   if (run.code !== 0) fs.writeFileSync(path.join(runnerTemp, `${target.triple}.log`), run.log)
-  const dir = run.code === 0 ? (run.outputs.dir ?? '') : path.join(workspaceFor(target.triple), 'target', target.triple, 'release')
+  const dir = builtDir(run, workspaceFor(target.triple), target.triple)
   for (const name of packages) {
     const built = fs.existsSync(path.join(dir, binaryFile(name, target)))
     const result = built ? checkBinary(dir, name, target, runnerTemp) : undefined

@@ -109,6 +109,11 @@ export function checkBinary(dir: string, name: CratesPackage, target: CratesTarg
   return { name, output, ran, static: elf && !elf.interpreter && elf.needed.length === 0, baseline }
 }
 
+/** Where a run's binaries are: the staged folder, or cargo's own after a failed `--keep-going` step (which stages nothing). */
+export function builtDir(run: ActionRun, workspace: string, triple: string): string {
+  return run.code === 0 ? (run.outputs.dir ?? '') : path.join(workspace, 'target', triple, 'release')
+}
+
 /** One workspace per target: later runs of a target reuse its target directory. */
 const workspaces = new Map<string, string>()
 export function workspaceFor(triple: string): string {

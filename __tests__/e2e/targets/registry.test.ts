@@ -24,9 +24,9 @@ import { requires } from '../../support/prerequisites.js'
  * a foreign one (std from source, zig's libc, libc++ and libunwind are most of the time), and
  * AWS-LC on the foreign one; every package on every target: scripts/registry-grid.ts.
  */
-const CASES: { triple: string; zigTarget: string; packages: CratesPackage[]; systemPackages?: boolean }[] = [
+const CASES: { triple: string; zigTarget: string; packages: CratesPackage[]; linuxPackages?: boolean }[] = [
   // With packages: deb, rpm from Cargo.toml alone (cc-cpp has no [package.metadata.deb]).
-  { triple: 'x86_64-unknown-linux-musl', zigTarget: 'x86_64-linux-musl', packages: ['cc-cpp'], systemPackages: true },
+  { triple: 'x86_64-unknown-linux-musl', zigTarget: 'x86_64-linux-musl', packages: ['cc-cpp'], linuxPackages: true },
   // aws-lc: rustls' default crypto (aws-lc-sys 0.47 through cc), its aarch64 assembly run under qemu.
   { triple: 'aarch64-unknown-linux-musl', zigTarget: 'aarch64-linux-musl', packages: ['cc-cpp', 'aws-lc'] },
 ]
@@ -39,15 +39,15 @@ function missingTools(): string | false {
 }
 
 requires(missingTools())('crates from the registry, built by the action alone', () => {
-  for (const { triple, zigTarget, packages, systemPackages } of CASES) {
+  for (const { triple, zigTarget, packages, linuxPackages } of CASES) {
     const target = TARGETS.find((row) => row.triple === triple)
     if (!target) throw new Error(`${triple} is not in crates-fixture's TARGETS`)
     test(
-      `${triple}: ${packages.join(', ')} run${target.runner ? ` under ${target.runner.join(' ')}` : ''}${systemPackages ? '; its .deb and .rpm depend on no C library' : ''}`,
+      `${triple}: ${packages.join(', ')} run${target.runner ? ` under ${target.runner.join(' ')}` : ''}${linuxPackages ? '; its .deb and .rpm depend on no C library' : ''}`,
       () => {
         const started = Date.now()
         // std, zig's libc, libc++ and AWS-LC from cold take 8 to 15 minutes on two busy cores: the step gets 35.
-        const run = buildCrates(target, packages, runnerTemp, { 'smoke-test': 'smoke', ...(systemPackages ? { packages: 'deb, rpm' } : {}) }, 35)
+        const run = buildCrates(target, packages, runnerTemp, { 'smoke-test': 'smoke', ...(linuxPackages ? { packages: 'deb, rpm' } : {}) }, 35)
         console.log(`registry ${triple} (${packages.join(', ')}): ${((Date.now() - started) / 1000).toFixed(0)} s`)
         assert.equal(run.code, 0, run.log.slice(-8000))
         assert.deepEqual(errors(run), [])
@@ -77,7 +77,7 @@ requires(missingTools())('crates from the registry, built by the action alone', 
         // zig's cache lives under the action's folder and is an entry of the build cache.
         assert.ok(fs.readdirSync(path.join(runnerTemp, 'rust-xbuild', triple, 'zig-cache')).length > 0)
         assert.match(run.summary, /\| zig \| `rust-xbuild-v1-zig-[^`]+`<br>zig `0\.13\.0` · zig target `[^`]+` · zig cpu `[^`]+` \| miss \|/)
-        if (systemPackages) checkStaticPackages(dir, sums)
+        if (linuxPackages) checkStaticPackages(dir, sums)
       },
       40 * 60 * 1000,
     )
