@@ -9,10 +9,11 @@
  * crates.io), for x86_64 musl, aarch64 musl and aarch64 gnu with glibc 2.17. For each: builds?
  * runs (qemu)? static? highest GLIBC_x.y? seconds; and the CPU baseline: a probe crate built
  * with target-cpu x86-64-v3 (x86_64 gnu, glibc 2.17: zig on both sides, no build-std) reports
- * what Rust and its C code were compiled for.
+ * what Rust and its C code were compiled for, and the registry fixture's cc-cpp does the same
+ * for C and C++ on armv7 and ARMv6 musl (run on a Cortex-A7 and an ARM1176).
  *
  * Usage: nice -n 15 node --import tsx scripts/bench-zigbuild.ts [filter ...]
- *   filters pick crates (rg, fd, xarch, registry, probe), targets (x86_64, musl, gnu, aarch64) and one tool
+ *   filters pick crates (rg, fd, xarch, registry, cc-cpp, probe), targets (x86_64, musl, gnu, aarch64, arm) and one tool
  *   (action, cargo-zigbuild); none: all.
  * Needs the network to crates.io and PyPI (cargo-zigbuild, installed with pip --no-deps: the
  * zig is the action's pinned 0.13.0 at /opt/rust-xbuild, not the ziglang wheel pip would add),
@@ -50,6 +51,17 @@ const TARGETS: BenchTarget[] = [
     inputs: { glibc: '2.17' },
   },
   { triple: 'x86_64-unknown-linux-gnu', zigbuild: 'x86_64-unknown-linux-gnu.2.17', buildStd: false, qemu: [], inputs: { glibc: '2.17' }, crates: ['probe', 'probe-native'] },
+  // 32-bit ARM musl: the CPU baseline of C and C++ on ARMv7 and ARMv6 (an ARMv7 object in an
+  // ARMv6 binary is SIGILL on the arm1176 that crates-fixture runs it on).
+  {
+    triple: 'armv7-unknown-linux-musleabihf',
+    zigbuild: 'armv7-unknown-linux-musleabihf',
+    buildStd: true,
+    qemu: ['qemu-arm', '-cpu', 'cortex-a7'],
+    inputs: { 'build-std': 'true' },
+    crates: ['cc-cpp'],
+  },
+  { triple: 'arm-unknown-linux-musleabihf', zigbuild: 'arm-unknown-linux-musleabihf', buildStd: true, qemu: ['qemu-arm', '-cpu', 'arm1176'], inputs: { 'build-std': 'true' }, crates: ['cc-cpp'] },
 ]
 
 interface BenchCrate {
@@ -145,6 +157,15 @@ const CRATES: BenchCrate[] = [
     source: async () => path.join(FIXTURES, 'registry'),
     checks: [],
     packages: PACKAGES,
+  },
+  {
+    // The registry fixture's C and C++ through cc alone: the baseline probe, where the whole
+    // fixture would take most of an hour per tool (32-bit ARM musl).
+    name: 'cc-cpp',
+    bin: '',
+    source: async () => path.join(FIXTURES, 'registry'),
+    checks: [],
+    packages: ['cc-cpp'],
   },
   {
     name: 'probe',
