@@ -59,9 +59,8 @@ const TARGETS: BenchTarget[] = [
     buildStd: true,
     qemu: ['qemu-arm', '-cpu', 'cortex-a7'],
     inputs: { 'build-std': 'true' },
-    crates: ['cc-cpp'],
   },
-  { triple: 'arm-unknown-linux-musleabihf', zigbuild: 'arm-unknown-linux-musleabihf', buildStd: true, qemu: ['qemu-arm', '-cpu', 'arm1176'], inputs: { 'build-std': 'true' }, crates: ['cc-cpp'] },
+  { triple: 'arm-unknown-linux-musleabihf', zigbuild: 'arm-unknown-linux-musleabihf', buildStd: true, qemu: ['qemu-arm', '-cpu', 'arm1176'], inputs: { 'build-std': 'true' } },
 ]
 
 interface BenchCrate {
