@@ -6,7 +6,7 @@
  * under a fresh RUNNER_TEMP, cargo-zigbuild's under fresh ZIG_*_CACHE_DIR and XDG_CACHE_HOME),
  * with the same Debian toolchain (rustc 1.96; build-std for musl, where Debian has no std, as
  * the action does) and the same warm registry (a CARGO_HOME of our own fetching from
- * crates.io), for x86_64 musl, aarch64 musl and aarch64 gnu with glibc 2.17. For each: builds?
+ * crates.io), for x86_64, aarch64, armv7 and ARMv6 musl and aarch64 gnu with glibc 2.17. For each: builds?
  * runs (qemu)? static? highest GLIBC_x.y? seconds; and the CPU baseline: a probe crate built
  * with target-cpu x86-64-v3 (x86_64 gnu, glibc 2.17: zig on both sides, no build-std) reports
  * what Rust and its C code were compiled for, and the registry fixture's cc-cpp does the same
@@ -158,8 +158,8 @@ const CRATES: BenchCrate[] = [
     packages: PACKAGES,
   },
   {
-    // The registry fixture's C and C++ through cc alone: the baseline probe, where the whole
-    // fixture would take most of an hour per tool (32-bit ARM musl).
+    // The registry fixture's C and C++ through cc alone: the baseline probe in about two
+    // minutes a build, where the whole fixture takes six to eight (32-bit ARM musl, 2 cores).
     name: 'cc-cpp',
     bin: '',
     source: async () => path.join(FIXTURES, 'registry'),
